@@ -1,0 +1,1 @@
+"""roundabout: sanctioned goods taking the long way to Russia."""

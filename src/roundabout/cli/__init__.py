@@ -1,0 +1,1 @@
+"""The ``roundabout`` command line. Commands only parse options and call the Python API."""

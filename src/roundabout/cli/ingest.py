@@ -1,0 +1,103 @@
+"""``roundabout ingest``: load trade files into the store."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from roundabout.cli._common import DbOption, JsonOption, QuietOption, db_path, print_json
+from roundabout.errors import RoundaboutError
+from roundabout.sources import importer_for
+from roundabout.store import Store
+from roundabout.store.load import LoadResult, load_file
+
+
+class Format(str, Enum):
+    comtrade = "comtrade"
+    baci = "baci"
+    comext = "comext"
+    table = "table"
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files to load.", show_default=False)],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="File format.")],
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="Column mapping (YAML) for --format table.")
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Text encoding, e.g. cp1251 for national files.")
+    ] = "utf-8",
+    delimiter: Annotated[
+        str | None, typer.Option("--delimiter", help="Field delimiter (default: the format's).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Load trade files. Each file is loaded whole or not at all, and only once."""
+    importer = importer_for(fmt.value)
+    show_progress = sys.stderr.isatty() and not (as_json or quiet)
+    results: list[LoadResult] = []
+    err = Console(stderr=True)
+    failed: RoundaboutError | None = None
+    with Store(db_path(db)) as store:
+        for path in paths:
+            try:
+                if show_progress:
+                    with Progress(
+                        TextColumn(f"[bold]{path.name}"),
+                        BarColumn(),
+                        TextColumn("{task.percentage:>3.0f}%"),
+                        TimeElapsedColumn(),
+                        console=err,
+                        transient=True,
+                    ) as bar:
+                        task = bar.add_task("load", total=100.0)
+                        result = load_file(
+                            store,
+                            importer,
+                            path,
+                            encoding=encoding,
+                            delimiter=delimiter,
+                            mapping=mapping,
+                            progress=lambda pct, t=task, b=bar: b.update(t, completed=pct),
+                        )
+                else:
+                    result = load_file(
+                        store,
+                        importer,
+                        path,
+                        encoding=encoding,
+                        delimiter=delimiter,
+                        mapping=mapping,
+                    )
+            except RoundaboutError as exc:
+                failed = exc
+                break
+            results.append(result)
+            if not as_json and not quiet:
+                _print_result(result)
+    if as_json:
+        print_json([r.to_dict() for r in results])
+    if failed is not None:
+        typer.echo(f"error: {failed}", err=True)
+        raise typer.Exit(1)
+
+
+def _print_result(r: LoadResult) -> None:
+    if r.status == "already_loaded":
+        typer.echo(f"{r.file}: already loaded (sha256 {r.sha256[:12]}), nothing to do")
+        return
+    typer.echo(
+        f"{r.file}: {r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
+        f"{r.rows_rejected:,} quarantined, {r.codes_padded:,} codes padded ({r.seconds:.1f} s)"
+    )
+    for reason, n in sorted(r.rejected_reasons.items(), key=lambda kv: -kv[1]):
+        typer.echo(f"  quarantined {n:,}: {reason}")

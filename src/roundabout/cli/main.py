@@ -1,0 +1,32 @@
+"""Entry point: ``roundabout COMMAND``. Each command lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from roundabout.cli._common import fails_cleanly
+from roundabout.cli.ingest import ingest
+
+app = typer.Typer(
+    name="roundabout",
+    help="Find sanctioned goods taking the long way to Russia.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Find sanctioned goods taking the long way to Russia."""
+
+
+app.command("ingest")(fails_cleanly(ingest))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reference data bundled with roundabout: countries, HS nomenclature, goods lists."""

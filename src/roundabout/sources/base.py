@@ -1,0 +1,176 @@
+"""What every importer shares: the raw read, the staged result, the registry of formats.
+
+An importer turns one file into a *staged* Ibis table: the canonical ``flows`` columns
+(:data:`roundabout.store.schema.FLOWS_SCHEMA`, minus ``file_sha256``) plus
+
+* ``_line``: the line (or record) number in the file, for quarantine and evidence;
+* ``_reason``: null for a good row, else why it goes to quarantine;
+* ``_padded``: true when a product code lost its leading zero and was padded;
+* ``_raw``: the row's fields as read, joined by ``|``, kept for quarantined rows.
+
+The loader (:mod:`roundabout.store.load`) does the rest: manifest, quarantine, atomicity.
+Importers never hold a file in Python memory: DuckDB streams it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import ibis
+import ibis.expr.types as ir
+
+from roundabout.errors import InputFileError
+from roundabout.sources.files import TextFile, check_text_file, explain_engine_error
+from roundabout.sources.normalize import text
+
+_names = itertools.count()
+
+
+@dataclass
+class StageContext:
+    """What an importer needs to stage one file."""
+
+    backend: Any
+    path: Path
+    workdir: Path
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    mapping: Path | None = None
+    options: dict[str, str] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+
+    def temp_name(self, prefix: str) -> str:
+        """A fresh name for a temp view or table, dropped again by :meth:`cleanup`."""
+        name = f"_rb_{prefix}_{next(_names)}"
+        self.created.append(name)
+        return name
+
+    def cleanup(self) -> None:
+        """Drop every temp view and table this context created (newest first)."""
+        for name in reversed(self.created):
+            for kind in ("VIEW", "TABLE"):
+                try:
+                    self.backend.raw_sql(f'DROP {kind} IF EXISTS temp."{name}"')
+                except Exception:  # wrong kind: DuckDB refuses DROP VIEW on a table
+                    continue
+        self.created.clear()
+
+    def temp_table(self, data: Any, prefix: str = "ref") -> ir.Table:
+        """Upload a small in-memory table (pyarrow) as a temp table of the engine."""
+        name = self.temp_name(prefix)
+        con = self.backend.con
+        con.register(f"{name}_src", data)
+        try:
+            con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM "{name}_src"')
+        finally:
+            con.unregister(f"{name}_src")
+        return self.backend.table(name)
+
+    def checkpoint(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
+        """Name ``expr`` as a temp view and return it as an opaque table.
+
+        Ibis inlines chained projections; an expression that reuses a derived column many
+        times grows exponentially as SQL. A checkpoint keeps each step's SQL small (the
+        engine still fuses the steps when it plans the query).
+        """
+        name = self.temp_name(prefix)
+        sql = ibis.to_sql(expr, dialect="duckdb")
+        self.backend.raw_sql(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {sql}')
+        return self.backend.table(name)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A staged file: the canonical columns plus ``_line``, ``_reason``, ``_padded``, ``_raw``."""
+
+    table: ir.Table
+    encoding: str
+    source: str
+
+
+class Importer(ABC):
+    """One trade-data format."""
+
+    format: ClassVar[str]
+    source: ClassVar[str]
+    default_delimiter: ClassVar[str] = ","
+
+    @abstractmethod
+    def stage(self, ctx: StageContext) -> Staged:
+        """Read ``ctx.path`` into a staged table (see the module docstring)."""
+
+
+def read_csv_text(
+    ctx: StageContext,
+    *,
+    delimiter: str,
+    required: list[str],
+    skip_rows: int = 0,
+    any_of: list[list[str]] | None = None,
+) -> tuple[ir.Table, TextFile]:
+    """Read a delimited file with every column as text into a temp table with ``_line``.
+
+    Checks the file first (empty, binary, encoding, delimiter, missing columns), then lets
+    DuckDB parse it strictly: a line with the wrong number of fields, an unterminated quote
+    or invalid UTF-8 is an :class:`InputFileError` naming the line.
+    """
+    tf = check_text_file(
+        ctx.path,
+        delimiter=delimiter,
+        encoding=ctx.encoding,
+        skip_rows=skip_rows,
+        workdir=ctx.workdir,
+    )
+    missing = [c for c in required if c not in tf.header]
+    for group in any_of or []:
+        if not any(c in tf.header for c in group):
+            missing.append(" or ".join(group))
+    if missing:
+        found = ", ".join(tf.header[:12]) + (" ..." if len(tf.header) > 12 else "")
+        raise InputFileError(
+            ctx.path, f"missing columns: {', '.join(missing)} (found: {found})", skip_rows + 1
+        )
+    dupes = sorted({h for h in tf.header if tf.header.count(h) > 1})
+    if dupes:
+        raise InputFileError(ctx.path, f"duplicate columns: {', '.join(dupes)}", skip_rows + 1)
+    view = ctx.temp_name("csv")
+    con = ctx.backend
+    con.read_csv(
+        str(tf.read_path),
+        table_name=view,
+        columns={h: "VARCHAR" for h in tf.header},
+        header=True,
+        delim=delimiter,
+        quote='"',
+        escape='"',
+        strict_mode=True,
+        null_padding=False,
+        skip=skip_rows,
+        max_line_size=1 << 22,
+        auto_detect=False,
+    )
+    raw_name = ctx.temp_name("raw")
+    try:
+        con.create_table(raw_name, con.table(view), temp=True)
+    except Exception as exc:  # DuckDB raises several types for CSV problems
+        raise explain_engine_error(ctx.path, exc) from None
+    raw = con.table(raw_name)
+    header_line = skip_rows + 1
+    return raw.mutate(_line=(raw.rowid() + header_line + 1).cast("int64")), tf
+
+
+def raw_joined(raw: ir.Table, columns: list[str]) -> ir.StringValue:
+    """The row's fields as read, joined by ``|`` (kept for quarantined rows)."""
+    parts = [raw[c].fill_null("") for c in columns]
+    return ibis.literal("|").join(parts)
+
+
+def col(raw: ir.Table, name: str) -> ir.StringValue:
+    """A column of the raw table, or a null text column when the file lacks it."""
+    if name in raw.columns:
+        return text(raw[name])
+    return ibis.null("string")

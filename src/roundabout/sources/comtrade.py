@@ -1,0 +1,236 @@
+"""UN Comtrade API v1 output (``/data/v1/get`` and the bulk files), CSV or JSON.
+
+Columns are mapped by name, so extra or reordered columns do not matter. What is kept:
+
+* ``period`` (``2022`` or ``202203``; else ``refYear``/``refMonth``) and ``freqCode``;
+* reporter and partner from ``reporterISO``/``partnerISO`` when they are known codes,
+  else from the numeric ``reporterCode``/``partnerCode`` (Comtrade's own numbering:
+  842 USA, 251 France, 0 World, 899 Areas n.e.s.);
+* ``partner2Code``: 0 means "all second partners" and is kept, with ``partner2`` null;
+* ``flowCode`` X, M, RX, RM. Component flows (DX, FM, processing flows) and breakdowns by
+  mode of transport or customs procedure would double-count the totals: such rows go to
+  quarantine with the reason, so ``rows_read = rows_loaded + rows_rejected`` still holds;
+* ``cmdCode`` as text (``TOTAL``, or HS digits; a lost leading zero is padded);
+* ``primaryValue`` in US dollars (FOB for exports, CIF for imports, Comtrade's convention),
+  ``qty`` with ``qtyUnitAbbr``, ``netWgt`` in kg.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from roundabout.errors import InputFileError
+from roundabout.sources.base import Importer, StageContext, Staged, col, raw_joined, read_csv_text
+from roundabout.sources.normalize import (
+    country_codes,
+    first_reason,
+    known_codes,
+    number,
+    numeric_code,
+    product_code,
+)
+
+HS_EDITIONS = {
+    "H0": "HS1992",
+    "H1": "HS1996",
+    "H2": "HS2002",
+    "H3": "HS2007",
+    "H4": "HS2012",
+    "H5": "HS2017",
+    "H6": "HS2022",
+}
+FLOW_CODES = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
+COLUMNS = [
+    "freqCode", "refYear", "refMonth", "period", "reporterCode", "reporterISO", "flowCode",
+    "partnerCode", "partnerISO", "partner2Code", "partner2ISO", "classificationCode", "cmdCode",
+    "customsCode", "motCode", "qtyUnitAbbr", "qty", "netWgt", "cifvalue", "fobvalue",
+    "primaryValue", "isReported", "isAggregate",
+]  # fmt: skip
+
+
+class ComtradeImporter(Importer):
+    format = "comtrade"
+    source = "comtrade"
+
+    def stage(self, ctx: StageContext) -> Staged:
+        if ctx.path.suffix.lower() == ".json":
+            raw = read_comtrade_json(ctx)
+        else:
+            raw, _ = read_csv_text(
+                ctx,
+                delimiter=ctx.delimiter or ",",
+                required=["flowCode", "cmdCode", "primaryValue"],
+                any_of=[
+                    ["period", "refYear"],
+                    ["reporterCode", "reporterISO"],
+                    ["partnerCode", "partnerISO"],
+                ],
+            )
+        return Staged(table=normalize_comtrade(raw, ctx), encoding=ctx.encoding, source=self.source)
+
+
+def read_comtrade_json(ctx: StageContext) -> ir.Table:
+    """Read the API's JSON answer (``{"data": [...]}``), a bare list, or JSON lines."""
+    from roundabout.sources.files import check_exists
+
+    check_exists(ctx.path)
+    con = ctx.backend
+    view = ctx.temp_name("json")
+    try:
+        t = con.read_json(str(ctx.path), table_name=view, maximum_object_size=1 << 30)
+        if "data" in t.columns and t.count().execute() >= 1:
+            t = t.select(rec=t.data.unnest()).unpack("rec")
+        name = ctx.temp_name("raw")
+        con.create_table(
+            name, t.select(*[t[c].cast("string").name(c) for c in t.columns]), temp=True
+        )
+    except InputFileError:
+        raise
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputFileError(ctx.path, f"cannot be read as Comtrade JSON: {first}") from None
+    raw = con.table(name)
+    missing = [c for c in ("flowCode", "cmdCode", "primaryValue") if c not in raw.columns]
+    if missing:
+        raise InputFileError(ctx.path, f"missing fields: {', '.join(missing)}")
+    return raw.mutate(_line=(raw.rowid() + 1).cast("int64"))
+
+
+def _country(
+    t: ir.Table, iso_col: str, num_col: str, known: ir.Table, num: ir.Table, out: str
+) -> ir.Table:
+    """Add column ``out``: the numeric code mapped through the crosswalk, else the ISO code
+    when it is a known code; ``{out}_raw`` keeps what the file said."""
+    k = known.rename({f"{out}_k": "code", f"{out}_kv": "iso3"})
+    n = num.rename({f"{out}_n": "code", f"{out}_nv": "iso3"})
+    t = t.left_join(k, t[iso_col] == k[f"{out}_k"]).drop(f"{out}_k")
+    t = t.left_join(n, t[num_col] == n[f"{out}_n"]).drop(f"{out}_n")
+    return t.mutate(
+        **{
+            out: ibis.coalesce(t[f"{out}_nv"], t[f"{out}_kv"]),
+            f"{out}_raw": ibis.coalesce(t[num_col], t[iso_col]),
+        }
+    ).drop(f"{out}_nv", f"{out}_kv")
+
+
+def normalize_comtrade(raw: ir.Table, ctx: StageContext) -> ir.Table:
+    """Canonical columns from raw Comtrade text columns (see the module docstring)."""
+    present = [c for c in raw.columns if c != "_line"]
+    # Step 1: clean text, country codes resolved.
+    clean = raw.select(
+        _line=raw["_line"],
+        _raw=raw_joined(raw, present),
+        **{
+            c: col(raw, c)
+            for c in COLUMNS
+            if c not in ("reporterCode", "partnerCode", "partner2Code")
+        },
+        reporterCode=numeric_code(col(raw, "reporterCode")),
+        partnerCode=numeric_code(col(raw, "partnerCode")),
+        partner2Code=numeric_code(col(raw, "partner2Code")),
+    )
+    clean = clean.mutate(
+        reporterISO=clean.reporterISO.upper(),
+        partnerISO=clean.partnerISO.upper(),
+        partner2ISO=clean.partner2ISO.upper(),
+        flowCode=clean.flowCode.upper(),
+        freqCode=clean.freqCode.upper(),
+        customsCode=clean.customsCode.upper(),
+        classificationCode=clean.classificationCode.upper(),
+    )
+    clean = ctx.checkpoint(clean, "clean")
+    known = ctx.temp_table(known_codes())
+    num = ctx.temp_table(country_codes("comtrade"))
+    t = _country(clean, "reporterISO", "reporterCode", known, num, "_reporter")
+    t = _country(t, "partnerISO", "partnerCode", known, num, "_partner")
+    t = _country(t, "partner2ISO", "partner2Code", known, num, "_partner2")
+    # Step 2: the period and the parsed values.
+    month_missing = t.refMonth.isnull() | t.refMonth.isin(["52", "0"])
+    t = t.mutate(
+        _per=ibis.coalesce(
+            t.period,
+            ibis.cases((month_missing, t.refYear), else_=t.refYear + t.refMonth.lpad(2, "0")),
+        )
+    )
+    t = ctx.checkpoint(t, "periods")
+    prod = product_code(t.cmdCode)
+    value, qty, netwgt = number(t.primaryValue), number(t.qty), number(t.netWgt)
+    is_month = t._per.length() == 6
+    t = t.mutate(
+        _per_ok=t._per.re_search(r"^(19|20)[0-9]{2}((0[1-9])|(1[0-2]))?$"),
+        _is_month=is_month,
+        _freq=ibis.coalesce(t.freqCode, ibis.cases((is_month, "M"), else_="A")),
+        _flow=t.flowCode.substitute(FLOW_CODES, else_=None),
+        _code=prod.code,
+        _level=prod.level,
+        _hs6=prod.hs6,
+        _padded=prod.padded,
+        _code_bad=prod.bad,
+        _value=value.value,
+        _value_bad=value.bad,
+        _qty=qty.value,
+        _qty_bad=qty.bad,
+        _wgt=netwgt.value,
+        _wgt_bad=netwgt.bad,
+    )
+    t = ctx.checkpoint(t, "parsed")
+    # Step 3: the first failing check, and the canonical columns.
+    reason = first_reason(
+        (t._per.isnull() | ~t._per_ok, "malformed period"),
+        (
+            ~t._freq.isin(["A", "M"]) | (t._is_month != (t._freq == "M")),
+            "frequency does not match period",
+        ),
+        (t._reporter.isnull(), "unknown reporter country code"),
+        (t._partner.isnull(), "unknown partner country code"),
+        (t._partner2_raw.notnull() & t._partner2.isnull(), "unknown partner2 country code"),
+        (t.flowCode.isnull(), "missing flow code"),
+        (t._flow.isnull(), "flow code is a component or breakdown flow (kept: X, M, RX, RM)"),
+        (t._code_bad, "malformed product code"),
+        (
+            t.motCode.notnull() & (t.motCode != "0"),
+            "breakdown by mode of transport (kept: motCode 0)",
+        ),
+        (
+            t.customsCode.notnull() & (t.customsCode != "C00"),
+            "breakdown by customs procedure (kept: C00)",
+        ),
+        (t.primaryValue.isnull(), "missing value"),
+        (t._value_bad, "non-numeric value"),
+        (t._value < 0, "negative value"),
+        (t._qty_bad, "non-numeric quantity"),
+        (t._qty < 0, "negative quantity"),
+        (t._wgt_bad, "non-numeric net weight"),
+        (t._wgt < 0, "negative net weight"),
+    )
+    return t.select(
+        period=ibis.cases(
+            (t._is_month, t._per.left(4) + "-" + t._per.substr(4, 2)), else_=t._per.left(4)
+        ),
+        freq=t._freq,
+        year=t._per.left(4).try_cast("int16"),
+        month=ibis.cases((t._is_month, t._per.substr(4, 2).try_cast("int8")), else_=None),
+        reporter=t._reporter,
+        partner=t._partner,
+        partner2=ibis.cases((t._partner2 == "W00", None), else_=t._partner2),
+        flow=t._flow,
+        product_code=t._code,
+        product_level=t._level,
+        hs6=t._hs6,
+        hs_edition=t.classificationCode.substitute(HS_EDITIONS, else_=None),
+        value=t._value,
+        currency=ibis.literal("USD"),
+        valuation=t._flow.substitute(
+            {"export": "FOB", "re-export": "FOB", "import": "CIF", "re-import": "CIF"}, else_=None
+        ),
+        quantity=t._qty,
+        quantity_unit=ibis.cases((t.qtyUnitAbbr.isin(["N/A", "-1"]), None), else_=t.qtyUnitAbbr),
+        net_weight_kg=t._wgt,
+        source=ibis.literal("comtrade"),
+        source_line=t._line,
+        _line=t._line,
+        _reason=reason,
+        _padded=t._padded,
+        _raw=t._raw,
+    )

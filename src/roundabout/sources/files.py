@@ -1,0 +1,197 @@
+"""Checks a file before any engine reads it, so bad input fails early with a clear message.
+
+The checks read the head and tail of the file only (streaming, bounded memory); the full
+file is validated by the engine's CSV reader, whose errors :func:`explain_engine_error`
+turns into one line naming the file and line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from roundabout.errors import InputFileError
+
+HEAD_BYTES = 256 * 1024
+_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive (xlsx files are ZIP archives too): export it as CSV first",
+    b"\x1f\x8b": "gzip-compressed: decompress it first",
+    b"PAR1": "a Parquet file: use a format that reads Parquet",
+    b"\xd0\xcf\x11\xe0": "an old Excel/OLE file: export it as CSV first",
+    b"7z\xbc\xaf": "a 7z archive: extract it first",
+    b"%PDF": "a PDF document",
+}
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A checked text file: its header fields and where the engine should read it from."""
+
+    path: Path
+    read_path: Path
+    encoding: str
+    header: tuple[str, ...]
+    size: int
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of the file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_exists(path: Path) -> int:
+    """The file's size; an error when it is missing, a directory or empty."""
+    if not path.exists():
+        raise InputFileError(path, "no such file")
+    if not path.is_file():
+        raise InputFileError(path, "not a regular file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputFileError(path, "file is empty")
+    return size
+
+
+def _looks_binary(head: bytes, path: Path) -> None:
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise InputFileError(path, f"not a text file: looks like {what}")
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        line = head.count(b"\n", 0, nul) + 1
+        raise InputFileError(path, f"binary data (NUL byte at offset {nul}), not a text file", line)
+
+
+def _check_encoding(head: bytes, encoding: str, path: Path) -> None:
+    if encoding.replace("_", "-").lower() not in ("utf-8", "utf8", "utf-8-sig"):
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        line = head.count(b"\n", 0, exc.start) + 1
+        hint = ""
+        try:
+            sample = head[max(0, exc.start - 40) : exc.start + 40].decode("cp1251")
+            if re.search("[А-Яа-яЁёІіҚқҒғҢңӘәӨөҰұҮүҺһ]", sample):
+                hint = "; it looks like cp1251 (Windows Cyrillic): pass --encoding cp1251"
+        except UnicodeDecodeError:
+            pass
+        raise InputFileError(
+            path, f"not valid UTF-8 (byte 0x{head[exc.start]:02x}){hint}", line
+        ) from None
+
+
+def transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
+    """Stream ``path`` from ``encoding`` into a UTF-8 copy in ``workdir`` (1 MiB at a time)."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    except LookupError:
+        raise InputFileError(path, f"unknown encoding {encoding!r}") from None
+    fd, name = tempfile.mkstemp(suffix=".csv", dir=workdir)
+    out = Path(name)
+    line = 1
+    with path.open("rb") as src, open(fd, "w", encoding="utf-8", newline="") as dst:
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                bad = line + chunk.count(b"\n", 0, exc.start)
+                out.unlink(missing_ok=True)
+                raise InputFileError(path, f"not valid {encoding}", bad) from None
+            line += text.count("\n")
+            dst.write(text)
+        dst.write(decoder.decode(b"", final=True))
+    return out
+
+
+def check_text_file(
+    path: Path,
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    skip_rows: int = 0,
+    workdir: Path | None = None,
+) -> TextFile:
+    """Check a delimited text file and read its header.
+
+    Raises :class:`InputFileError` for a missing, empty or binary file, bad encoding, or a
+    header that does not split on ``delimiter`` (naming the delimiter it seems to use).
+    Files in another encoding are transcoded to UTF-8 into ``workdir`` first.
+    """
+    size = check_exists(path)
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    _looks_binary(head, path)
+    _check_encoding(head, encoding, path)
+    read_path = path
+    enc = encoding.lower().replace("_", "-")
+    if enc not in ("utf-8", "utf8", "utf-8-sig"):
+        read_path = transcode_to_utf8(path, encoding, workdir or Path(tempfile.gettempdir()))
+        with read_path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    text = head.decode("utf-8", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines()
+    if len(lines) <= skip_rows or not lines[skip_rows].strip():
+        raise InputFileError(path, "no header line", skip_rows + 1)
+    header_line = lines[skip_rows]
+    header = next(csv.reader(io.StringIO(header_line), delimiter=delimiter))
+    header = [h.strip() for h in header]
+    if len(header) == 1:
+        counts = {d: header_line.count(d) for d in _DELIMITERS if d != delimiter}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best] > 0:
+            raise InputFileError(
+                path,
+                f"wrong delimiter: the header does not split on {delimiter!r} "
+                f"but seems to use {best!r}",
+                skip_rows + 1,
+            )
+    return TextFile(path, read_path, encoding, tuple(header), size)
+
+
+def require_columns(tf: TextFile, required: list[str], *, line: int = 1) -> None:
+    """Error naming every missing column (case-sensitive, as the source spells them)."""
+    missing = [c for c in required if c not in tf.header]
+    if missing:
+        found = ", ".join(tf.header[:12]) + (" ..." if len(tf.header) > 12 else "")
+        raise InputFileError(
+            tf.path, f"missing columns: {', '.join(missing)} (found: {found})", line
+        )
+
+
+_LINE_RE = re.compile(r"CSV Error on Line: (\d+)")
+_COLS_RE = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def explain_engine_error(path: Path, exc: Exception, *, line_offset: int = 0) -> InputFileError:
+    """Turn a DuckDB CSV reader error into a one-line :class:`InputFileError`."""
+    text = str(exc)
+    m = _LINE_RE.search(text)
+    line = int(m.group(1)) + line_offset if m else None
+    cols = _COLS_RE.search(text)
+    if cols:
+        expected, found = int(cols.group(1)), int(cols.group(2))
+        what = "truncated or incomplete line" if found < expected else "too many fields"
+        return InputFileError(path, f"{what}: expected {expected} fields, found {found}", line)
+    if "Invalid unicode" in text:
+        return InputFileError(path, "not valid UTF-8 (pass --encoding, e.g. cp1251)", line)
+    if "Value with unterminated quote" in text or "unterminated quote" in text.lower():
+        return InputFileError(path, "unterminated quoted field", line)
+    if "maximum line size" in text.lower():
+        return InputFileError(path, "line too long (is this really a CSV file?)", line)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    first = first.replace("Invalid Input Error: ", "")
+    return InputFileError(path, f"cannot be read as CSV: {first}", line)

@@ -1,0 +1,120 @@
+"""Engine-neutral Ibis expressions that clean raw text columns into canonical values.
+
+Importers read every column as text, then build their canonical columns from these helpers.
+Each helper returns the cleaned value and, where a value can be bad, a boolean "bad" flag,
+so the importer can name the first failing check in the row's quarantine ``reason``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from roundabout.reference.countries import crosswalk, iso3_codes
+
+
+def text(col: ir.StringValue) -> ir.StringValue:
+    """Trimmed text; empty strings and the usual "no value" markers become null."""
+    s = col.strip()
+    return ibis.cases(
+        (s.isin(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "-0-"]), None), else_=s
+    )
+
+
+@dataclass(frozen=True)
+class Number:
+    """A parsed number: ``value`` (float64, null when absent or bad) and ``bad`` (bool)."""
+
+    value: ir.FloatingValue
+    bad: ir.BooleanValue
+    negative: ir.BooleanValue
+
+
+def number(col: ir.StringValue, *, scale: float = 1.0) -> Number:
+    """Parse a decimal number. Absent is fine (null); text that is not a number is ``bad``."""
+    s = text(col)
+    v = s.try_cast("float64")
+    bad = s.notnull() & (v.isnull() | v.isnan() | v.isinf())
+    value = ibis.cases((bad, None), else_=v * scale if scale != 1.0 else v)
+    return Number(value=value.cast("float64"), bad=bad, negative=value < 0)
+
+
+@dataclass(frozen=True)
+class ProductCode:
+    """A normalised product code with its level, HS6 part and flags."""
+
+    code: ir.StringValue
+    level: ir.IntegerValue
+    hs6: ir.StringValue
+    padded: ir.BooleanValue
+    bad: ir.BooleanValue
+
+
+def product_code(col: ir.StringValue) -> ProductCode:
+    """Normalise an HS/CN product code.
+
+    ``TOTAL`` (any case, also ``TOT``/``ALL``) is the all-products total (level 0). Otherwise
+    the code must be 1 to 10 digits (spaces and dots are removed: ``8471.30`` is ``847130``).
+    Codes of odd length lost their leading zero (spreadsheets drop it: ``10121`` was
+    ``010121``); they are padded and flagged ``padded``. Anything else is ``bad``.
+    """
+    raw = text(col).upper()
+    digits = raw.replace(" ", "").replace(".", "")
+    is_total = raw.isin(["TOTAL", "TOT", "ALL", "00"])
+    n = digits.length()
+    numeric = digits.re_search(r"^[0-9]{1,10}$")
+    odd = (n % 2) == 1
+    padded = numeric & odd & ~is_total
+    code_digits = ibis.cases((padded, "0" + digits), else_=digits)
+    ok = is_total | numeric
+    code = ibis.cases((is_total, "TOTAL"), (numeric, code_digits), else_=None)
+    level = ibis.cases((is_total, 0), (numeric, code_digits.length()), else_=None).cast("int8")
+    hs6 = ibis.cases((numeric & (code_digits.length() >= 6), code_digits.left(6)), else_=None)
+    return ProductCode(
+        code=code,
+        level=level,
+        hs6=hs6,
+        padded=ibis.coalesce(padded, False),
+        bad=ibis.coalesce(~ok, True),
+    )
+
+
+def country_codes(scheme: str) -> pa.Table:
+    """The crosswalk for one scheme as a small table ``(code, iso3)``."""
+    cw = crosswalk()
+    return cw.filter(pc.equal(cw["scheme"], scheme)).select(["code", "iso3"])
+
+
+def known_codes() -> pa.Table:
+    """Every code ``flows`` may hold, mapped to itself ``(code, iso3)``."""
+    codes = sorted(iso3_codes())
+    return pa.table({"code": codes, "iso3": codes})
+
+
+def numeric_code(col: ir.StringValue) -> ir.StringValue:
+    """A numeric country code without leading zeros (``'040'`` becomes ``'40'``)."""
+    s = text(col)
+    return ibis.cases((s.re_search(r"^[0-9]+$"), s.cast("int64").cast("string")), else_=s)
+
+
+def lookup(table: ir.Table, key: str, ref: ir.Table, *, name: str, keep: list[str]) -> ir.Table:
+    """Left-join ``ref`` (``code``, ``iso3``) onto ``table`` by ``table[key]``.
+
+    Adds column ``name`` (the mapped code, null when unknown) and keeps ``keep`` columns.
+    """
+    r = ref.rename({f"{name}__code": "code", name: "iso3"})
+    joined = table.left_join(r, table[key] == r[f"{name}__code"])
+    return joined.select(*keep, name)
+
+
+def first_reason(*checks: tuple[ir.BooleanValue, str]) -> ir.StringValue:
+    """The message of the first check that is true, else null."""
+    cases: list[tuple[Any, Any]] = [
+        (ibis.coalesce(c, False), ibis.literal(msg)) for c, msg in checks
+    ]
+    return ibis.cases(*cases, else_=ibis.null("string"))

@@ -1,0 +1,210 @@
+"""Load one file into the store: all of it or nothing, once.
+
+The steps, in one transaction:
+
+1. hash the file; if the manifest already has that SHA-256, load nothing;
+2. the importer stages it (every column read as text, then normalised by Ibis expressions);
+3. good rows go to ``flows``, bad rows to ``quarantine`` with line and reason;
+4. a ``manifest`` row records the counts: ``rows_read = rows_loaded + rows_rejected``.
+
+Any error, or an interruption, rolls everything back: the store is as before.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from roundabout.errors import InputFileError
+from roundabout.sources.base import Importer, StageContext
+from roundabout.sources.files import check_exists, sha256_of
+from roundabout.store.schema import FLOWS_SCHEMA, MANIFEST_SCHEMA, QUARANTINE_SCHEMA
+from roundabout.store.store import Store
+
+ProgressFn = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What happened to one file (the JSON object ``roundabout ingest --json`` prints)."""
+
+    file: str
+    format: str
+    status: str  # "loaded" or "already_loaded"
+    sha256: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    codes_padded: int
+    seconds: float
+    rejected_reasons: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def already_loaded(store: Store, sha256: str) -> bool:
+    m = store.table("manifest")
+    return bool(m.filter(m.file_sha256 == sha256).count().execute() > 0)
+
+
+def load_file(
+    store: Store,
+    importer: Importer,
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    mapping: Path | None = None,
+    progress: ProgressFn | None = None,
+) -> LoadResult:
+    """Load ``path`` with ``importer`` into ``store`` (see the module docstring)."""
+    started = time.perf_counter()
+    size = check_exists(path)
+    sha = sha256_of(path)
+    if already_loaded(store, sha):
+        return LoadResult(str(path), importer.format, "already_loaded", sha, 0, 0, 0, 0, 0.0, {})
+    with tempfile.TemporaryDirectory(prefix="roundabout-") as tmp:
+        ctx = StageContext(
+            backend=store.backend,
+            path=path,
+            workdir=Path(tmp),
+            encoding=encoding,
+            delimiter=delimiter,
+            mapping=mapping,
+        )
+        try:
+            return _load_staged(store, importer, ctx, path, sha, size, started, progress)
+        finally:
+            ctx.cleanup()
+
+
+def _load_staged(
+    store: Store,
+    importer: Importer,
+    ctx: StageContext,
+    path: Path,
+    sha: str,
+    size: int,
+    started: float,
+    progress: ProgressFn | None,
+) -> LoadResult:
+    # Staging reads the file into temp tables (never part of the store), so it runs
+    # before the transaction; only the inserts below touch the store.
+    with _watch(store, progress):
+        staged = importer.stage(ctx)
+        name = ctx.temp_name("staged")
+        store.backend.create_table(name, staged.table, temp=True)
+    st = store.backend.table(name)
+    counts = (
+        st.aggregate(
+            read=st.count(),
+            rejected=st._reason.notnull().sum(),
+            padded=st._padded.sum(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    with store.transaction():
+        rows_read = int(counts["read"] or 0)
+        rejected = int(counts["rejected"] or 0)
+        padded = int(counts["padded"] or 0)
+        if rows_read == 0:
+            raise InputFileError(path, "no data rows after the header")
+        good = st.filter(st._reason.isnull())
+        store.backend.insert(
+            "flows",
+            good.select(
+                *[
+                    (ibis.literal(sha) if c == "file_sha256" else good[c]).cast(t).name(c)
+                    for c, t in FLOWS_SCHEMA.items()
+                ]
+            ),
+        )
+        reasons: dict[str, int] = {}
+        if rejected:
+            bad = st.filter(st._reason.notnull())
+            store.backend.insert(
+                "quarantine",
+                bad.select(
+                    file_sha256=ibis.literal(sha),
+                    source_file=ibis.literal(path.name),
+                    line=bad._line,
+                    reason=bad._reason,
+                    raw=bad._raw,
+                ).cast(QUARANTINE_SCHEMA),
+            )
+            by = bad.group_by("_reason").aggregate(n=bad.count()).to_pyarrow().to_pylist()
+            reasons = {r["_reason"]: int(r["n"]) for r in by}
+        seconds = time.perf_counter() - started
+        manifest = pa.table(
+            {
+                "file_sha256": [sha],
+                "path": [str(path.resolve())],
+                "file_name": [path.name],
+                "size_bytes": [size],
+                "format": [importer.format],
+                "source": [staged.source],
+                "encoding": [staged.encoding],
+                "rows_read": [rows_read],
+                "rows_loaded": [rows_read - rejected],
+                "rows_rejected": [rejected],
+                "codes_padded": [padded],
+                "loaded_at": [datetime.now(UTC)],
+                "seconds": [seconds],
+            },
+            schema=MANIFEST_SCHEMA.to_pyarrow(),
+        )
+        store.append("manifest", manifest)
+
+    return LoadResult(
+        file=str(path),
+        format=importer.format,
+        status="loaded",
+        sha256=sha,
+        rows_read=rows_read,
+        rows_loaded=rows_read - rejected,
+        rows_rejected=rejected,
+        codes_padded=padded,
+        seconds=round(seconds, 3),
+        rejected_reasons=reasons,
+    )
+
+
+class _watch:
+    """Poll DuckDB's query progress in a thread and report it (a no-op without a callback)."""
+
+    def __init__(self, store: Store, progress: ProgressFn | None) -> None:
+        self.store = store
+        self.progress = progress
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        assert self.progress is not None
+        while not self.stop.wait(0.2):
+            try:
+                pct = float(self.store.raw.query_progress())
+            except Exception:
+                return
+            if pct >= 0:
+                self.progress(pct)
+
+    def __enter__(self) -> None:
+        if self.progress is not None:
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join()

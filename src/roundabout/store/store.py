@@ -1,0 +1,120 @@
+"""The store: an embedded DuckDB file holding the canonical tables.
+
+All reads go through Ibis tables (:meth:`Store.table`), so the same analysis code runs on
+DuckDB here and on Spark through :mod:`roundabout.store.engines`. Writes happen only inside
+:meth:`Store.transaction`, which is all-or-nothing: an interrupted or failed load leaves the
+store as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from roundabout.errors import StoreError
+from roundabout.store.schema import TABLES
+
+_DUCKDB_MAGIC_OFFSET = 8
+
+
+class Store:
+    """A roundabout store in one DuckDB file (or in memory with ``path=None``)."""
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        if path is not None:
+            _check_is_duckdb(path)
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            elif not path.exists():
+                raise StoreError(f"{path}: no such store (run `roundabout ingest` first)")
+        target = ":memory:" if path is None else str(path)
+        try:
+            self.backend: Any = ibis.duckdb.connect(target, read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(f"{target}: cannot open store: {_first_line(exc)}") from None
+        self.raw.execute("SET enable_progress_bar_print = false")
+        if not read_only:
+            self.ensure_schema()
+
+    @property
+    def raw(self) -> duckdb.DuckDBPyConnection:
+        """The underlying DuckDB connection (storage internals only)."""
+        con: duckdb.DuckDBPyConnection = self.backend.con
+        return con
+
+    def ensure_schema(self) -> None:
+        """Create any missing canonical table."""
+        existing = set(self.backend.list_tables())
+        for name, schema in TABLES.items():
+            if name not in existing:
+                self.backend.create_table(name, schema=schema)
+
+    def table(self, name: str) -> ir.Table:
+        """An Ibis table of the store (``flows``, ``quarantine``, ``manifest``, ...)."""
+        if name not in self.backend.list_tables():
+            raise StoreError(f"{self.path}: no table {name!r} (is this a roundabout store?)")
+        return self.backend.table(name)
+
+    def flows(self) -> ir.Table:
+        """The canonical trade-flow table."""
+        return self.table("flows")
+
+    def append(self, name: str, data: pa.Table) -> None:
+        """Append a small Arrow table to a store table (columns by name)."""
+        handle = f"_rb_append_{name}"
+        self.raw.register(handle, data)
+        try:
+            cols = ", ".join(f'"{c}"' for c in data.column_names)
+            self.raw.execute(f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{handle}"')
+        finally:
+            self.raw.unregister(handle)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside happen together or not at all."""
+        self.raw.begin()
+        try:
+            yield
+        except BaseException:
+            self.raw.rollback()
+            raise
+        else:
+            self.raw.commit()
+
+    def close(self) -> None:
+        self.backend.disconnect()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _check_is_duckdb(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head[_DUCKDB_MAGIC_OFFSET : _DUCKDB_MAGIC_OFFSET + 4] != b"DUCK":
+        raise StoreError(f"{path}: not a DuckDB file; refusing to overwrite it")
