@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from roundabout.cli._common import DbOption, JsonOption, QuietOption, db_path, print_json
 from roundabout.errors import RoundaboutError
@@ -18,7 +18,7 @@ from roundabout.store import Store
 from roundabout.store.load import LoadResult, load_file
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     comtrade = "comtrade"
     baci = "baci"
     comext = "comext"
@@ -60,6 +60,10 @@ def ingest(
                         transient=True,
                     ) as bar:
                         task = bar.add_task("load", total=100.0)
+
+                        def advance(pct: float, b: Progress = bar, t: TaskID = task) -> None:
+                            b.update(t, completed=pct)
+
                         result = load_file(
                             store,
                             importer,
@@ -67,7 +71,7 @@ def ingest(
                             encoding=encoding,
                             delimiter=delimiter,
                             mapping=mapping,
-                            progress=lambda pct, t=task, b=bar: b.update(t, completed=pct),
+                            progress=advance,
                         )
                 else:
                     result = load_file(

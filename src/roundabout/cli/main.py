@@ -6,6 +6,8 @@ import typer
 
 from roundabout.cli._common import fails_cleanly
 from roundabout.cli.ingest import ingest
+from roundabout.cli.lists import lists_app
+from roundabout.cli.screen import screen_app
 
 app = typer.Typer(
     name="roundabout",
@@ -22,6 +24,8 @@ def _root() -> None:
 
 
 app.command("ingest")(fails_cleanly(ingest))
+app.add_typer(screen_app, name="screen")
+app.add_typer(lists_app, name="lists")
 
 
 def main() -> None:

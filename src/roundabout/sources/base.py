@@ -6,7 +6,7 @@ An importer turns one file into a *staged* Ibis table: the canonical ``flows`` c
 * ``_line``: the line (or record) number in the file, for quarantine and evidence;
 * ``_reason``: null for a good row, else why it goes to quarantine;
 * ``_padded``: true when a product code lost its leading zero and was padded;
-* ``_raw``: the row's fields as read, joined by ``|``, kept for quarantined rows.
+* ``_raw`` (optional, see :class:`Staged`): the row's fields as read, joined by ``|``.
 
 The loader (:mod:`roundabout.store.load`) does the rest: manifest, quarantine, atomicity.
 Importers never hold a file in Python memory: DuckDB streams it.
@@ -71,25 +71,31 @@ class StageContext:
         return self.backend.table(name)
 
     def checkpoint(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
-        """Name ``expr`` as a temp view and return it as an opaque table.
+        """Materialise ``expr`` as a temp table and return it.
 
-        Ibis inlines chained projections; an expression that reuses a derived column many
-        times grows exponentially as SQL. A checkpoint keeps each step's SQL small (the
-        engine still fuses the steps when it plans the query).
+        Ibis and DuckDB both inline chained projections: an expression that reuses a derived
+        column many times is evaluated (and compiled) many times, which grows exponentially.
+        A checkpoint computes each step once. Build each step only from columns of the
+        previous checkpoint.
         """
         name = self.temp_name(prefix)
-        sql = ibis.to_sql(expr, dialect="duckdb")
-        self.backend.raw_sql(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {sql}')
+        self.backend.create_table(name, expr, temp=True)
         return self.backend.table(name)
 
 
 @dataclass(frozen=True)
 class Staged:
-    """A staged file: the canonical columns plus ``_line``, ``_reason``, ``_padded``, ``_raw``."""
+    """A staged file: the canonical columns plus ``_line``, ``_reason``, ``_padded``.
+
+    The quarantine keeps each rejected row as read. Either ``table`` has a ``_raw`` column,
+    or ``raw`` is the raw text table (with ``_line``) and the loader rebuilds ``_raw`` for
+    the rejected rows only, which is much cheaper on large files.
+    """
 
     table: ir.Table
     encoding: str
     source: str
+    raw: ir.Table | None = None
 
 
 class Importer(ABC):
@@ -104,19 +110,45 @@ class Importer(ABC):
         """Read ``ctx.path`` into a staged table (see the module docstring)."""
 
 
-def read_csv_text(
+@dataclass(frozen=True)
+class CsvScan:
+    """A checked CSV file registered as a lazy scan (nothing read yet).
+
+    ``table`` has every column as text. Materialise it through :meth:`first_step`, which
+    adds ``_line`` and turns CSV parse errors into :class:`InputFileError`.
+    """
+
+    table: ir.Table
+    file: TextFile
+    header_line: int
+
+    def first_step(self, ctx: StageContext, expr: ir.Table, prefix: str = "clean") -> ir.Table:
+        """Materialise a projection of the scan (one pass over the file) with ``_line``.
+
+        DuckDB keeps the file's order when it writes the table, so a row's ``rowid`` is its
+        record number in the file.
+        """
+        try:
+            t = ctx.checkpoint(expr, prefix)
+        except Exception as exc:  # DuckDB raises several types for CSV problems
+            raise explain_engine_error(ctx.path, exc) from None
+        return t.mutate(_line=(t.rowid() + self.header_line + 1).cast("int64"))
+
+
+def scan_csv_text(
     ctx: StageContext,
     *,
     delimiter: str,
     required: list[str],
     skip_rows: int = 0,
     any_of: list[list[str]] | None = None,
-) -> tuple[ir.Table, TextFile]:
-    """Read a delimited file with every column as text into a temp table with ``_line``.
+) -> CsvScan:
+    """Check a delimited file and register it as a lazy all-text scan.
 
-    Checks the file first (empty, binary, encoding, delimiter, missing columns), then lets
-    DuckDB parse it strictly: a line with the wrong number of fields, an unterminated quote
-    or invalid UTF-8 is an :class:`InputFileError` naming the line.
+    Checks the file first (empty, binary, encoding, delimiter, missing or duplicate
+    columns). DuckDB then parses it strictly when the scan is materialised: a line with the
+    wrong number of fields, an unterminated quote or invalid UTF-8 is an
+    :class:`InputFileError` naming the line.
     """
     tf = check_text_file(
         ctx.path,
@@ -138,8 +170,7 @@ def read_csv_text(
     if dupes:
         raise InputFileError(ctx.path, f"duplicate columns: {', '.join(dupes)}", skip_rows + 1)
     view = ctx.temp_name("csv")
-    con = ctx.backend
-    con.read_csv(
+    table = ctx.backend.read_csv(
         str(tf.read_path),
         table_name=view,
         columns={h: "VARCHAR" for h in tf.header},
@@ -153,14 +184,26 @@ def read_csv_text(
         max_line_size=1 << 22,
         auto_detect=False,
     )
-    raw_name = ctx.temp_name("raw")
-    try:
-        con.create_table(raw_name, con.table(view), temp=True)
-    except Exception as exc:  # DuckDB raises several types for CSV problems
-        raise explain_engine_error(ctx.path, exc) from None
-    raw = con.table(raw_name)
-    header_line = skip_rows + 1
-    return raw.mutate(_line=(raw.rowid() + header_line + 1).cast("int64")), tf
+    return CsvScan(table=table, file=tf, header_line=skip_rows + 1)
+
+
+def read_csv_text(
+    ctx: StageContext,
+    *,
+    delimiter: str,
+    required: list[str],
+    skip_rows: int = 0,
+    any_of: list[list[str]] | None = None,
+) -> tuple[ir.Table, TextFile]:
+    """Read a delimited file, every column as text, into a temp table with ``_line``.
+
+    The simple path for small files; large formats project the columns they need straight
+    from :func:`scan_csv_text` instead (one pass, no copy of unused columns).
+    """
+    scan = scan_csv_text(
+        ctx, delimiter=delimiter, required=required, skip_rows=skip_rows, any_of=any_of
+    )
+    return scan.first_step(ctx, scan.table, "raw"), scan.file
 
 
 def raw_joined(raw: ir.Table, columns: list[str]) -> ir.StringValue:

@@ -21,7 +21,7 @@ import ibis
 import ibis.expr.types as ir
 
 from roundabout.errors import InputFileError
-from roundabout.sources.base import Importer, StageContext, Staged, col, raw_joined, read_csv_text
+from roundabout.sources.base import Importer, StageContext, Staged, col, scan_csv_text
 from roundabout.sources.normalize import (
     country_codes,
     first_reason,
@@ -29,6 +29,7 @@ from roundabout.sources.normalize import (
     number,
     numeric_code,
     product_code,
+    recode,
 )
 
 HS_EDITIONS = {
@@ -41,11 +42,11 @@ HS_EDITIONS = {
     "H6": "HS2022",
 }
 FLOW_CODES = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
+#: The columns read (besides period, refYear and refMonth); all others are ignored.
 COLUMNS = [
-    "freqCode", "refYear", "refMonth", "period", "reporterCode", "reporterISO", "flowCode",
-    "partnerCode", "partnerISO", "partner2Code", "partner2ISO", "classificationCode", "cmdCode",
-    "customsCode", "motCode", "qtyUnitAbbr", "qty", "netWgt", "cifvalue", "fobvalue",
-    "primaryValue", "isReported", "isAggregate",
+    "freqCode", "reporterCode", "reporterISO", "flowCode", "partnerCode", "partnerISO",
+    "partner2Code", "partner2ISO", "classificationCode", "cmdCode", "customsCode", "motCode",
+    "qtyUnitAbbr", "qty", "netWgt", "primaryValue",
 ]  # fmt: skip
 
 
@@ -55,9 +56,9 @@ class ComtradeImporter(Importer):
 
     def stage(self, ctx: StageContext) -> Staged:
         if ctx.path.suffix.lower() == ".json":
-            raw = read_comtrade_json(ctx)
+            clean = read_comtrade_json(ctx)
         else:
-            raw, _ = read_csv_text(
+            scan = scan_csv_text(
                 ctx,
                 delimiter=ctx.delimiter or ",",
                 required=["flowCode", "cmdCode", "primaryValue"],
@@ -67,7 +68,13 @@ class ComtradeImporter(Importer):
                     ["partnerCode", "partnerISO"],
                 ],
             )
-        return Staged(table=normalize_comtrade(raw, ctx), encoding=ctx.encoding, source=self.source)
+            clean = scan.first_step(ctx, clean_comtrade(scan.table))
+        return Staged(
+            table=normalize_comtrade(clean, ctx),
+            encoding=ctx.encoding,
+            source=self.source,
+            raw=clean.drop("_per"),
+        )
 
 
 def read_comtrade_json(ctx: StageContext) -> ir.Table:
@@ -94,7 +101,8 @@ def read_comtrade_json(ctx: StageContext) -> ir.Table:
     missing = [c for c in ("flowCode", "cmdCode", "primaryValue") if c not in raw.columns]
     if missing:
         raise InputFileError(ctx.path, f"missing fields: {', '.join(missing)}")
-    return raw.mutate(_line=(raw.rowid() + 1).cast("int64"))
+    clean = ctx.checkpoint(clean_comtrade(raw), "clean")
+    return clean.mutate(_line=(clean.rowid() + 1).cast("int64"))
 
 
 def _country(
@@ -114,54 +122,61 @@ def _country(
     ).drop(f"{out}_nv", f"{out}_kv")
 
 
-def normalize_comtrade(raw: ir.Table, ctx: StageContext) -> ir.Table:
-    """Canonical columns from raw Comtrade text columns (see the module docstring)."""
-    present = [c for c in raw.columns if c != "_line"]
-    # Step 1: clean text, country codes resolved.
-    clean = raw.select(
-        _line=raw["_line"],
-        _raw=raw_joined(raw, present),
-        **{
-            c: col(raw, c)
-            for c in COLUMNS
-            if c not in ("reporterCode", "partnerCode", "partner2Code")
-        },
-        reporterCode=numeric_code(col(raw, "reporterCode")),
-        partnerCode=numeric_code(col(raw, "partnerCode")),
-        partner2Code=numeric_code(col(raw, "partner2Code")),
+def clean_comtrade(raw: ir.Table) -> ir.Table:
+    """Step 1, straight from the file: the used columns as clean text, and the period.
+
+    Missing optional columns become null; the rest of the file's columns are never copied.
+    """
+    numeric = ("reporterCode", "partnerCode", "partner2Code")
+    upper = ("reporterISO", "partnerISO", "partner2ISO", "flowCode", "freqCode", "customsCode",
+             "classificationCode", "cmdCode")  # fmt: skip
+    cleaned = {}
+    for c in COLUMNS:
+        v = col(raw, c)
+        cleaned[c] = numeric_code(v) if c in numeric else v.upper() if c in upper else v
+    month = col(raw, "refMonth")
+    year = col(raw, "refYear")
+    month_missing = month.isnull() | month.isin(["52", "0"])
+    return raw.select(
+        _per=ibis.coalesce(
+            col(raw, "period"),
+            ibis.cases((month_missing, year), else_=year + month.lpad(2, "0")),
+        ),
+        **cleaned,
     )
-    clean = clean.mutate(
-        reporterISO=clean.reporterISO.upper(),
-        partnerISO=clean.partnerISO.upper(),
-        partner2ISO=clean.partner2ISO.upper(),
-        flowCode=clean.flowCode.upper(),
-        freqCode=clean.freqCode.upper(),
-        customsCode=clean.customsCode.upper(),
-        classificationCode=clean.classificationCode.upper(),
-    )
-    clean = ctx.checkpoint(clean, "clean")
+
+
+def normalize_comtrade(t: ir.Table, ctx: StageContext) -> ir.Table:
+    """Canonical columns from the clean step (see the module docstring).
+
+    Two more materialised steps, each built only from the columns of the step before (see
+    :meth:`StageContext.checkpoint`): parsed values with countries, then the result.
+    """
     known = ctx.temp_table(known_codes())
     num = ctx.temp_table(country_codes("comtrade"))
-    t = _country(clean, "reporterISO", "reporterCode", known, num, "_reporter")
+    t = _country(t, "reporterISO", "reporterCode", known, num, "_reporter")
     t = _country(t, "partnerISO", "partnerCode", known, num, "_partner")
     t = _country(t, "partner2ISO", "partner2Code", known, num, "_partner2")
-    # Step 2: the period and the parsed values.
-    month_missing = t.refMonth.isnull() | t.refMonth.isin(["52", "0"])
-    t = t.mutate(
-        _per=ibis.coalesce(
-            t.period,
-            ibis.cases((month_missing, t.refYear), else_=t.refYear + t.refMonth.lpad(2, "0")),
-        )
-    )
-    t = ctx.checkpoint(t, "periods")
     prod = product_code(t.cmdCode)
     value, qty, netwgt = number(t.primaryValue), number(t.qty), number(t.netWgt)
     is_month = t._per.length() == 6
-    t = t.mutate(
+    t = t.select(
+        "_line",
+        "_per",
+        "_reporter",
+        "_partner",
+        "_partner2",
+        "_partner2_raw",
+        "flowCode",
+        "motCode",
+        "customsCode",
+        "classificationCode",
+        "qtyUnitAbbr",
+        _missing_value=t.primaryValue.isnull(),
         _per_ok=t._per.re_search(r"^(19|20)[0-9]{2}((0[1-9])|(1[0-2]))?$"),
         _is_month=is_month,
         _freq=ibis.coalesce(t.freqCode, ibis.cases((is_month, "M"), else_="A")),
-        _flow=t.flowCode.substitute(FLOW_CODES, else_=None),
+        _flow=recode(t.flowCode, FLOW_CODES),
         _code=prod.code,
         _level=prod.level,
         _hs6=prod.hs6,
@@ -175,7 +190,6 @@ def normalize_comtrade(raw: ir.Table, ctx: StageContext) -> ir.Table:
         _wgt_bad=netwgt.bad,
     )
     t = ctx.checkpoint(t, "parsed")
-    # Step 3: the first failing check, and the canonical columns.
     reason = first_reason(
         (t._per.isnull() | ~t._per_ok, "malformed period"),
         (
@@ -196,7 +210,7 @@ def normalize_comtrade(raw: ir.Table, ctx: StageContext) -> ir.Table:
             t.customsCode.notnull() & (t.customsCode != "C00"),
             "breakdown by customs procedure (kept: C00)",
         ),
-        (t.primaryValue.isnull(), "missing value"),
+        (t._missing_value, "missing value"),
         (t._value_bad, "non-numeric value"),
         (t._value < 0, "negative value"),
         (t._qty_bad, "non-numeric quantity"),
@@ -218,11 +232,11 @@ def normalize_comtrade(raw: ir.Table, ctx: StageContext) -> ir.Table:
         product_code=t._code,
         product_level=t._level,
         hs6=t._hs6,
-        hs_edition=t.classificationCode.substitute(HS_EDITIONS, else_=None),
+        hs_edition=recode(t.classificationCode, HS_EDITIONS),
         value=t._value,
         currency=ibis.literal("USD"),
-        valuation=t._flow.substitute(
-            {"export": "FOB", "re-export": "FOB", "import": "CIF", "re-import": "CIF"}, else_=None
+        valuation=recode(
+            t._flow, {"export": "FOB", "re-export": "FOB", "import": "CIF", "re-import": "CIF"}
         ),
         quantity=t._qty,
         quantity_unit=ibis.cases((t.qtyUnitAbbr.isin(["N/A", "-1"]), None), else_=t.qtyUnitAbbr),
@@ -232,5 +246,4 @@ def normalize_comtrade(raw: ir.Table, ctx: StageContext) -> ir.Table:
         _line=t._line,
         _reason=reason,
         _padded=t._padded,
-        _raw=t._raw,
     )

@@ -25,7 +25,7 @@ import ibis
 import pyarrow as pa
 
 from roundabout.errors import InputFileError
-from roundabout.sources.base import Importer, StageContext
+from roundabout.sources.base import Importer, StageContext, raw_joined
 from roundabout.sources.files import check_exists, sha256_of
 from roundabout.store.schema import FLOWS_SCHEMA, MANIFEST_SCHEMA, QUARANTINE_SCHEMA
 from roundabout.store.store import Store
@@ -133,14 +133,25 @@ def _load_staged(
         reasons: dict[str, int] = {}
         if rejected:
             bad = st.filter(st._reason.notnull())
+            if "_raw" in bad.columns:
+                raw_text = bad.select("_line", "_reason", "_raw")
+            else:
+                assert staged.raw is not None, "importer gave neither _raw nor the raw table"
+                raw = staged.raw
+                fields = [c for c in raw.columns if c != "_line"]
+                raw = raw.select(_rline=raw._line, _raw=raw_joined(raw, fields))
+                slim = bad.select("_line", "_reason")
+                raw_text = slim.left_join(raw, slim._line == raw._rline).select(
+                    "_line", "_reason", "_raw"
+                )
             store.backend.insert(
                 "quarantine",
-                bad.select(
+                raw_text.select(
                     file_sha256=ibis.literal(sha),
                     source_file=ibis.literal(path.name),
-                    line=bad._line,
-                    reason=bad._reason,
-                    raw=bad._raw,
+                    line=raw_text._line,
+                    reason=raw_text._reason,
+                    raw=raw_text._raw,
                 ).cast(QUARANTINE_SCHEMA),
             )
             by = bad.group_by("_reason").aggregate(n=bad.count()).to_pyarrow().to_pylist()

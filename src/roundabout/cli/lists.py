@@ -1,0 +1,100 @@
+"""``roundabout lists``: load sanctions lists as versioned snapshots, show them, diff them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
+from roundabout.lists import bundled, snapshots
+from roundabout.lists.detect import ListFormat, parse_list
+from roundabout.store import Store
+
+lists_app = typer.Typer(
+    name="lists", help="Sanctions lists: load, show, diff.", no_args_is_help=True
+)
+
+
+@lists_app.command("load")
+@fails_cleanly
+def load(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="List files (OFAC sdn.csv, UN XML, FtM JSONL, DPL).")
+    ] = None,
+    fmt: Annotated[
+        ListFormat | None, typer.Option("--format", "-f", help="Format (default: detected).")
+    ] = None,
+    alt: Annotated[Path | None, typer.Option("--alt", help="OFAC alt.csv (aliases).")] = None,
+    add: Annotated[Path | None, typer.Option("--add", help="OFAC add.csv (addresses).")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Publication date (YYYY-MM-DD) if not in file.")
+    ] = None,
+    bundled_lists: Annotated[
+        bool, typer.Option("--bundled", help="Load the bundled OFAC 2022, 2024 and UN lists.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load list files as snapshots. A file is parsed whole before anything is stored."""
+    if not paths and not bundled_lists:
+        raise typer.BadParameter("give list files or --bundled")
+    parsed = [parse_list(p, fmt, alt=alt, add=add, publication_date=date) for p in paths or []]
+    if bundled_lists:
+        parsed.extend(bundled.all_lists())
+    out = []
+    with Store(db_path(db)) as store:
+        for p in parsed:
+            outcome = snapshots.save(store, p)
+            out.append({**outcome.snapshot.to_dict(), "status": outcome.status})
+            if not as_json:
+                s = outcome.snapshot
+                verb = "loaded" if outcome.status == "loaded" else "already loaded"
+                typer.echo(f"{s.snapshot_id}: {verb}, {s.entity_count:,} entries")
+    if as_json:
+        print_json(out)
+
+
+@lists_app.command("show")
+@fails_cleanly
+def show(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The snapshots in the store."""
+    with Store(db_path(db)) as store:
+        snaps = snapshots.list_snapshots(store)
+    if as_json:
+        print_json([s.to_dict() for s in snaps])
+        return
+    for s in snaps:
+        typer.echo(f"{s.snapshot_id}  {s.entity_count:>7,} entries  sha256 {s.sha256[:12]}")
+
+
+@lists_app.command("diff")
+@fails_cleanly
+def diff(
+    old: Annotated[str | None, typer.Argument(help="Older snapshot (id, id prefix).")] = None,
+    new: Annotated[str | None, typer.Argument(help="Newer snapshot.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to print per section.")] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who was added, removed or changed between two snapshots.
+
+    Without arguments: the bundled OFAC SDN 2022-02-23 and 2024-05-03 (loaded if needed).
+    """
+    with Store(db_path(db)) as store:
+        if old is None or new is None:
+            a = snapshots.save(store, bundled.ofac_2022()).snapshot.snapshot_id
+            b = snapshots.save(store, bundled.ofac_2024()).snapshot.snapshot_id
+            old, new = old or a, new or b
+        d = snapshots.diff(store, old, new)
+    if as_json:
+        print_json(d.to_dict())
+        return
+    typer.echo(f"{d.old} -> {d.new}")
+    typer.echo(f"added {len(d.added):,}, removed {len(d.removed):,}, changed {len(d.changed):,}")
+    for label, rows in (("+", d.added), ("-", d.removed), ("~", d.changed)):
+        for eid, sch, name in rows[:limit]:
+            typer.echo(f"  {label} {eid:<14} {sch:<12} {name}")
+        if len(rows) > limit:
+            typer.echo(f"  {label} ... {len(rows) - limit:,} more")

@@ -1,0 +1,73 @@
+"""Shared fixtures: a fresh store, the test data folder, and both engines.
+
+``engine`` is parametrized over DuckDB and Spark so that one test body runs on every engine
+(splink's rule). The Spark session is local, started once per test session (5-10 s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from roundabout.sources import importer_for
+from roundabout.store import Store
+from roundabout.store.load import LoadResult, load_file
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "store.duckdb") as s:
+        yield s
+
+
+@pytest.fixture
+def load(store: Store) -> Callable[..., LoadResult]:
+    """``load(fmt, path, **options)``: load a file into the test store."""
+
+    def _load(fmt: str, path: Path, **options: Any) -> LoadResult:
+        return load_file(store, importer_for(fmt), path, **options)
+
+    return _load
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[Any]:
+    from roundabout.store.engines import spark_session as make
+
+    session = make("roundabout-tests")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(params=["duckdb", "spark"])
+def engine(request: pytest.FixtureRequest) -> Callable[[str, pa.Table], Any]:
+    """``engine(name, arrow_table)`` registers a table on the engine and returns it (Ibis)."""
+    import ibis
+
+    if request.param == "duckdb":
+        backend = ibis.duckdb.connect()
+    else:
+        from roundabout.store.engines import spark_backend
+
+        backend = spark_backend(request.getfixturevalue("spark_session"))
+
+    def register(name: str, table: pa.Table) -> Any:
+        from roundabout.store.engines import read_table
+
+        return read_table(backend, name, table)
+
+    register.name = request.param  # type: ignore[attr-defined]
+    return register
