@@ -71,7 +71,8 @@ class GoodsList:
     description: str
 
 
-_EU_FLAGS: Final = (
+#: Category flags of the eu_hs6 list, in the order they are joined with "+".
+EU_CATEGORIES: Final = (
     "aviation",
     "dual_use",
     "firearms",
@@ -107,7 +108,7 @@ def _eu_hs6() -> Iterator[_Record]:
             "code": code,
             "effective_date": _date(r["Date"]),
             "wind_down_date": _date(r["Winddowndate"]),
-            "category": "+".join(f for f in _EU_FLAGS if _flag(r[f])) or None,
+            "category": "+".join(f for f in EU_CATEGORIES if _flag(r[f])) or None,
             "description": hs.describe(code, "HS2017") or hs.describe(code, "HS2022"),
         }
 
