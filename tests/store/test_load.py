@@ -59,7 +59,7 @@ def test_failed_load_leaves_store_unchanged(store: Store, load, tmp_path: Path) 
     before = counts(store)
     bad = tmp_path / "truncated.csv"
     text = COMTRADE.read_text().splitlines()
-    bad.write_text("\n".join(text[:5] + [text[5][:40]]))  # last line cut mid-record
+    bad.write_text("\n".join([*text[:5], text[5][:40]]))  # last line cut mid-record
     with pytest.raises(InputFileError, match=r"truncated\.csv: line 6: truncated"):
         load("comtrade", bad)
     assert counts(store) == before

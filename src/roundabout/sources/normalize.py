@@ -17,7 +17,6 @@ import pyarrow.compute as pc
 
 from roundabout.reference.countries import crosswalk, iso3_codes
 
-
 #: Texts that mean "no value" in a numeric field (BACI writes ``NA``).
 NULL_MARKERS = ("NA", "N/A", "null", "NULL")
 

@@ -8,6 +8,7 @@ tables, so it runs unchanged. Spark is imported lazily; without it you get an in
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ def spark_session(app_name: str = "roundabout", *, master: str = "local[2]") -> 
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="roundabout-spark-"))
         .getOrCreate()
     )
 
@@ -58,7 +60,11 @@ def export_parquet(store: Store, directory: Path, tables: tuple[str, ...] = ("fl
 def read_table(backend: Any, name: str, source: Path | pa.Table) -> ir.Table:
     """Register ``source`` (a Parquet file/directory or an Arrow table) as ``name``."""
     if isinstance(source, pa.Table):
-        return backend.create_table(name, source, overwrite=True)
+        if backend.name == "pyspark":  # a temp view: nothing written to the warehouse
+            frame = backend._session.createDataFrame(source.to_pandas())
+            frame.createOrReplaceTempView(name)
+            return backend.table(name)
+        return backend.create_table(name, source, overwrite=True, temp=True)
     if not Path(source).exists():
         raise RoundaboutError(f"{source}: no such Parquet file or directory")
     return backend.read_parquet(str(source), table_name=name)
