@@ -87,8 +87,6 @@ _COMEXT_SPECIAL: Final[dict[str, str]] = {
     "QY": "XNS",
     "QZ": "XNS",
     "WORLD": "W00",
-    "EU": "EU27_2020",
-    "EU27": "EU27_2020",
 }
 
 
