@@ -83,12 +83,15 @@ def load_file(
             mapping=mapping,
         )
         try:
-            return _load_staged(store, importer, ctx, path, sha, size, started, progress)
+            # Staging reads the file into temp tables (never part of the store) before the
+            # transaction; only the inserts touch the store.
+            with _watch(store, progress):
+                return _stage_and_insert(store, importer, ctx, path, sha, size, started)
         finally:
             ctx.cleanup()
 
 
-def _load_staged(
+def _stage_and_insert(
     store: Store,
     importer: Importer,
     ctx: StageContext,
@@ -96,15 +99,12 @@ def _load_staged(
     sha: str,
     size: int,
     started: float,
-    progress: ProgressFn | None,
 ) -> LoadResult:
-    # Staging reads the file into temp tables (never part of the store), so it runs
-    # before the transaction; only the inserts below touch the store.
-    with _watch(store, progress):
-        staged = importer.stage(ctx)
-        name = ctx.temp_name("staged")
-        store.backend.create_table(name, staged.table, temp=True)
-    st = store.backend.table(name)
+    staged = importer.stage(ctx)
+    # The staged table stays an expression over the importer's last materialised step: the
+    # counts read two cheap columns of it, the inserts evaluate it once each (good rows, then
+    # the few bad ones). Materialising it too would cost a full extra write.
+    st = staged.table
     counts = (
         st.aggregate(
             read=st.count(),
