@@ -13,7 +13,7 @@ all: test
 setup: $(STAMP)
 
 # Creates .venv when missing, installs system packages (apt-get) and the pinned dependencies.
-$(STAMP): requirements.lock requirements-dev.lock pyproject.toml scripts/bootstrap.sh
+$(STAMP): requirements.lock pyproject.toml scripts/bootstrap.sh
 	bash scripts/bootstrap.sh
 	touch $(STAMP)
 

@@ -26,3 +26,15 @@ done
 echo
 echo "== What the store holds"
 $RB status
+
+echo
+echo "== The roundabout: EU sanctioned goods through Armenia, Kazakhstan, Kyrgyzstan (CCA3)"
+echo "   March-August 2022 against the same months of 2021 (WP 276 reports about 5% offset)"
+$RB leaks --hubs ARM,KAZ,KGZ --baseline 2021-03:2021-08 --window 2022-03:2022-08 --top 10 --no-did
+echo
+echo "== March-November 2022 against the same months of 2021 (the authors later: 5 to 10%, rising)"
+$RB leaks --hubs ARM,KAZ,KGZ --baseline 2021-03:2021-11 --window 2022-03:2022-11 --top 10
+
+echo
+echo "== Report"
+$RB report --out out/report.html

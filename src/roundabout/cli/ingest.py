@@ -37,6 +37,13 @@ def ingest(
     delimiter: Annotated[
         str | None, typer.Option("--delimiter", help="Field delimiter (default: the format's).")
     ] = None,
+    memory_limit: Annotated[
+        str,
+        typer.Option(
+            "--memory-limit",
+            help="Memory the engine may use before spilling to disk (e.g. 1.5GB).",
+        ),
+    ] = "1.5GB",
     db: DbOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
@@ -47,7 +54,7 @@ def ingest(
     results: list[LoadResult] = []
     err = Console(stderr=True)
     failed: RoundaboutError | None = None
-    with Store(db_path(db)) as store:
+    with Store(db_path(db), memory_limit=memory_limit) as store:
         for path in paths:
             try:
                 if show_progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -90,7 +91,7 @@ def _pct(x: float | None) -> str:
 
 
 def _print(r: LeakResult) -> None:
-    out = Console(highlight=False)
+    out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
     s = r.summary
     c = s.currency
     g = s.group
@@ -101,13 +102,13 @@ def _print(r: LeakResult) -> None:
     hubs = Table(title="Hubs", title_justify="left")
     for col in ("hub", "hub excess", "onward excess", "lost in transit", "offset share"):
         hubs.add_column(col, justify="left" if col == "hub" else "right")
-    for hub, f in s.hubs.items():
+    for hub, fig in s.hubs.items():
         hubs.add_row(
             hub,
-            _money(f.hub_excess, c),
-            _money(f.excess_out, c),
-            _money(f.lost_in_transit, c),
-            _pct(f.offset_share),
+            _money(fig.hub_excess, c),
+            _money(fig.excess_out, c),
+            _money(fig.lost_in_transit, c),
+            _pct(fig.offset_share),
         )
     hubs.add_row(
         "[bold]all[/bold]",
@@ -155,5 +156,7 @@ def _print(r: LeakResult) -> None:
                     f"DiD ({model}, {did['design']}): {coef['estimate']:+.3f} "
                     f"(se {coef['se']:.3f}, p {coef['pvalue']:.3f}, n {coef['n']:,})"
                 )
+    if did.get("caveat"):
+        out.print(f"[dim]DiD caveat: {did['caveat']}[/dim]")
     for note in r.notes:
         out.print(f"[dim]note: {note}[/dim]")

@@ -6,8 +6,13 @@ import typer
 
 from roundabout.cli._common import fails_cleanly
 from roundabout.cli.ingest import ingest
+from roundabout.cli.keys import keys_app
+from roundabout.cli.leaks import leaks
 from roundabout.cli.lists import lists_app
+from roundabout.cli.report import report
 from roundabout.cli.screen import screen_app
+from roundabout.cli.serve import serve
+from roundabout.cli.status import status
 
 app = typer.Typer(
     name="roundabout",
@@ -24,8 +29,13 @@ def _root() -> None:
 
 
 app.command("ingest")(fails_cleanly(ingest))
+app.command("leaks")(fails_cleanly(leaks))
+app.command("status")(fails_cleanly(status))
 app.add_typer(screen_app, name="screen")
 app.add_typer(lists_app, name="lists")
+app.command("report")(fails_cleanly(report))
+app.command("serve")(fails_cleanly(serve))
+app.add_typer(keys_app, name="keys")
 
 
 def main() -> None:

@@ -15,7 +15,9 @@ from roundabout.screening.run import screen_parties
 from roundabout.store import Store
 
 screen_app = typer.Typer(
-    name="screen", help="Screen parties and shipments against sanctions lists.", no_args_is_help=True
+    name="screen",
+    help="Screen parties and shipments against sanctions lists.",
+    no_args_is_help=True,
 )
 
 ListOption = Annotated[
@@ -86,14 +88,21 @@ def shipments(
     min_risk: Annotated[
         float, typer.Option("--min-risk", help="Only print shipments at or above this risk.")
     ] = 0.0,
+    leaks: Annotated[
+        Path | None,
+        typer.Option("--leaks", help="CSV of (hub, hs6) findings from the leak analysis."),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Risk-score each declaration with its reasons (party hits, goods, route, price)."""
-    from roundabout.screening.shipments import screen_shipments
+    from roundabout.screening.shipments import read_leaks, screen_shipments
 
+    found = read_leaks(leaks) if leaks is not None else None
     with Store(db_path(db)) as store:
-        out = screen_shipments(store, file, lists or [], threshold=threshold, notify=_err)
+        out = screen_shipments(
+            store, file, lists or [], threshold=threshold, leaks=found, notify=_err
+        )
     rows = [r for r in out.results if r.risk >= min_risk]
     if as_json:
         print_json({**out.to_dict(), "results": [r.to_dict() for r in rows]})

@@ -28,7 +28,9 @@ _DUCKDB_MAGIC_OFFSET = 8
 class Store:
     """A roundabout store in one DuckDB file (or in memory with ``path=None``)."""
 
-    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | None, *, read_only: bool = False, memory_limit: str | None = None
+    ) -> None:
         self.path = path
         self.read_only = read_only
         if path is not None:
@@ -43,6 +45,9 @@ class Store:
         except duckdb.IOException as exc:
             raise StoreError(f"{target}: cannot open store: {_first_line(exc)}") from None
         self.raw.execute("SET enable_progress_bar_print = false")
+        if memory_limit:
+            # Above the limit DuckDB spills temp tables and operators to disk.
+            self.raw.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
         if not read_only:
             self.ensure_schema()
 
@@ -104,6 +109,15 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _checked_size(text: str) -> str:
+    """A DuckDB memory size such as ``1.5GB`` or ``800MB`` (refuses anything else)."""
+    import re
+
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
+        raise StoreError(f"memory limit {text!r}: expected a size such as 1.5GB or 800MB")
+    return text.strip()
 
 
 def _first_line(exc: BaseException) -> str:

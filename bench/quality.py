@@ -1,0 +1,368 @@
+"""Name-matching quality on the bundled labelled sets, side by side with nomenklatura.
+
+Usage: ``.venv/bin/python bench/quality.py [--threshold T] [--write-baseline] [--errors SET]``
+
+Sets (``bench/data/``, provenance in ``bench/data/PROVENANCE.md``):
+
+* ``nomenklatura``: the 826 labelled pairs of nomenklatura's name bench (``cases.csv``).
+* ``nomenklatura_frozen``: the 812 cases of nomenklatura's committed logic-v2 run, with that
+  run's labels; the peer column is its ``predicted_match`` (threshold 0.7), so both matchers
+  are scored on exactly the same cases and labels.
+* ``central_asia``: our set of Kazakh, Kyrgyz, Armenian, Uzbek, Georgian and Russian names in
+  native script, Cyrillic and Latin, with hard negatives. Goal: recall >= 0.95 at <= 5% FPR.
+* ``watchman``: 22 cross-script positive pairs; negatives are derived by pairing each query
+  with the other pairs' expected names (so precision and FPR can be computed).
+* ``putin``: 81 spellings of one name, each against ``Vladimir Vladimirovich Putin``
+  (recall only).
+* ``senzing``: the Senzing demo truth set: every pair of its 159 records, same cluster = match,
+  scored by name (+ native name) and date of birth only: no addresses, phones or documents, so
+  recall is bounded by what names alone can tell.
+
+Numbers go to stdout (a Markdown table) and, with ``--write-baseline``, to
+``bench/baselines/quality.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from roundabout.lists.model import ListEntity
+from roundabout.names.compare import compare
+from roundabout.names.normalize import analyze
+from roundabout.screening import features
+from roundabout.screening.matcher import DEFAULT_THRESHOLD, person_flag
+from roundabout.screening.model import Party
+
+DATA = Path(__file__).parent / "data"
+BASELINE = Path(__file__).parent / "baselines" / "quality.json"
+
+
+@dataclass
+class Case:
+    set: str
+    group: str
+    schema: str | None
+    a: str
+    b: str
+    truth: bool
+    peer: bool | None = None  # nomenklatura's frozen prediction
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    tn: int = 0
+    fn: int = 0
+
+    def add(self, pred: bool, truth: bool) -> None:
+        if pred and truth:
+            self.tp += 1
+        elif pred:
+            self.fp += 1
+        elif truth:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    def metrics(self) -> dict[str, float | int | None]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        f1 = 2 * p * r / (p + r) if p and r else None
+        fpr = self.fp / (self.fp + self.tn) if self.fp + self.tn else None
+        return {
+            "n": self.tp + self.fp + self.tn + self.fn,
+            "tp": self.tp,
+            "fp": self.fp,
+            "tn": self.tn,
+            "fn": self.fn,
+            "precision": _r(p),
+            "recall": _r(r),
+            "f1": _r(f1),
+            "fpr": _r(fpr),
+        }
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def name_score(a: str, b: str, schema: str | None) -> float:
+    flag = person_flag(schema)
+    return compare(analyze(a, flag), analyze(b, flag), person=flag).score
+
+
+def nomenklatura() -> list[Case]:
+    """The 826 cases of ``cases.csv`` (the current labels); no peer column."""
+    with (DATA / "nomenklatura_name_bench_cases.csv").open(encoding="utf-8") as fh:
+        return [
+            Case(
+                "nomenklatura",
+                r["case_group"],
+                r["schema"],
+                r["name1"],
+                r["name2"],
+                r["is_match"] == "true",
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
+def nomenklatura_frozen() -> list[Case]:
+    """The 812 cases of nomenklatura's frozen logic-v2 run, with the labels of that run and
+    its predictions: both matchers scored on exactly the same cases and labels."""
+    path = DATA / "nomenklatura_name_bench_logicv2_frozen_results.csv"
+    with path.open(encoding="utf-8") as fh:
+        return [
+            Case(
+                "nomenklatura_frozen",
+                r["case_group"],
+                r["schema"],
+                r["name1"],
+                r["name2"],
+                r["is_match"] == "true",
+                r["predicted_match"] == "true",
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
+def central_asia() -> list[Case]:
+    with (DATA / "central_asia_names.csv").open(encoding="utf-8") as fh:
+        return [
+            Case(
+                "central_asia",
+                r["language"],
+                r["schema"],
+                r["name1"],
+                r["name2"],
+                r["is_match"] == "true",
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
+def watchman() -> list[Case]:
+    pairs = []
+    with (DATA / "watchman_cross_script_pairs.csv").open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line or line.startswith("#") or line.startswith("Query,"):
+                continue
+            q, m, *_ = next(csv.reader([line]))
+            pairs.append((q, m))
+    out = [Case("watchman", "positive", None, q, m, True) for q, m in pairs]
+    for i, (q, _) in enumerate(pairs):
+        for j, (_, m) in enumerate(pairs):
+            if i != j and pairs[i][1] != m:
+                out.append(Case("watchman", "derived_negative", None, q, m, False))
+    return out
+
+
+def putin() -> list[Case]:
+    lines = (DATA / "nomenklatura_putin_name_variants.txt").read_text("utf-8").splitlines()
+    target = "Vladimir Vladimirovich Putin"
+    return [
+        Case("putin", "positive", "Person", x.strip(), target, True) for x in lines if x.strip()
+    ]
+
+
+def _senzing_records() -> list[tuple[str, Party, ListEntity]]:
+    truth = {}
+    with (DATA / "senzing_truthset_demo_actual_truthset_key.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            truth[(r["DATA_SOURCE"], r["RECORD_ID"])] = r["CLUSTER_ID"]
+    out = []
+    for name in ("customers", "watchlist", "reference"):
+        with (DATA / f"senzing_truthset_demo_{name}.csv").open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                key = (r["DATA_SOURCE"], r["RECORD_ID"])
+                if key not in truth:
+                    continue
+                person = r.get("RECORD_TYPE", "").upper() == "PERSON"
+                full = (
+                    r.get("PRIMARY_NAME_FULL")
+                    or r.get("PRIMARY_NAME_ORG")
+                    or " ".join(
+                        x
+                        for x in (
+                            r.get("PRIMARY_NAME_FIRST"),
+                            r.get("PRIMARY_NAME_MIDDLE"),
+                            r.get("PRIMARY_NAME_LAST"),
+                        )
+                        if x
+                    )
+                )
+                if not full:
+                    continue
+                dob = _us_date(r.get("DATE_OF_BIRTH", ""))
+                schema = "Person" if person else "Organization"
+                native = r.get("NATIVE_NAME_FULL") or ""
+                party = Party(f"{key[0]}:{key[1]}", full, birth_date=dob, schema=schema)
+                entity = ListEntity(
+                    entity_id=f"{key[0]}:{key[1]}",
+                    schema=schema,
+                    name=full,
+                    aliases=(native,) if native else (),
+                    birth_dates=(dob,) if dob else (),
+                )
+                out.append((truth[key], party, entity))
+    return out
+
+
+def _us_date(value: str) -> str | None:
+    parts = value.strip().split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        m, d, y = (int(p) for p in parts)
+        if y < 100:
+            y += 1900
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    if len(parts) == 1 and parts[0].isdigit() and len(parts[0]) == 4:
+        return parts[0]
+    return None
+
+
+def senzing_scores() -> list[tuple[float, bool]]:
+    recs = _senzing_records()
+    out = []
+    for (ca, pa, _), (cb, _, eb) in combinations(recs, 2):
+        best = None
+        for n in eb.names:
+            flag = person_flag(eb.schema)
+            cmp = compare(analyze(pa.name, flag), analyze(n, flag), person=flag)
+            if best is None or cmp.score > best[0].score:
+                best = (cmp, n)
+        assert best is not None
+        s, _ = features.score(pa, eb, best[1], best[0])
+        out.append((s, ca == cb))
+    return out
+
+
+def evaluate(
+    cases: Iterable[Case], threshold: float
+) -> tuple[Counts, Counts | None, list[tuple[Case, float]]]:
+    ours, peer = Counts(), Counts()
+    has_peer = False
+    errors = []
+    for c in cases:
+        s = name_score(c.a, c.b, c.schema)
+        ours.add(s >= threshold, c.truth)
+        if (s >= threshold) != c.truth:
+            errors.append((c, s))
+        if c.peer is not None:
+            has_peer = True
+            peer.add(c.peer, c.truth)
+    return ours, (peer if has_peer else None), errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--write-baseline", action="store_true")
+    ap.add_argument("--errors", help="print the misclassified cases of this set")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    results: dict[str, dict[str, object]] = {}
+    sets = {
+        "nomenklatura": nomenklatura(),
+        "nomenklatura_frozen": nomenklatura_frozen(),
+        "central_asia": central_asia(),
+        "watchman": watchman(),
+        "putin": putin(),
+    }
+    for name, cases in sets.items():
+        ours, peer, errors = evaluate(cases, args.threshold)
+        results[name] = {
+            "roundabout": ours.metrics(),
+            "nomenklatura_logicv2": peer.metrics() if peer else None,
+        }
+        if name == "nomenklatura":
+            halves = {}
+            for half in (0, 1):
+                o, _, _ = evaluate(cases[half::2], args.threshold)
+                halves["even" if half == 0 else "odd"] = o.metrics()["f1"]
+            results[name]["f1_by_half"] = halves
+        if name == "central_asia":
+            by_lang = {}
+            for lang in sorted({c.group for c in cases}):
+                o, _, _ = evaluate([c for c in cases if c.group == lang], args.threshold)
+                by_lang[lang] = o.metrics()
+            results[name]["by_language"] = by_lang
+            # The operating point asked for: best recall with FPR <= 5%.
+            scored = [(name_score(c.a, c.b, c.schema), c.truth) for c in cases]
+            results[name]["at_fpr_5pct"] = _at_fpr(scored, 0.05)
+        if args.errors == name:
+            for c, s in errors:
+                print(
+                    f"{'FN' if c.truth else 'FP'} {s:.3f} {c.group} {c.a} | {c.b}", file=sys.stderr
+                )
+    sz = Counts()
+    for s, truth in senzing_scores():
+        sz.add(s >= args.threshold, truth)
+    results["senzing"] = {"roundabout": sz.metrics(), "nomenklatura_logicv2": None}
+    elapsed = time.perf_counter() - t0
+    _print(results, args.threshold, elapsed)
+    if args.write_baseline:
+        BASELINE.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"threshold": args.threshold, "results": results}
+        BASELINE.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        print(f"\nwrote {BASELINE}")
+    return 0
+
+
+def _at_fpr(scored: list[tuple[float, bool]], max_fpr: float) -> dict[str, float | None]:
+    neg = sum(1 for _, t in scored if not t)
+    pos = len(scored) - neg
+    best: dict[str, float | None] = {"threshold": None, "recall": None, "fpr": None}
+    for th in sorted({s for s, _ in scored}):
+        fp = sum(1 for s, t in scored if s >= th and not t)
+        tp = sum(1 for s, t in scored if s >= th and t)
+        if neg and fp / neg <= max_fpr:
+            best = {
+                "threshold": round(th, 4),
+                "recall": round(tp / pos, 4),
+                "fpr": round(fp / neg, 4),
+            }
+            break
+    return best
+
+
+def _fmt(x: object) -> str:
+    return "—" if x is None else (f"{x:.3f}" if isinstance(x, float) else str(x))
+
+
+def _print(results: dict[str, dict[str, object]], threshold: float, elapsed: float) -> None:
+    print(f"threshold {threshold}  ({elapsed:.1f} s)\n")
+    print("| set | n | roundabout P | R | F1 | FPR | nomenklatura logic-v2 P | R | F1 |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, res in results.items():
+        o = res["roundabout"]
+        p = res.get("nomenklatura_logicv2") or {}
+        assert isinstance(o, dict) and isinstance(p, dict)
+        print(
+            f"| {name} | {o['n']} | {_fmt(o['precision'])} | {_fmt(o['recall'])} | "
+            f"{_fmt(o['f1'])} | {_fmt(o['fpr'])} | {_fmt(p.get('precision'))} | "
+            f"{_fmt(p.get('recall'))} | {_fmt(p.get('f1'))} |"
+        )
+    ca = results["central_asia"]
+    print(f"\ncentral_asia at FPR <= 5%: {ca['at_fpr_5pct']}")
+    by_lang = ca["by_language"]
+    assert isinstance(by_lang, dict)
+    for lang, m in by_lang.items():
+        print(
+            f"  {lang}: P {_fmt(m['precision'])} R {_fmt(m['recall'])} "
+            f"FPR {_fmt(m['fpr'])} (n {m['n']})"
+        )
+    print(f"nomenklatura F1 by half (even/odd cases): {results['nomenklatura']['f1_by_half']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,427 @@
+"""The HTTP app: ``create_app(settings)`` builds a FastAPI app around one store.
+
+Routes only orchestrate: validate the request (strict models, :mod:`roundabout.api.models`),
+call the Python API (:mod:`roundabout.analytics`, :mod:`roundabout.screening`, the store's
+Ibis queries), and shape the answer. Around them:
+
+* **keys**: every route but ``/health``, the dashboard page and its static files needs
+  ``Authorization: Bearer <key>`` (see :mod:`roundabout.api.keys`); a missing or wrong key is
+  401, never a hint of which part was wrong;
+* **rate limits**: a token bucket per key (:mod:`roundabout.api.ratelimit`), 429 when empty;
+* **size limits**: a body over ``max_body_bytes`` is refused with 413 before it is read whole;
+* **CORS** is closed unless origins are configured;
+* **errors** are JSON, ``{"error": {"status", "type", "message"[, "detail"]}}``: a
+  :class:`~roundabout.errors.RoundaboutError` keeps its ``status`` (400, 404, ...), a
+  validation problem is 422, anything unexpected is a 500 without internals.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from importlib import resources
+from importlib.metadata import version
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import anyio
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from roundabout.analytics import LeakParams, LeakResult, Unavailable
+from roundabout.api import keys as keys_mod
+from roundabout.api.models import (
+    ChartQuery,
+    DecisionRequest,
+    FlowsQuery,
+    LeaksQuery,
+    MatchRequest,
+    ScreenRequest,
+)
+from roundabout.api.ratelimit import RateLimiter
+from roundabout.api.service import DEFAULT_MATCH_THRESHOLD, Backend
+from roundabout.api.settings import ApiSettings
+from roundabout.errors import RoundaboutError
+from roundabout.report import charts
+from roundabout.report.data import Scope
+
+Scope_ = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+STATIC = Path(str(resources.files("roundabout.dashboard") / "static"))
+PARQUET_TYPES = (
+    "application/vnd.apache.parquet",
+    "application/x-parquet",
+    "application/octet-stream",
+)
+
+
+def _error(
+    status: int, kind: str, message: str, detail: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body: dict[str, Any] = {"status": status, "type": kind, "message": message}
+    if detail is not None:
+        body["detail"] = detail
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies over ``limit`` bytes with a JSON 413.
+
+    A declared ``Content-Length`` over the limit is refused at once; a chunked body is
+    counted as it arrives and refused as soon as it passes the limit.
+    """
+
+    def __init__(self, app: Callable[[Scope_, Receive, Send], Awaitable[None]], limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope_, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        too_big = _error(413, "payload_too_large", f"request body over {self.limit:,} bytes")
+        if declared is not None:
+            try:
+                if int(declared) > self.limit:
+                    await too_big(scope, receive, send)
+                    return
+            except ValueError:
+                await _error(400, "bad_request", "invalid Content-Length")(scope, receive, send)
+                return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await too_big(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = bool(message.get("more_body", False))
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> MutableMapping[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def require_key(request: Request) -> keys_mod.ApiKey:
+    """The dependency every protected route has: a valid key with tokens left in its bucket."""
+    be: Backend = request.app.state.backend
+    limiter: RateLimiter = request.app.state.limiter
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    key = be.authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    if key is None:
+        raise HTTPException(
+            401,
+            "a valid API key is required: Authorization: Bearer <key>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    wait = limiter.take(key.key_id)
+    if wait > 0:
+        raise HTTPException(
+            429,
+            f"rate limit of {limiter.rate:g} requests/s for this key",
+            headers={"Retry-After": RateLimiter.retry_after(wait)},
+        )
+    return key
+
+
+Key = Annotated[keys_mod.ApiKey, Depends(require_key)]
+
+
+def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> FastAPI:
+    """A new app serving ``settings.db``; ``backend`` may be given to share one store."""
+    be = backend or Backend(settings)
+    limiter = RateLimiter(settings.rate_per_second, settings.burst)
+    vendor: dict[str, bytes] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if backend is None:
+            be.close()
+
+    app = FastAPI(
+        title=settings.title,
+        version=version("roundabout"),
+        description="Leak analytics and sanctions screening over a roundabout store. "
+        "Authenticate with `Authorization: Bearer <key>` (`roundabout keys create`).",
+        docs_url="/docs" if settings.docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs else None,
+        lifespan=lifespan,
+    )
+    app.state.backend = be
+    app.state.settings = settings
+    app.state.limiter = limiter
+
+    # -- errors as JSON ----------------------------------------------------------------------
+
+    @app.exception_handler(RoundaboutError)
+    async def _rb_error(request: Request, exc: RoundaboutError) -> JSONResponse:
+        return _error(exc.status, type(exc).__name__, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return _error(422, "validation_error", "the request does not match its schema", detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = {
+            401: "unauthorized",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "rate_limited",
+        }.get(exc.status_code, "http_error")
+        return _error(exc.status_code, kind, str(exc.detail), headers=dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        return _error(500, "internal_error", "internal error (the server log has the details)")
+
+    # -- auth and limits --------------------------------------------------------------------
+
+    @app.middleware("http")
+    async def _headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - start):.1f}"
+        return response
+
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    # -- public ------------------------------------------------------------------------------
+
+    @app.get("/health", tags=["public"])
+    async def health() -> dict[str, str]:
+        """Liveness: no key needed."""
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    async def dashboard() -> FileResponse:
+        return FileResponse(
+            STATIC / "index.html",
+            headers={
+                "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-eval'; "
+                "style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+            },
+        )
+
+    @app.get("/vendor/vega.js", include_in_schema=False)
+    def vega_bundle() -> Response:
+        """Vega, Vega-Lite and vega-embed, bundled offline by vl-convert (no CDN)."""
+        if "js" not in vendor:
+            import vl_convert
+
+            bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]
+            vendor["js"] = bundle.encode("utf-8")
+        return Response(
+            vendor["js"],
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # -- analytics ---------------------------------------------------------------------------
+
+    @app.get("/leaks", tags=["analytics"])
+    def get_leaks(key: Key, q: Annotated[LeaksQuery, Query()]) -> dict[str, Any]:
+        """``roundabout leaks --json``: summary, ranked findings, measures, notes."""
+        return be.leaks(Backend.leak_params(q))
+
+    @app.get("/flows", tags=["analytics"])
+    def get_flows(key: Key, q: Annotated[FlowsQuery, Query()]) -> dict[str, Any]:
+        """Sums of value, weight and rows over the filtered flows, grouped by ``by``."""
+        return be.flows(q)
+
+    @app.get("/charts/{name}", tags=["analytics"])
+    def get_chart(
+        key: Key,
+        name: Annotated[Literal["monthly", "sankey", "event_study"], PathParam()],
+        q: Annotated[ChartQuery, Query()],
+    ) -> dict[str, Any]:
+        """A dashboard chart for the filters: a Vega-Lite spec (``vega_lite``) or ``svg``."""
+        hubs = (q.hub.upper(),) if q.hub else None
+        if name == "event_study":
+            result = be.leak_result(LeakParams(hubs=hubs, did=True))
+            reason = _event_study_gap(result)
+            if reason is not None:
+                return {"name": name, "available": False, "reason": reason}
+            assert isinstance(result, LeakResult) and not isinstance(result.did, Unavailable)
+            es = result.did.event_study
+            assert not isinstance(es, Unavailable)
+            coefs = [{"rel_month": e.rel_month, "estimate": e.estimate, "se": e.se} for e in es]
+            return {"name": name, "available": True, "vega_lite": charts.event_study_spec(coefs)}
+        scope = Scope(
+            hubs=hubs,
+            products=tuple(q.products.split(",")) if q.products else (),
+            period_from=q.period_from,
+            period_to=q.period_to,
+        )
+        return be.chart(name, scope)
+
+    # -- screening ---------------------------------------------------------------------------
+
+    @app.post("/match", tags=["screening"])
+    async def post_match(
+        key: Key,
+        body: MatchRequest,
+        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
+        limit: Annotated[int, Query(ge=1, le=100)] = 5,
+    ) -> dict[str, Any]:
+        """Match entities against the lists (yente's ``/match`` shape). Nothing is recorded."""
+        if len(body.queries) > settings.max_match_queries:
+            raise RoundaboutError(f"at most {settings.max_match_queries} queries per request")
+        responses: dict[str, Any] = {}
+        for name, entity in body.queries.items():
+            hits = be.match(entity, threshold, limit)
+            responses[name] = {
+                "status": 200,
+                "results": [_result(h) for h in hits],
+                "total": {"value": len(hits), "relation": "eq"},
+                "query": {"schema": entity.schema_, "properties": entity.properties},
+            }
+        return {"responses": responses, "limit": limit, "threshold": threshold}
+
+    @app.post(
+        "/screen",
+        tags=["screening"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": ScreenRequest.model_json_schema(
+                            ref_template="#/components/schemas/{model}"
+                        )
+                    },
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            }
+        },
+    )
+    async def post_screen(
+        key: Key,
+        request: Request,
+        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
+        matches_only: bool = False,
+        new_only: bool = False,
+    ) -> dict[str, Any]:
+        """Screen a batch and record the run: JSON ``{"parties": [...]}``, or a party file as
+        the body (``text/csv``, or Parquet as ``application/vnd.apache.parquet``) with the
+        options as query parameters. The hits enter the alert queue (``/alerts``)."""
+        body = await request.body()
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        actor = f"api:{key.name}"
+        if ctype == "application/json":
+            try:
+                req = ScreenRequest.model_validate_json(body)
+            except ValidationError as exc:
+                raise RequestValidationError(exc.errors(include_url=False)) from None
+            if len(req.parties) > settings.max_screen_parties:
+                raise RoundaboutError(f"at most {settings.max_screen_parties:,} parties a batch")
+            run = await anyio.to_thread.run_sync(
+                lambda: be.screen_parties(
+                    req.parties, req.threshold, req.matches_only, req.new_only, actor
+                )
+            )
+        elif ctype in ("text/csv", "text/plain", *PARQUET_TYPES):
+            suffix = ".parquet" if ctype in PARQUET_TYPES else ".csv"
+            run = await anyio.to_thread.run_sync(
+                lambda: be.screen_file(body, suffix, threshold, matches_only, new_only, actor)
+            )
+        else:
+            raise HTTPException(415, "send application/json, text/csv or Parquet")
+        return run.to_dict()
+
+    @app.get("/alerts", tags=["screening"])
+    def get_alerts(key: Key, limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
+        """The alert queue: hits without a decision on the entry as it stands, best first."""
+        return {"alerts": be.alerts(limit)}
+
+    @app.get("/decisions", tags=["screening"])
+    def get_decisions(
+        key: Key, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> dict[str, Any]:
+        """Recorded decisions, newest first."""
+        return {"decisions": be.decisions(limit)}
+
+    @app.post("/decisions", tags=["screening"], status_code=201)
+    def post_decision(key: Key, body: DecisionRequest) -> dict[str, Any]:
+        """Record a reviewer's decision on a hit (audited; a false positive stays quiet until
+        the list entry changes)."""
+        rec = be.decide(body.party_id, body.entity_id, body.decision, body.reviewer, body.reason)
+        return rec.to_dict()
+
+    return app
+
+
+def _event_study_gap(result: LeakResult | Unavailable) -> str | None:
+    if isinstance(result, Unavailable):
+        return result.reason
+    if isinstance(result.did, Unavailable):
+        return result.did.reason
+    if isinstance(result.did.event_study, Unavailable):
+        return result.did.event_study.reason
+    return None
+
+
+def _result(h: Any) -> dict[str, Any]:
+    d = h.to_dict()
+    return {
+        "id": d["entity_id"],
+        "caption": d["name"],
+        "schema": d["schema"],
+        "properties": {"name": [d["name"]], "program": d["programs"]},
+        "datasets": [d["snapshot_id"].split(":")[0]],
+        "score": d["score"],
+        "match": d["match"],
+        "matched_name": d["matched_name"],
+        "explanation": d["explanation"],
+        "features": d["features"],
+        "snapshot_id": d["snapshot_id"],
+    }
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,138 @@
+"""API keys: created by ``roundabout keys create``, checked on every request, stored hashed.
+
+A key looks like ``rb_<key_id>_<secret>``. ``key_id`` (12 hex digits) is public: it names the
+key in logs, rate limits and ``keys revoke``. ``secret`` (32 random bytes, URL-safe base64) is
+shown once, when the key is created, and never stored: the ``api_keys`` table keeps a random
+per-key ``salt`` and ``sha256(salt || secret)``. Keys carry 256 bits of entropy, so a salted
+fast hash is enough (a slow password hash would only slow every request down); comparison
+uses :func:`hmac.compare_digest` so timing reveals nothing.
+
+The table is created on first use (``CREATE TABLE IF NOT EXISTS``); rows are never deleted,
+a revoked key keeps its row with ``revoked_at`` set, so the history of who had access stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
+
+from roundabout.errors import NotFoundError, RoundaboutError
+from roundabout.store import Store
+
+DDL: Final = """CREATE TABLE IF NOT EXISTS api_keys (
+    key_id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    salt VARCHAR NOT NULL,
+    secret_sha256 VARCHAR NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    revoked_at TIMESTAMPTZ
+)"""
+
+PREFIX: Final = "rb_"
+_TOKEN = re.compile(r"^rb_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,79}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """One key as stored (never the secret)."""
+
+    key_id: str
+    name: str
+    salt: str
+    secret_sha256: str
+    created_at: str
+    revoked_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def to_dict(self) -> dict[str, str | bool | None]:
+        return {
+            "key_id": self.key_id,
+            "name": self.name,
+            "created_at": self.created_at,
+            "revoked_at": self.revoked_at,
+            "active": self.active,
+        }
+
+
+def ensure(store: Store) -> None:
+    """Create the ``api_keys`` table if it is missing (a read-only store is left alone)."""
+    if not store.read_only:
+        store.raw.execute(DDL)
+
+
+def _digest(salt: str, secret: str) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + secret.encode("ascii")).hexdigest()
+
+
+def create_key(store: Store, name: str) -> tuple[ApiKey, str]:
+    """A new key named ``name``: returns the stored record and the full token (shown once)."""
+    name = name.strip()
+    if not _NAME.match(name):
+        raise RoundaboutError(
+            f"key name {name!r}: use 1-80 letters, digits, spaces or . _ @ -, "
+            "starting with a letter or digit"
+        )
+    ensure(store)
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_hex(16)
+    now = datetime.now(UTC)
+    with store.transaction():
+        store.raw.execute(
+            "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, NULL)",
+            [key_id, name, salt, _digest(salt, secret), now],
+        )
+    record = ApiKey(key_id, name, salt, _digest(salt, secret), now.isoformat(), None)
+    return record, f"{PREFIX}{key_id}_{secret}"
+
+
+def list_keys(store: Store) -> list[ApiKey]:
+    """Every key ever created, oldest first (revoked ones included)."""
+    ensure(store)
+    if "api_keys" not in store.backend.list_tables():
+        return []
+    rows = store.raw.execute(
+        "SELECT key_id, name, salt, secret_sha256, CAST(created_at AS VARCHAR), "
+        "CAST(revoked_at AS VARCHAR) FROM api_keys ORDER BY created_at, key_id"
+    ).fetchall()
+    return [ApiKey(*r) for r in rows]
+
+
+def revoke_key(store: Store, ref: str) -> list[ApiKey]:
+    """Revoke the active keys whose id or name is ``ref``; returns them (an error if none)."""
+    ensure(store)
+    ref = ref.strip()
+    if ref.startswith(PREFIX) and _TOKEN.match(ref):
+        ref = ref.split("_")[1]  # a whole token given: revoke it by its id
+    hits = [k for k in list_keys(store) if k.active and ref in (k.key_id, k.name)]
+    if not hits:
+        raise NotFoundError(
+            f"no active API key with id or name {ref!r} (see `roundabout keys list`)"
+        )
+    now = datetime.now(UTC)
+    with store.transaction():
+        for k in hits:
+            store.raw.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE key_id = ?", [now, k.key_id]
+            )
+    return hits
+
+
+def parse_token(token: str) -> tuple[str, str] | None:
+    """``(key_id, secret)`` of a well-formed token, else ``None``."""
+    m = _TOKEN.match(token)
+    return None if m is None else (m.group(1), m.group(2))
+
+
+def check(key: ApiKey, secret: str) -> bool:
+    """Whether ``secret`` is the secret of ``key`` (constant time) and the key is active."""
+    return key.active and hmac.compare_digest(_digest(key.salt, secret), key.secret_sha256)

@@ -1,0 +1,153 @@
+"""Request models of the API: strict (no silent coercion) and closed (unknown fields rejected).
+
+JSON bodies are validated in pydantic's strict mode: ``"1"`` is not an integer, ``"true"`` is
+not a boolean, and a field nobody defined is an error rather than ignored. Query strings are
+text by nature, so GET parameters are parsed from text but still closed (``extra="forbid"``)
+and bounded.
+
+``/match`` follows yente's request and response shape where it fits: a ``queries`` object of
+named entities, each a FollowTheMoney-style ``schema`` and ``properties`` of string lists;
+each answer has ``status``, ``results`` (``id``, ``caption``, ``schema``, ``score``, ``match``,
+``features``, ...), ``total`` and the ``query`` echoed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+STRICT = ConfigDict(strict=True, extra="forbid")
+LAX_CLOSED = ConfigDict(extra="forbid")
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{2,12}$")]
+Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}$")]
+Span = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}(:[0-9]{4}-[0-9]{2})?$")]
+CodeList = Annotated[
+    str, StringConstraints(pattern=r"^\+?[A-Za-z0-9_]{2,12}(,\+?[A-Za-z0-9_]{2,12})*$")
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Prefixes = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}(,[0-9]{2,10})*$")]
+
+SCHEMAS = ("Thing", "LegalEntity", "Person", "Organization", "Company", "Vessel", "Aircraft")
+#: yente/FollowTheMoney identifier properties -> roundabout identifier kinds.
+ID_PROPERTIES = {
+    "innCode": "inn",
+    "ogrnCode": "ogrn",
+    "binCode": "bin",
+    "imoNumber": "imo",
+    "registrationNumber": "registration",
+    "passportNumber": "passport",
+    "idNumber": "national_id",
+    "swiftBic": "swift",
+}
+
+
+class LeaksQuery(BaseModel):
+    """``GET /leaks``: the options of ``roundabout leaks``."""
+
+    model_config = LAX_CLOSED
+
+    target: Code = "RUS"
+    hubs: CodeList | None = Field(None, description="Comma-separated ISO3; '+CHN' adds.")
+    origins: CodeList | None = None
+    goods: Literal["eu_hs6", "eu_cn8", "chp"] = "eu_hs6"
+    baseline: Span | None = None
+    window: Span | None = None
+    top: int = Field(25, ge=1, le=500)
+    did: bool = True
+
+
+class FlowsQuery(BaseModel):
+    """``GET /flows``: filtered aggregates of the canonical flows."""
+
+    model_config = LAX_CLOSED
+
+    reporters: CodeList | None = None
+    partners: CodeList | None = None
+    flow: Literal["export", "import", "re-export", "re-import"] | None = None
+    products: Prefixes | None = Field(None, description="Code prefixes: 84 is chapter 84.")
+    product_level: int | None = Field(None, ge=0, le=10)
+    freq: Literal["M", "A"] | None = None
+    period_from: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(-[0-9]{2})?$")] | None = None
+    period_to: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(-[0-9]{2})?$")] | None = None
+    by: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(,[a-z0-9_]+)*$")] = "period"
+    limit: int = Field(1000, ge=1, le=10_000)
+
+
+class ChartQuery(BaseModel):
+    """``GET /charts/{name}``: the dashboard's filters."""
+
+    model_config = LAX_CLOSED
+
+    hub: Code | None = None
+    products: Prefixes | None = None
+    period_from: Month | None = None
+    period_to: Month | None = None
+
+
+class MatchEntity(BaseModel):
+    """One entity to match, FollowTheMoney style: ``{"schema": "Company", "properties":
+    {"name": ["..."], "country": ["ru"], "innCode": ["..."]}}``."""
+
+    model_config = STRICT
+
+    schema_: Literal[SCHEMAS] = Field("Thing", alias="schema")  # type: ignore[valid-type]
+    properties: dict[
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{1,40}$")],
+        Annotated[list[Text], Field(min_length=1, max_length=20)],
+    ]
+
+
+class MatchRequest(BaseModel):
+    """``POST /match``: named entities to match (yente's ``queries``)."""
+
+    model_config = STRICT
+
+    queries: dict[
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")], MatchEntity
+    ] = Field(min_length=1)
+
+
+class PartyIn(BaseModel):
+    """A party of a ``/screen`` batch (the columns of a party file)."""
+
+    model_config = STRICT
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Text
+    country: ShortText | None = None
+    schema_: Literal["Person", "Organization", "Company", "Vessel", "Aircraft"] | None = Field(
+        None, alias="schema"
+    )
+    birth_date: (
+        Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")] | None
+    ) = None
+    identifiers: dict[
+        Literal["inn", "ogrn", "bin", "imo", "registration", "passport", "national_id", "swift"],
+        Annotated[str, StringConstraints(min_length=1, max_length=100)],
+    ] = Field(default_factory=dict)
+
+
+class ScreenRequest(BaseModel):
+    """``POST /screen`` as JSON: a batch of parties (a file can be posted as CSV instead)."""
+
+    model_config = STRICT
+
+    parties: list[PartyIn] = Field(min_length=1)
+    threshold: float = Field(0.72, ge=0.0, le=1.0)
+    matches_only: bool = False
+    new_only: bool = False
+
+
+class DecisionRequest(BaseModel):
+    """``POST /decisions``: a reviewer's verdict on a hit."""
+
+    model_config = STRICT
+
+    party_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    entity_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    decision: Literal["true_match", "false_positive"]
+    reviewer: ShortText
+    reason: Text

@@ -1,0 +1,38 @@
+"""Everything the HTTP app is configured with, in one frozen value passed to ``create_app``.
+
+Nothing is read from globals or the environment inside the app: ``roundabout serve`` builds
+an :class:`ApiSettings` from its options, and tests build their own. That keeps several apps
+(with different stores and limits) side by side in one process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Configuration of one app.
+
+    ``rate_per_second`` and ``burst`` set each key's token bucket: a key may send ``burst``
+    requests at once, then ``rate_per_second`` on average. ``max_body_bytes`` caps every request
+    body (a batch file for ``/screen`` included). ``cors_origins`` lists the browser origins
+    allowed to call the API from other sites: empty (the default) means none, the dashboard is
+    served from the same origin and needs no CORS. ``lists`` names the list snapshots used by
+    ``/match`` and ``/screen`` (ids or sources; empty: the newest snapshot of each source).
+    ``leaks_cache`` is how many distinct ``/leaks`` answers are kept in memory: the store does
+    not change under a running server (it holds the write lock), so an answer stays valid.
+    """
+
+    db: Path
+    rate_per_second: float = 20.0
+    burst: int = 40
+    max_body_bytes: int = 2 * 1024 * 1024
+    cors_origins: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    leaks_cache: int = 32
+    max_match_queries: int = 20
+    max_screen_parties: int = 10_000
+    docs: bool = True
+    title: str = "roundabout"

@@ -1,0 +1,73 @@
+"""What a sanctions-list entry is once imported, whatever the source format."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+
+#: Schemata (FollowTheMoney names) an entry can have.
+SCHEMATA: Final = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Aircraft")
+
+#: Identifier kinds recognised in lists and party files.
+ID_KINDS: Final = ("inn", "ogrn", "bin", "imo", "registration", "passport", "national_id", "swift")
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntity:
+    """One listed person, organisation, vessel or aircraft."""
+
+    entity_id: str  # source-prefixed and stable across versions: "ofac-15892", "un-6907993"
+    schema: str  # one of SCHEMATA
+    name: str
+    aliases: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO 3166 alpha-2, lower case
+    identifiers: tuple[tuple[str, str], ...] = ()  # (kind, value) with kind in ID_KINDS
+    birth_dates: tuple[str, ...] = ()  # ISO prefixes: "1973", "1973-09", "1973-09-28"
+    programs: tuple[str, ...] = ()
+    record: int = 0  # line / record number in the source file
+
+    @property
+    def is_person(self) -> bool:
+        return self.schema == "Person"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the content (not the record number): changes when the entry changes."""
+        data = asdict(self)
+        data.pop("record")
+        blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ListEntity:
+        d: dict[str, Any] = json.loads(text)
+        return cls(
+            entity_id=d["entity_id"],
+            schema=d["schema"],
+            name=d["name"],
+            aliases=tuple(d.get("aliases", ())),
+            countries=tuple(d.get("countries", ())),
+            identifiers=tuple((k, v) for k, v in d.get("identifiers", ())),
+            birth_dates=tuple(d.get("birth_dates", ())),
+            programs=tuple(d.get("programs", ())),
+            record=int(d.get("record", 0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedList:
+    """A whole list as published: where it came from, when, and its entries."""
+
+    source: str  # "ofac_sdn", "un_sc", "ftm", "bis_dpl"
+    publication_date: str | None  # ISO date, None when neither file nor caller says
+    sha256: str  # of the main file (and of the companion files, combined)
+    files: tuple[str, ...]
+    entities: tuple[ListEntity, ...] = field(default=())

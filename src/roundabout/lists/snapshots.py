@@ -1,0 +1,194 @@
+"""Versioned list snapshots in the store: load once, read back, diff two versions.
+
+A snapshot is identified by ``source:publication_date:sha12``. Loading the same file twice is
+a no-op; a load happens in one transaction, so a failure leaves the store unchanged (and
+parsing, where bad input is found, happens entirely before the transaction starts).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from roundabout.errors import NotFoundError
+from roundabout.lists import schema
+from roundabout.lists.model import ListEntity, ParsedList
+from roundabout.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    snapshot_id: str
+    source: str
+    publication_date: str | None
+    sha256: str
+    files: tuple[str, ...]
+    entity_count: int
+    loaded_at: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "snapshot_id": self.snapshot_id,
+            "source": self.source,
+            "publication_date": self.publication_date,
+            "sha256": self.sha256,
+            "files": list(self.files),
+            "entity_count": self.entity_count,
+            "loaded_at": self.loaded_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOutcome:
+    snapshot: Snapshot
+    status: str  # "loaded" or "already_loaded"
+
+
+def snapshot_id(parsed: ParsedList) -> str:
+    return f"{parsed.source}:{parsed.publication_date or 'undated'}:{parsed.sha256[:12]}"
+
+
+def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
+    """Store ``parsed`` as a snapshot (all or nothing; once per content)."""
+    schema.ensure(store.raw)
+    sid = snapshot_id(parsed)
+    existing = [s for s in list_snapshots(store) if s.snapshot_id == sid]
+    if existing:
+        return LoadOutcome(existing[0], "already_loaded")
+    now = datetime.now(UTC)
+    rows = pa.table(
+        {
+            "snapshot_id": [sid] * len(parsed.entities),
+            "entity_id": [e.entity_id for e in parsed.entities],
+            "schema": [e.schema for e in parsed.entities],
+            "name": [e.name for e in parsed.entities],
+            "entity_hash": [e.content_hash() for e in parsed.entities],
+            "data": [e.to_json() for e in parsed.entities],
+        }
+    )
+    with store.transaction():
+        store.raw.execute(
+            "INSERT INTO list_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                sid,
+                parsed.source,
+                parsed.publication_date,
+                parsed.sha256,
+                json.dumps(list(parsed.files)),
+                len(parsed.entities),
+                now,
+            ],
+        )
+        store.append("list_entities", rows)
+        if audit:
+            from roundabout.screening.audit import record
+
+            record(store, "list_loaded", "system", {"snapshot_id": sid, "files": parsed.files})
+    return LoadOutcome(
+        Snapshot(
+            sid,
+            parsed.source,
+            parsed.publication_date,
+            parsed.sha256,
+            parsed.files,
+            len(parsed.entities),
+            now.isoformat(),
+        ),
+        "loaded",
+    )
+
+
+def list_snapshots(store: Store) -> list[Snapshot]:
+    schema.ensure(store.raw)
+    rows = store.raw.execute(
+        "SELECT snapshot_id, source, CAST(publication_date AS VARCHAR), sha256, files, "
+        "entity_count, CAST(loaded_at AS VARCHAR) FROM list_snapshots "
+        "ORDER BY source, publication_date, loaded_at"
+    ).fetchall()
+    return [Snapshot(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6]) for r in rows]
+
+
+def resolve(store: Store, ref: str) -> Snapshot:
+    """A snapshot by id, id prefix, or source name (the latest of that source)."""
+    snaps = list_snapshots(store)
+    exact = [s for s in snaps if s.snapshot_id == ref]
+    if exact:
+        return exact[0]
+    by_source = [s for s in snaps if s.source == ref]
+    if by_source:
+        return max(by_source, key=lambda s: (s.publication_date or "", s.loaded_at))
+    prefix = [s for s in snaps if s.snapshot_id.startswith(ref)]
+    if len(prefix) == 1:
+        return prefix[0]
+    if len(prefix) > 1:
+        raise NotFoundError(
+            f"snapshot {ref!r} is ambiguous: {', '.join(s.snapshot_id for s in prefix)}"
+        )
+    known = ", ".join(s.snapshot_id for s in snaps) or "none loaded (run `roundabout lists load`)"
+    raise NotFoundError(f"no list snapshot {ref!r}; known: {known}")
+
+
+def latest(store: Store) -> list[Snapshot]:
+    """The newest snapshot of each source."""
+    out: dict[str, Snapshot] = {}
+    for s in list_snapshots(store):
+        cur = out.get(s.source)
+        if cur is None or (s.publication_date or "", s.loaded_at) > (
+            cur.publication_date or "",
+            cur.loaded_at,
+        ):
+            out[s.source] = s
+    return list(out.values())
+
+
+def entities(store: Store, sid: str) -> list[ListEntity]:
+    rows = store.raw.execute(
+        "SELECT data FROM list_entities WHERE snapshot_id = ? ORDER BY entity_id", [sid]
+    ).fetchall()
+    return [ListEntity.from_json(r[0]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ListDiff:
+    old: str
+    new: str
+    added: list[tuple[str, str, str]]  # entity_id, schema, name
+    removed: list[tuple[str, str, str]]
+    changed: list[tuple[str, str, str]]
+
+    def to_dict(self) -> dict[str, object]:
+        def rows(xs: list[tuple[str, str, str]]) -> list[dict[str, str]]:
+            return [{"entity_id": a, "schema": b, "name": c} for a, b, c in xs]
+
+        return {
+            "old": self.old,
+            "new": self.new,
+            "added": rows(self.added),
+            "removed": rows(self.removed),
+            "changed": rows(self.changed),
+        }
+
+
+def diff(store: Store, old_ref: str, new_ref: str) -> ListDiff:
+    """Entries added, removed and changed between two snapshots (by entity id)."""
+    old, new = resolve(store, old_ref), resolve(store, new_ref)
+    q = """
+        SELECT coalesce(n.entity_id, o.entity_id), coalesce(n.schema, o.schema),
+               coalesce(n.name, o.name),
+               CASE WHEN o.entity_id IS NULL THEN 'added'
+                    WHEN n.entity_id IS NULL THEN 'removed'
+                    WHEN o.entity_hash <> n.entity_hash THEN 'changed' END AS kind
+        FROM (SELECT * FROM list_entities WHERE snapshot_id = ?) o
+        FULL OUTER JOIN (SELECT * FROM list_entities WHERE snapshot_id = ?) n
+          ON o.entity_id = n.entity_id
+        ORDER BY 1
+    """
+    rows = store.raw.execute(q, [old.snapshot_id, new.snapshot_id]).fetchall()
+    out: dict[str, list[tuple[str, str, str]]] = {"added": [], "removed": [], "changed": []}
+    for eid, sch, name, kind in rows:
+        if kind:
+            out[kind].append((eid, sch, name))
+    return ListDiff(old.snapshot_id, new.snapshot_id, out["added"], out["removed"], out["changed"])

@@ -1,0 +1,323 @@
+"""Compare two analysed names: a score in [0, 1] and the token alignment that explains it.
+
+Tokens are aligned greedily by similarity (each token used once, in any order), where the
+similarity of two tokens is the best of:
+
+* equal skeletons (same name in another romanisation): 0.97, equal ASCII: 1.0;
+* an initial against a token with that first letter: 0.85;
+* the normalised Indel similarity of the ASCII forms and of the skeletons (rapidfuzz);
+* for abjad script on either side, the similarity of the consonant skeletons.
+
+Two adjacent tokens on one side may align with one token on the other (``Jin Ping`` /
+``Jinping``). The score is the aligned share of the token weight of both names: long tokens weigh
+more; particles (``al``, ``bin``, ``de``) and generic business words (``trading``, ``group``) less;
+an unmatched patronymic or an extra middle name of a person costs little; digits must agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Final
+
+from rapidfuzz.distance import Indel
+
+from roundabout.names.keys import consonants
+from roundabout.names.normalize import NameForm, is_patronymic
+
+#: Tokens that say little about identity (weight multiplier).
+LIGHT: Final[dict[str, float]] = {
+    **dict.fromkeys(
+        [
+            "al",
+            "el",
+            "ul",
+            "ad",
+            "ud",
+            "as",
+            "bin",
+            "ibn",
+            "ben",
+            "bint",
+            "abu",
+            "abd",
+            "de",
+            "da",
+            "di",
+            "del",
+            "della",
+            "der",
+            "den",
+            "van",
+            "von",
+            "la",
+            "le",
+            "dos",
+            "das",
+            "du",
+            "y",
+            "e",
+            "and",
+            "of",
+            "the",
+            "for",
+            "und",
+            "et",
+        ],
+        0.25,
+    ),
+    **dict.fromkeys(
+        [
+            "trading",
+            "trade",
+            "group",
+            "holding",
+            "holdings",
+            "international",
+            "industries",
+            "industrial",
+            "company",
+            "enterprises",
+            "enterprise",
+            "services",
+            "service",
+            "logistics",
+            "global",
+            "investment",
+            "investments",
+            "management",
+            "corporation",
+            "bank",
+            "shipping",
+            "general",
+            "commercial",
+            "import",
+            "export",
+            "impeks",
+            "technologies",
+            "technology",
+            "tech",
+            "systems",
+            "solutions",
+            "partners",
+            "capital",
+            "resources",
+            "development",
+            "petroleum",
+            "energy",
+            "plant",
+            "factory",
+            "zavod",
+            "firma",
+        ],
+        0.5,
+    ),
+}
+
+_ACCEPT: Final = 0.72
+CREDIT_FULL = 0.88
+CREDIT_SLOPE = 2.0
+SUB_BASE = 0.7
+SUB_SLOPE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    left: str
+    right: str
+    similarity: float
+    how: str  # exact, translit, initial, fuzzy, consonants, merged
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    score: float
+    pairs: tuple[Pair, ...] = ()
+    unmatched_left: tuple[str, ...] = ()
+    unmatched_right: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def explain(self) -> str:
+        parts = []
+        for p in self.pairs:
+            if p.how == "exact":
+                parts.append(p.left)
+            else:
+                parts.append(f"{p.left}~{p.right} ({p.how} {p.similarity:.2f})")
+        text = "tokens " + ", ".join(parts) if parts else "no token aligned"
+        if self.unmatched_left:
+            text += "; query only: " + " ".join(self.unmatched_left)
+        if self.unmatched_right:
+            text += "; list only: " + " ".join(self.unmatched_right)
+        if self.notes:
+            text += "; " + "; ".join(self.notes)
+        return text
+
+
+@lru_cache(maxsize=200_000)
+def _weight(token: str) -> float:
+    base = min(len(token), 8) / 8 if not token.isdigit() else 0.6
+    return max(base, 0.25) * LIGHT.get(token, 1.0)
+
+
+@lru_cache(maxsize=1 << 20)
+def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[float, str]:
+    """Similarity of two ASCII tokens ``a``, ``b`` with skeletons ``sa``, ``sb``."""
+    if a == b:
+        return 1.0, "exact"
+    if a.isdigit() or b.isdigit():
+        return 0.0, "digits"
+    if sa == sb:
+        return 0.97, "translit"
+    if len(a) == 1 or len(b) == 1:
+        if is_patronymic(a) or is_patronymic(b):
+            return 0.0, "initial"
+        return (0.85, "initial") if a[0] == b[0] else (0.0, "initial")
+    sim = max(Indel.normalized_similarity(a, b), Indel.normalized_similarity(sa, sb))
+    how = "fuzzy"
+    if abjad:
+        ca, cb = consonants(a), consonants(b)
+        csim = 1.0 if ca == cb else Indel.normalized_similarity(ca, cb)
+        csim *= 0.95
+        if csim > sim:
+            sim, how = csim, "consonants"
+    # A patronymic is not a given name (Sergei / Sergeyevna).
+    if is_patronymic(a) != is_patronymic(b):
+        sim *= 0.7
+    # Short tokens: one edit in four letters is not the same name.
+    if min(len(a), len(b)) <= 4 and sim < 0.85:
+        sim *= 0.8
+    return sim, how
+
+
+def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComparison:
+    """Compare query ``q`` with candidate ``c``; ``person`` enables person-name leniency."""
+    if q.empty or c.empty:
+        return NameComparison(0.0, notes=("empty name",))
+    abjad = q.abjad or c.abjad
+    qt, ct = list(q.tokens), list(c.tokens)
+    qs, cs = list(q.skeletons), list(c.skeletons)
+    if abjad:
+        # Vowel-less romanisations also split and merge words freely (عبد الله / Abdullah).
+        qs = [consonants(t) for t in qt] if q.abjad else qs
+        cs = [consonants(t) for t in ct] if c.abjad else cs
+    cands: list[tuple[float, int, int, str]] = []
+    for i, (a, sa) in enumerate(zip(qt, qs, strict=True)):
+        for j, (b, sb) in enumerate(zip(ct, cs, strict=True)):
+            sim, how = token_similarity(a, sa, b, sb, abjad)
+            if sim >= _ACCEPT:
+                cands.append((sim, i, j, how))
+    cands.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[tuple[int, int, float, str]] = []
+    for sim, i, j, how in cands:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((i, j, sim, how))
+    merged = _merges(qt, ct, used_q, used_c) + [
+        (b, a, s) for a, b, s in _merges(ct, qt, used_c, used_q)
+    ]
+    wq = [_weight(t) for t in qt]
+    wc = [_weight(t) for t in ct]
+    num = 0.0
+    out_pairs: list[Pair] = []
+    for i, j, sim, how in pairs:
+        num += _credit(sim) * (wq[i] + wc[j])
+        out_pairs.append(Pair(qt[i], ct[j], sim, how))
+    for qi, cj, sim in merged:
+        num += sim * (sum(wq[i] for i in qi) + sum(wc[j] for j in cj))
+        out_pairs.append(
+            Pair(" ".join(qt[i] for i in qi), " ".join(ct[j] for j in cj), sim, "merged")
+        )
+    free_q = [i for i in range(len(qt)) if i not in used_q]
+    free_c = [j for j in range(len(ct)) if j not in used_c]
+    notes: list[str] = []
+    den = sum(wq) + sum(wc)
+    # Person names: the longer name's extra given / middle names and patronymics cost less, as
+    # long as the shorter name is fully matched (lists carry "Sergey Viktorovich LAVROV").
+    strong = sum(1 for p in pairs if p[3] != "initial")
+    if person is not False and strong >= 2:
+        if not free_q and free_c:
+            den -= sum(wc[j] * (0.75 if is_patronymic(ct[j]) else 0.5) for j in free_c)
+            notes.append("extra names on the list side discounted")
+        elif not free_c and free_q:
+            den -= sum(wq[i] * (0.75 if is_patronymic(qt[i]) else 0.5) for i in free_q)
+            notes.append("extra names on the query side discounted")
+    score = num / den if den > 0 else 0.0
+    # Both sides carry a patronymic and they differ: a different person.
+    if person and _patronymics_clash(qt, ct, free_q, free_c):
+        score *= 0.8
+        notes.append("patronymics differ")
+    n_aligned = len(pairs) + len(merged)
+    if n_aligned == 1 and (free_q or free_c):
+        # One shared word (a surname, a brand) among several is weak evidence.
+        score = min(score, 0.69)
+    # A substantive word on each side left unexplained: a different name, not a variant.
+    sub_q = [qt[i] for i in free_q if wq[i] >= 0.35]
+    sub_c = [ct[j] for j in free_c if wc[j] >= 0.35]
+    if sub_q and sub_c:
+        best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
+        score *= SUB_BASE + SUB_SLOPE * best
+        notes.append(f"different words ({' '.join(sub_q)} / {' '.join(sub_c)})")
+    if q.legal_forms and c.legal_forms and not set(q.legal_forms) & set(c.legal_forms):
+        score *= 0.9
+        notes.append(f"legal forms differ ({'/'.join(q.legal_forms)} vs {'/'.join(c.legal_forms)})")
+    # Whole-name view: words run together or split ("SergeiLavrov", "Good Will").
+    joined = Indel.normalized_similarity("".join(qs), "".join(cs))
+    if joined >= (0.9 if len(qt) != len(ct) else 0.95) and joined * 0.97 > score:
+        score = joined * 0.97
+        notes.append(f"whole name {joined:.2f} similar")
+    if score < 0.9 and (_acronym(qt, ct) or _acronym(ct, qt)):
+        score = 0.9
+        notes.append("acronym")
+    return NameComparison(
+        round(min(max(score, 0.0), 1.0), 4),
+        tuple(out_pairs),
+        tuple(qt[i] for i in free_q),
+        tuple(ct[j] for j in free_c),
+        tuple(notes),
+    )
+
+
+def _credit(sim: float) -> float:
+    """Near-misses count for less than their raw similarity (Castillo/Castro is not a typo)."""
+    return sim if sim >= CREDIT_FULL else max(0.0, sim - CREDIT_SLOPE * (CREDIT_FULL - sim))
+
+
+def _merges(
+    a: list[str], b: list[str], used_a: set[int], used_b: set[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Two adjacent free tokens of ``a`` written as one free token of ``b``."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    for i in range(len(a) - 1):
+        if i in used_a or i + 1 in used_a:
+            continue
+        joined = a[i] + a[i + 1]
+        for j, tok in enumerate(b):
+            if j in used_b or len(tok) < 4:
+                continue
+            sim = Indel.normalized_similarity(joined, tok)
+            if sim >= 0.85:
+                used_a.update((i, i + 1))
+                used_b.add(j)
+                out.append(((i, i + 1), (j,), sim))
+                break
+    return out
+
+
+def _patronymics_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> bool:
+    pq = [qt[i] for i in free_q if is_patronymic(qt[i])]
+    pc = [ct[j] for j in free_c if is_patronymic(ct[j])]
+    return bool(pq and pc)
+
+
+def _acronym(short: list[str], long: list[str]) -> bool:
+    """``PLA`` for ``People Liberation Army`` (particles may be skipped)."""
+    if len(short) != 1 or len(long) < 2 or not 2 <= len(short[0]) <= 6:
+        return False
+    full = "".join(t[0] for t in long)
+    core = "".join(t[0] for t in long if LIGHT.get(t, 1.0) == 1.0)
+    return short[0] in (full, core)

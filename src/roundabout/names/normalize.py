@@ -1,0 +1,142 @@
+"""One name, analysed once: native tokens, ASCII tokens, skeletons, legal forms, script."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+from roundabout.names import legal_forms, numbers
+from roundabout.names.keys import consonants, skeleton
+from roundabout.names.tokenize import _WORD, casefold_name, native_tokens
+from roundabout.names.translit import ABJADS, scripts_of, to_ascii
+
+__all__ = ["NameForm", "analyze", "casefold_name", "is_patronymic"]
+
+#: Titles and honorifics dropped from person names (ASCII, after transliteration).
+TITLES: Final = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "president",
+        "presidente",
+        "prasident",
+        "prezident",
+        "prezydent",
+        "president",
+        "of",
+        "his",
+        "her",
+        "excellency",
+        "h",
+        "e",
+        "hon",
+        "honourable",
+        "gen",
+        "general",
+        "col",
+        "colonel",
+        "maj",
+        "major",
+        "capt",
+        "captain",
+        "lt",
+        "admiral",
+        "sheikh",
+        "shaikh",
+        "haji",
+        "hajji",
+        "mullah",
+        "maulvi",
+        "mawlawi",
+        "gospodin",
+    ]
+)
+
+#: Spellings of the same particle folded to one (Uzbek ўғли / o'g'li / ogly, Kazakh ұлы / uly).
+SYNONYMS: Final = {
+    "ugli": "ogli", "ogly": "ogli", "oglu": "ogli", "ogli": "ogli", "ulu": "uly", "uly": "uly",
+    "qyzy": "kyzy", "kizi": "qizi", "kyzy": "kyzy",
+}  # fmt: skip
+
+_PATRONYMIC: Final = re.compile(
+    r"(ovich|evich|ovych|evych|ich|ovna|evna|ichna|ivna|uly|ulu|uulu|kyzy|qizi|kizi|ogly|oglu"
+    r"|o'g'li|ogli|vich|vna)$"
+)
+
+
+@lru_cache(maxsize=200_000)
+def is_patronymic(token: str) -> bool:
+    """An ASCII token that looks like a patronymic (-ovich, -evna, -uly, -kyzy, -ogly, ...)."""
+    return len(token) > 4 and _PATRONYMIC.search(token) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name ready for comparison."""
+
+    raw: str
+    native: tuple[str, ...]  # casefolded tokens in the original script(s), legal forms removed
+    tokens: tuple[str, ...]  # ASCII tokens, legal forms and titles removed
+    skeletons: tuple[str, ...]  # :func:`roundabout.names.keys.skeleton` of each token
+    legal_forms: tuple[str, ...]  # generic classes found (llc, jsc, ...)
+    legal_surface: tuple[str, ...]  # the forms as written (ASCII)
+    abjad: bool  # written in Arabic/Hebrew script: compare consonants
+
+    @property
+    def key(self) -> str:
+        """All skeletons, sorted and joined: equal for reordered, re-romanised names."""
+        return " ".join(sorted(self.skeletons))
+
+    @property
+    def consonant_tokens(self) -> tuple[str, ...]:
+        return tuple(consonants(t) for t in self.tokens)
+
+    @property
+    def empty(self) -> bool:
+        return not self.tokens
+
+
+@lru_cache(maxsize=300_000)
+def analyze(name: str, person: bool | None = None) -> NameForm:
+    """Analyse ``name``. ``person``: True strips titles; False/None strips legal forms too."""
+    native = native_tokens(name)
+    ascii_parts: list[str] = []
+    owner: list[int] = []  # native token index of each ASCII token
+    for i, tok in enumerate(native):
+        for part in _WORD.findall(to_ascii(tok)):
+            ascii_parts.append(part)
+            owner.append(i)
+    tokens = tuple(ascii_parts)
+    hits: list[legal_forms.LegalFormHit] = []
+    keep = list(range(len(tokens)))
+    if person is not True:
+        tokens, hits, keep = legal_forms.strip(tokens)
+    if person is not False and len(tokens) > 1:
+        kept = [(t, k) for t, k in zip(tokens, keep, strict=True) if t not in TITLES]
+        if kept:
+            tokens = tuple(t for t, _ in kept)
+            keep = [k for _, k in kept]
+    kept_native = sorted({owner[k] for k in keep})
+    tokens = numbers.merge_compounds(
+        tuple(SYNONYMS.get(t, numbers.normalize_token(t)) for t in tokens)
+    )
+    scripts = scripts_of(name)
+    return NameForm(
+        raw=name,
+        native=tuple(native[i] for i in kept_native),
+        tokens=tokens,
+        skeletons=tuple(skeleton(t) for t in tokens),
+        legal_forms=tuple(h.generic for h in hits),
+        legal_surface=tuple(h.surface for h in hits),
+        abjad=bool(scripts & ABJADS),
+    )

@@ -1,0 +1,362 @@
+"""The report: one self-contained HTML file (inline CSS, charts as inline SVG, no scripts, no
+links to anything outside the file), so it opens offline and can be mailed or archived.
+
+:func:`build` gathers every section from the store (:mod:`roundabout.report.data`) and
+:func:`render` turns them into HTML. A section whose inputs are missing says
+"not available: <reason>" instead of stopping the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+
+from roundabout.analytics import LeakParams, LeakResult, Unavailable
+from roundabout.report import charts
+from roundabout.report.data import (
+    PUBLISHED,
+    Flowchart,
+    Scope,
+    Series,
+    chp_tiers,
+    leaks,
+    monthly_series,
+    sankey,
+    screening_summary,
+)
+from roundabout.store import Store
+
+#: Section ids and titles, in order (the report test checks each one is present).
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "Summary: how much of the drop the hubs offset"),
+    ("sankey", "Where sanctioned goods went: origin, hub, target"),
+    ("monthly", "Monthly series with the sanction dates"),
+    ("findings", "Findings, best first"),
+    ("lost", "Lost in transit"),
+    ("event-study", "Event study"),
+    ("chp", "Common High Priority items by tier"),
+    ("screening", "Screening"),
+)
+
+#: The default Sankey window when the leak analysis cannot say (WP 276's first post-war year).
+DEFAULT_WINDOW = ("2022-03", "2023-02")
+
+
+@dataclass
+class Report:
+    """Everything the report shows (each part its data or :class:`Unavailable`)."""
+
+    store: str
+    params: LeakParams
+    leaks: LeakResult | Unavailable
+    series: Series | Unavailable
+    flows: Flowchart | Unavailable
+    screening: dict[str, Any] | Unavailable
+    chp: list[dict[str, Any]]
+    created: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def build(store: Store, params: LeakParams | None = None) -> Report:
+    """Compute every section of the report from ``store``."""
+    params = params or LeakParams()
+    result = leaks(store, params)
+    scope = Scope(
+        target=params.target, hubs=params.hubs, origins=params.origins, goods=params.goods
+    )
+    if isinstance(result, LeakResult):
+        w = result.summary.window
+        window = (w.start, w.end)
+        scope = Scope(
+            target=params.target,
+            hubs=tuple(result.summary.hubs),
+            origins=result.origins or None,
+            goods=params.goods,
+        )
+    else:
+        window = DEFAULT_WINDOW
+    flows = store.flows()
+    series = monthly_series(flows, Scope(**{**scope.__dict__, "period_from": "2021-01"}))
+    chart = sankey(
+        flows, Scope(**{**scope.__dict__, "period_from": window[0], "period_to": window[1]})
+    )
+    return Report(
+        store=str(store.path),
+        params=params,
+        leaks=result,
+        series=series,
+        flows=chart,
+        screening=screening_summary(store),
+        chp=chp_tiers(),
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _na(reason: str) -> str:
+    return f'<p class="na">not available: {escape(reason)}</p>'
+
+
+def _money(x: float | None, currency: str) -> str:
+    if x is None:
+        return "n/a"
+    for div, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{currency} {x / div:,.1f}{suffix}"
+    return f"{currency} {x:,.0f}"
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
+    th = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _figure(svg: str, caption: str) -> str:
+    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+
+
+def _summary(r: Report) -> str:
+    published = _table(
+        ["source", "scope", "published figure"],
+        [[escape(a), escape(b), escape(c)] for a, b, c in PUBLISHED],
+    )
+    if isinstance(r.leaks, Unavailable):
+        return _na(r.leaks.reason) + "<h3>Published figures</h3>" + published
+    d = r.leaks.to_dict()["summary"]
+    c = d["currency"]
+    rows = [
+        [
+            escape(h),
+            _money(f["hub_excess"], c),
+            _money(f["excess_out"], c),
+            _money(f["lost_in_transit"], c),
+            f"<b>{_pct(f['offset_share'])}</b>",
+        ]
+        for h, f in d["hubs"].items()
+    ]
+    rows.append(
+        [
+            "<b>all hubs</b>",
+            _money(d["hub_excess"], c),
+            _money(d["excess_out"], c),
+            _money(d["lost_in_transit"], c),
+            f"<b>{_pct(d['offset_share'])}</b>",
+        ]
+    )
+    intro = (
+        f"<p>Sanctioned goods ({escape(d['goods'])}, {d['sanctioned_products']} HS6 codes in the "
+        f"data) to {escape(d['target'])}: window {escape(d['window'])} against baseline "
+        f"{escape(d['baseline'])}. The direct drop of exports to {escape(d['target'])} against "
+        f"the expected level was <b>{_money(d['direct_drop'], c)}</b>; the <i>offset share</i> "
+        "is the excess exports to the hubs as a share of that drop. Without a counterfactual "
+        f"(plain after minus before) the share is {_pct(d['raw']['offset_share'])}.</p>"
+    )
+    table = _table(
+        ["hub", "excess exports to hub", "hub's excess onward", "lost in transit", "offset share"],
+        rows,
+    )
+    spec = charts.offsets_spec(d["hubs"])
+    chart = _figure(charts.to_svg(spec), "Offset share per hub") if spec["data"]["values"] else ""
+    compare = (
+        "<h3>Next to the published figures</h3>"
+        f"<p>Here: <b>{_pct(d['offset_share'])}</b> of the drop for all hubs together.</p>"
+        + published
+    )
+    notes = "".join(f"<li>{escape(n)}</li>" for n in r.leaks.notes)
+    return intro + table + chart + compare + (f"<ul class='notes'>{notes}</ul>" if notes else "")
+
+
+def _sankey(r: Report) -> str:
+    if isinstance(r.flows, Unavailable):
+        return _na(r.flows.reason)
+    f = r.flows
+    notes = "".join(f"<li>{escape(n)}</li>" for n in f.notes)
+    return _figure(
+        charts.sankey_svg(f, r.params.target),
+        f"Exports of sanctioned goods, {f.period}, {f.currency}: band width is value.",
+    ) + (f"<ul class='notes'>{notes}</ul>" if notes else "")
+
+
+def _monthly(r: Report) -> str:
+    if isinstance(r.series, Unavailable):
+        return _na(r.series.reason)
+    s = r.series
+    dates = ", ".join(f"{d['month']} ({d['codes']} codes)" for d in s.sanction_dates)
+    notes = "".join(f"<li>{escape(n)}</li>" for n in s.notes)
+    return _figure(
+        charts.to_svg(charts.monthly_spec(s)),
+        f"Direct exports to the target against exports to each hub; dashed lines: the first "
+        f"full month of each ban package ({dates}).",
+    ) + (f"<ul class='notes'>{notes}</ul>" if notes else "")
+
+
+def _findings(r: Report) -> str:
+    if isinstance(r.leaks, Unavailable):
+        return _na(r.leaks.reason)
+    if not r.leaks.findings:
+        return _na("no (hub, product) pair stands out")
+    c = r.leaks.summary.currency
+    rows = [
+        [
+            str(i),
+            escape(f.hub),
+            escape(f.product) + ("" if f.sanctioned else " (not listed)"),
+            _money(f.score, c),
+            _money(f.excess_in, c),
+            _money(f.excess_out, c),
+            _money(f.lost_in_transit, c),
+            f"{f.months_above}/{f.months}",
+            f'<span class="expl">{escape(f.explanation)}</span>',
+        ]
+        for i, f in enumerate(r.leaks.findings, 1)
+    ]
+    return _table(
+        [
+            "#",
+            "hub",
+            "product",
+            "score",
+            "excess in",
+            "excess out",
+            "lost",
+            "months above",
+            "explanation",
+        ],
+        rows,
+        "findings",
+    )
+
+
+def _lost(r: Report) -> str:
+    if isinstance(r.leaks, Unavailable):
+        return _na(r.leaks.reason)
+    lost = r.leaks.lost_in_transit
+    if isinstance(lost, Unavailable):
+        return _na(lost.reason)
+    c = r.leaks.summary.currency
+    by_hub = [[escape(h), _money(f.lost_in_transit, c)] for h, f in r.leaks.summary.hubs.items()]
+    ratios = [
+        [escape(x.kind), escape(x.year), f"{x.median_log_ratio:+.4f}", f"{x.pairs:,}"] for x in lost
+    ]
+    top = [
+        [escape(f.hub), escape(f.product), _money(f.lost_in_transit, c)]
+        for f in sorted(r.leaks.findings, key=lambda f: -(f.lost_in_transit or 0.0))[:10]
+        if (f.lost_in_transit or 0.0) > 0
+    ]
+    return (
+        "<p>Goods the origins report exporting to a hub that the hub does not record "
+        "importing (after the CIF/FOB margin), above what the gap was before.</p>"
+        + _table(["hub", "lost in transit"], by_hub)
+        + "<h3>Median log ratio, export records over hub import records</h3>"
+        + _table(["goods", "year", "median log ratio", "pairs"], ratios)
+        + (
+            "<h3>Largest gaps among the findings</h3>" + _table(["hub", "product", "lost"], top)
+            if top
+            else ""
+        )
+    )
+
+
+def _event_study(r: Report) -> str:
+    if isinstance(r.leaks, Unavailable):
+        return _na(r.leaks.reason)
+    did = r.leaks.did
+    if isinstance(did, Unavailable):
+        return _na(did.reason)
+    es = did.event_study
+    if isinstance(es, Unavailable):
+        return _na(es.reason)
+    coefs = [{"rel_month": e.rel_month, "estimate": e.estimate, "se": e.se} for e in es]
+    text = f"<p>Design: {escape(did.design)}; {did.rows:,} rows, {did.units:,} units.</p>"
+    for name, coef in (("log-linear", did.log_linear), ("PPML", did.ppml)):
+        if not isinstance(coef, Unavailable):
+            text += (
+                f"<p>DiD ({name}): {coef.estimate:+.3f} (se {coef.se:.3f}, "
+                f"p {coef.pvalue:.3f}, n {coef.n:,})</p>"
+            )
+    return text + _figure(
+        charts.to_svg(charts.event_study_spec(coefs)),
+        "Coefficients by month relative to the ban, 95% intervals; 0 is the first month under "
+        "the ban.",
+    )
+
+
+def _chp(r: Report) -> str:
+    rows = [
+        [
+            escape(t["tier"]),
+            str(len(t["items"])),
+            "<br>".join(f"{escape(i['code'])} {escape(i['description'][:90])}" for i in t["items"]),
+        ]
+        for t in r.chp
+    ]
+    return (
+        "<p>The Common High Priority list (EU, US, UK, Japan): battlefield items by tier; "
+        "tier 1 is the most critical.</p>" + _table(["tier", "codes", "items"], rows, "chp")
+    )
+
+
+def _screening(r: Report) -> str:
+    s = r.screening
+    if isinstance(s, Unavailable):
+        return _na(s.reason)
+    rows = [
+        ["screening runs", f"{s['runs']:,}"],
+        ["hits recorded", f"{s['hits']:,}"],
+        ["parties with hits", f"{s['parties_hit']:,}"],
+        ["matches (at or above threshold)", f"{s['matches']:,}"],
+        ["open alerts (no decision yet)", f"{s['open_alerts']:,}"],
+    ]
+    rows += [[f"hits {escape(k)}", f"{v:,}"] for k, v in sorted(s["by_status"].items())]
+    rows += [[f"decisions: {escape(k)}", f"{v:,}"] for k, v in sorted(s["decisions"].items())]
+    return _table(["", "count"], rows)
+
+
+_RENDER = {
+    "summary": _summary,
+    "sankey": _sankey,
+    "monthly": _monthly,
+    "findings": _findings,
+    "lost": _lost,
+    "event-study": _event_study,
+    "chp": _chp,
+    "screening": _screening,
+}
+
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.8em 0;font-size:.9em}
+th,td{border:1px solid #ddd;padding:.3em .6em;vertical-align:top;text-align:left}
+th{background:#f3f3f3}.na{color:#a33;font-style:italic}.notes{color:#555;font-size:.9em}
+figure{margin:1em 0}figcaption{color:#555;font-size:.85em}svg{max-width:100%;height:auto}
+.expl{font-size:.85em;color:#333}nav a{margin-right:1em}
+"""
+
+
+def render(report: Report) -> str:
+    """The whole HTML document."""
+    body = []
+    for sid, title in SECTIONS:
+        try:
+            inner = _RENDER[sid](report)
+        except Exception as exc:  # a chart that fails to render must not lose the others
+            inner = _na(f"{type(exc).__name__}: {exc}")
+        body.append(f'<section id="{sid}"><h2>{escape(title)}</h2>{inner}</section>')
+    nav = "".join(f'<a href="#{sid}">{escape(title.split(":")[0])}</a>' for sid, title in SECTIONS)
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>roundabout report</title><style>{_CSS}</style></head><body>"
+        "<h1>roundabout: sanctioned goods taking the long way</h1>"
+        f"<p>Store <code>{escape(report.store)}</code>, written {escape(report.created)}.</p>"
+        f"<nav>{nav}</nav>{''.join(body)}</body></html>\n"
+    )

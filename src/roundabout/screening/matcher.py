@@ -1,0 +1,114 @@
+"""The screener: list entries indexed once, then each party -> scored, explained hits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from roundabout.lists.model import ListEntity
+from roundabout.names.compare import NameComparison, compare
+from roundabout.names.normalize import analyze
+from roundabout.screening import features
+from roundabout.screening.index import MAX_CANDIDATES, IndexedName, NameIndex
+from roundabout.screening.model import Feature, Hit, Party
+
+DEFAULT_THRESHOLD = 0.72
+#: Hits below this score are not reported at all.
+REPORT_FLOOR = 0.5
+
+
+def person_flag(schema: str | None) -> bool | None:
+    if schema == "Person":
+        return True
+    if schema in ("Organization", "Company", "Vessel", "Aircraft"):
+        return False
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenEntry:
+    entity: ListEntity
+    snapshot_id: str
+    entity_hash: str
+
+
+class Screener:
+    """Screen parties against a fixed set of list entries."""
+
+    def __init__(self, entries: Sequence[ScreenEntry]) -> None:
+        self.entries = list(entries)
+        names: list[IndexedName] = []
+        self.by_id: dict[tuple[str, str], list[int]] = {}
+        for i, entry in enumerate(self.entries):
+            e = entry.entity
+            flag = person_flag(e.schema)
+            for n in dict.fromkeys(e.names):
+                form = analyze(n, flag)
+                if not form.empty:
+                    names.append(IndexedName(i, form))
+            for ident in e.identifiers:
+                self.by_id.setdefault(ident, []).append(i)
+        self.index = NameIndex(names)
+
+    @property
+    def snapshot_ids(self) -> list[str]:
+        return sorted({e.snapshot_id for e in self.entries})
+
+    def name_scores(
+        self, name: str, schema: str | None = None, limit: int = MAX_CANDIDATES
+    ) -> dict[int, tuple[NameComparison, str]]:
+        """Best name comparison per entity among the index candidates for ``name``."""
+        form = analyze(name, person_flag(schema))
+        best: dict[int, tuple[NameComparison, str]] = {}
+        for nid in self.index.candidates(form, limit):
+            item = self.index.names[nid]
+            e = self.entries[item.entity].entity
+            cmp = compare(
+                form,
+                item.form,
+                person=person_flag(e.schema) if schema is None else person_flag(schema),
+            )
+            cur = best.get(item.entity)
+            if cur is None or cmp.score > cur[0].score:
+                best[item.entity] = (cmp, item.form.raw)
+        return best
+
+    def screen(self, party: Party, threshold: float = DEFAULT_THRESHOLD) -> list[Hit]:
+        """Hits for ``party`` scoring at least :data:`REPORT_FLOOR`, best first."""
+        best = self.name_scores(party.name, party.schema)
+        for ident in party.identifiers:
+            for i in self.by_id.get(ident, []):
+                if i not in best:
+                    e = self.entries[i].entity
+                    form_q = analyze(party.name, person_flag(party.schema))
+                    form_c = analyze(e.name, person_flag(e.schema))
+                    best[i] = (compare(form_q, form_c, person=person_flag(e.schema)), e.name)
+        hits: list[Hit] = []
+        for i, (cmp, matched) in best.items():
+            entry = self.entries[i]
+            if cmp.score < REPORT_FLOOR - 0.2 and not any(
+                ident in entry.entity.identifiers for ident in party.identifiers
+            ):
+                continue
+            s, feats = features.score(party, entry.entity, matched, cmp)
+            if s < REPORT_FLOOR:
+                continue
+            hits.append(_hit(entry, matched, s, s >= threshold, feats))
+        hits.sort(key=lambda h: (-h.score, h.entity_id))
+        return hits
+
+
+def _hit(entry: ScreenEntry, matched: str, s: float, match: bool, feats: list[Feature]) -> Hit:
+    e = entry.entity
+    return Hit(
+        entity_id=e.entity_id,
+        name=e.name,
+        matched_name=matched,
+        schema=e.schema,
+        score=round(s, 4),
+        match=match,
+        features=tuple(feats),
+        snapshot_id=entry.snapshot_id,
+        entity_hash=entry.entity_hash,
+        programs=e.programs,
+    )

@@ -1,0 +1,1 @@
+"""Synthetic trade data for tests and benchmarks (seeded, streamed to disk)."""

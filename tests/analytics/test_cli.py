@@ -1,0 +1,103 @@
+"""``roundabout leaks`` through a real process: JSON shape, table, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from roundabout.sources import importer_for
+from roundabout.store import Store
+from roundabout.store.load import load_file
+from roundabout.synth.panel import PanelSpec, write_panel
+
+SPEC = PanelSpec(
+    products=50,
+    origins=("DEU", "FRA"),
+    hubs=("ARM", "KAZ"),
+    controls=(),
+    start="2021-01",
+    end="2022-10",
+    n_reroute=3,
+    n_lost=2,
+    n_local=2,
+    n_unsanctioned=2,
+    seed=4,
+)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("cli")
+    panel = write_panel(tmp / "p.csv", SPEC)
+    path = tmp / "store.duckdb"
+    with Store(path) as store:
+        load_file(store, importer_for("comtrade"), panel.path)
+    return path
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "roundabout.cli.main", "leaks", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_json_shape(db):
+    p = _run("--db", str(db), "--hubs", "ARM,KAZ", "--no-did", "--json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    s = out["summary"]
+    for key in (
+        "direct_drop",
+        "hub_excess",
+        "lost_in_transit",
+        "offset_share",
+        "currency",
+        "baseline",
+        "window",
+        "hubs",
+    ):
+        assert key in s
+    assert set(s["hubs"]) == {"ARM", "KAZ"}
+    for hub in s["hubs"].values():
+        assert {"direct_drop", "hub_excess", "lost_in_transit", "offset_share"} <= set(hub)
+    assert s["baseline"] == "2021-03:2021-10" and s["window"] == "2022-03:2022-10"
+    assert out["findings"]
+    first = out["findings"][0]
+    assert set(first) >= {
+        "hub",
+        "product",
+        "description",
+        "score",
+        "excess_in",
+        "excess_out",
+        "lost_in_transit",
+        "substitution_ratio",
+        "explanation",
+    }
+    assert first["explanation"].endswith(".")
+
+
+def test_periods_flags_and_table_output(db):
+    p = _run("--db", str(db), "--window", "2022-04:2022-09", "--no-did", "--top", "3")
+    assert p.returncode == 0, p.stderr
+    assert "window 2022-04:2022-09 against baseline 2021-04:2021-09" in p.stdout
+    assert "Findings, best first" in p.stdout
+
+
+def test_bad_input_is_one_line_saying_what_is_there(db):
+    p = _run("--db", str(db), "--hubs", "TJK", "--json")
+    assert p.returncode == 1
+    assert p.stderr.startswith("error: hub TJK absent from the data")
+    assert "ARM, KAZ" in p.stderr
+    p = _run("--db", str(db), "--window", "2024-01:2024-06")
+    assert p.returncode == 1
+    assert "outside the data" in p.stderr and "2021-01 to 2022-10" in p.stderr
+    p = _run("--db", str(db), "--window", "2024-1:2024-06")
+    assert p.returncode == 1 and "YYYY-MM" in p.stderr

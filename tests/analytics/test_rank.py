@@ -1,0 +1,83 @@
+"""Ranking on the toy: KAZ re-routes S, ARM keeps it (local demand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from roundabout.analytics.direct import direct_drop
+from roundabout.analytics.excess import hub_excess, months_above, onward_excess, other_goods
+from roundabout.analytics.mirror import lost_in_transit, mirror_pairs
+from roundabout.analytics.rank import NO_ONWARD_WEIGHT, UNSANCTIONED_WEIGHT, score_table, top
+
+S, OTHER = "847130", "940360"
+
+
+def _scored(plan, pn, *, onward=True, lost=True):
+    g = other_goods(pn.segments)
+    h = hub_excess(pn.segments, g, plan)
+    return score_table(
+        h,
+        months_above(pn.rows, h, plan),
+        plan.goods.expr(),
+        plan,
+        onward=onward_excess(pn.segments, g, plan) if onward else None,
+        lost=lost_in_transit(mirror_pairs(pn.segments, plan), g, 0.05) if lost else None,
+        drop=direct_drop(pn.segments, g, plan),
+    )
+
+
+def test_re_routing_scores_and_local_demand_does_not(toy, index):
+    plan, pn = toy()
+    s = index(_scored(plan, pn), "hub", "product")
+    kaz, arm = s[("KAZ", S)], s[("ARM", S)]
+    # KAZ: pass-through min(350, 300) = 300, plus 300 lost, capped at excess_in 350.
+    assert kaz["pass_through"] == pytest.approx(300.0)
+    assert kaz["money"] == pytest.approx(350.0)
+    # Evidence: sanctioned, 2 of 2 months, window 500 vs expected 150, onward known.
+    brk = 1 - 150 / 500
+    assert kaz["evidence"] == pytest.approx(1.0 * 1.0 * (0.25 + 0.75) * (0.1 + 0.9 * brk))
+    assert kaz["score"] == pytest.approx(350.0 * kaz["evidence"])
+    assert kaz["substitution_ratio"] == pytest.approx(0.5)
+    # ARM: the same excess in, nothing onward, nothing lost: no money at stake.
+    assert arm["excess_in"] == pytest.approx(350.0)
+    assert arm["money"] == pytest.approx(0.0)
+    best = top(_scored(plan, pn), 10).to_pyarrow().to_pylist()
+    assert [(r["hub"], r["product"]) for r in best] == [("KAZ", S)]
+
+
+def test_without_onward_data_the_excess_counts_at_half_weight(toy, index):
+    plan, pn = toy(onward=False, mirror=False)
+    assert plan.onward_hubs == ()
+    s = index(_scored(plan, pn, onward=False, lost=False), "hub", "product")
+    kaz = s[("KAZ", S)]
+    assert kaz["excess_out"] is None
+    assert kaz["money"] == pytest.approx(350.0)
+    brk = 1 - 150 / 500
+    assert kaz["evidence"] == pytest.approx(NO_ONWARD_WEIGHT * (0.1 + 0.9 * brk))
+
+
+def test_goods_off_the_list_are_discounted(make_flows, make_goods, make_plan, index):
+    from datetime import date
+
+    rows = []
+    for p in (S, OTHER):  # the same jump for both products, on the same route
+        rows += [
+            ("2021-03", "DEU", "KAZ", "export", p, 100.0),
+            ("2022-03", "DEU", "KAZ", "export", p, 500.0),
+            ("2021-03", "DEU", "RUS", "export", p, 100.0),
+            ("2022-03", "DEU", "RUS", "export", p, 100.0),
+        ]
+    rows += [
+        ("2021-03", "DEU", "KAZ", "export", "TOTAL", 1200.0),
+        ("2022-03", "DEU", "KAZ", "export", "TOTAL", 2000.0),
+    ]
+    plan, pn = make_plan(
+        make_flows(rows),
+        make_goods({S: date(2022, 2, 25)}),
+        hubs=("KAZ",),
+        window="2022-03:2022-03",
+    )
+    s = index(_scored(plan, pn, onward=False, lost=False), "hub", "product")
+    assert s[("KAZ", OTHER)]["kind"] == "other"
+    assert s[("KAZ", OTHER)]["excess_in"] == pytest.approx(s[("KAZ", S)]["excess_in"])
+    assert s[("KAZ", OTHER)]["score"] == pytest.approx(UNSANCTIONED_WEIGHT * s[("KAZ", S)]["score"])

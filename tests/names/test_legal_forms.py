@@ -1,0 +1,46 @@
+import pytest
+
+from roundabout.names.normalize import analyze
+
+
+@pytest.mark.parametrize(
+    ("name", "core", "generic"),
+    [
+        ("ООО «Ромашка»", ("romashka",), "llc"),
+        ("Romashka LLC", ("romashka",), "llc"),
+        ("OOO Romashka", ("romashka",), "llc"),
+        ("Общество с ограниченной ответственностью «Ромашка»", ("romashka",), "llc"),
+        ("АО «Ромашка»", ("romashka",), "jsc"),
+        ("Romashka JSC", ("romashka",), "jsc"),
+        ("ПАО Сбербанк", ("sberbank",), "pjsc"),
+        ("Sberbank PJSC", ("sberbank",), "pjsc"),
+        ("ТОО «Қазақмыс»", ("qazaqmys",), "llp"),
+        ("ЖШС «Қазақмыс»", ("qazaqmys",), "llp"),
+        ("Kazakhmys LLP", ("kazakhmys",), "llp"),
+        ("ОсОО «Кыргызалтын»", ("kyrgyzaltyn",), "llc"),
+        ("«Հայաստան» ՍՊԸ", ("hayastan",), "llc"),
+        ("შპს საქართველო", ("sakartvelo",), "llc"),
+        ("Toshkent Savdo MChJ", ("toshkent", "savdo"), "llc"),
+        ("Baxt Savdo XK", ("baxt", "savdo"), "sole_trader"),
+        ("Anadolu Dış Ticaret Ltd. Şti.", ("anadolu", "dis", "ticaret"), "llc"),
+        ("Koç Holding A.Ş.", ("koc", "holding"), "jsc"),
+        ("Gulf Star FZE", ("gulf", "star"), "fz"),
+        ("Gulf Star FZCO", ("gulf", "star"), "fz"),
+        ("Goldman Sachs & Co. L.L.C.", ("goldman", "sachs"), "llc"),
+    ],
+)
+def test_legal_forms_are_recognised_and_removed(
+    name: str, core: tuple[str, ...], generic: str
+) -> None:
+    form = analyze(name, False)
+    assert form.tokens == core
+    assert generic in form.legal_forms
+
+
+def test_a_name_that_is_only_a_legal_form_is_kept() -> None:
+    assert analyze("Limited", False).tokens == ("limited",)
+
+
+def test_short_forms_only_at_the_edges() -> None:
+    assert analyze("Kazakhmys TOO", False).legal_forms == ("llp",)
+    assert analyze("Star Ip Telecom", False).tokens == ("star", "ip", "telecom")

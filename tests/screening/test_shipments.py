@@ -1,0 +1,53 @@
+from pathlib import Path
+
+from roundabout.lists import ofac, snapshots
+from roundabout.screening.shipments import screen_shipments
+from roundabout.store import Store
+
+DATA = Path(__file__).parent.parent / "data" / "lists"
+
+
+def test_shipment_risk_and_reasons(store: Store, tmp_path: Path) -> None:
+    sid = snapshots.save(store, ofac.parse(DATA / "ofac_sdn_sample.csv")).snapshot.snapshot_id
+    rows = [
+        "declaration_id,date,exporter,consignee,consignee_country,notify_party,"
+        "notify_party_country,destination_country,hs_code,value,quantity"
+    ]
+    rows.append("d1,2024-01-05,Acme GmbH,Uzay Group Dis Ticaret Ltd Sti,TR,,,TR,854231,1000,10")
+    rows.append("d2,2024-01-06,Acme GmbH,Alpha Trade LLC,KZ,OOO Romashka,RU,KZ,847130,500,5")
+    rows.append("d3,2024-01-07,Acme GmbH,Beta GmbH,DE,,,DE,090111,100,10")
+    f = tmp_path / "ship.csv"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run = screen_shipments(store, f, [sid])
+    by_id = {r.declaration_id: r for r in run.results}
+    codes1 = {r.code for r in by_id["d1"].reasons}
+    assert {"party_match", "goods_chp", "hub_destination"} <= codes1
+    codes2 = {r.code for r in by_id["d2"].reasons}
+    assert "russia_behind" in codes2 and "hub_destination" in codes2
+    assert by_id["d3"].risk == 0.0
+    assert by_id["d1"].risk > by_id["d2"].risk > by_id["d3"].risk
+
+
+def test_unit_price_outlier_and_leak_finding(store: Store, tmp_path: Path) -> None:
+    sid = snapshots.save(store, ofac.parse(DATA / "ofac_sdn_sample.csv")).snapshot.snapshot_id
+    rows = ["declaration_id,exporter,destination_country,hs_code,value,quantity"]
+    rows += [f"d{i},Acme,AM,850440,{100 + i},1" for i in range(5)]
+    rows.append("odd,Acme,AM,850440,5000,1")
+    f = tmp_path / "ship.csv"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run = screen_shipments(store, f, [sid], leaks={("am", "850440")})
+    by_id = {r.declaration_id: r for r in run.results}
+    assert "unit_price" in {r.code for r in by_id["odd"].reasons}
+    assert "unit_price" not in {r.code for r in by_id["d1"].reasons}
+    assert "leak_finding" in {r.code for r in by_id["d1"].reasons}
+
+
+def test_bad_shipment_value(store: Store, tmp_path: Path) -> None:
+    import pytest
+
+    from roundabout.errors import InputFileError
+
+    f = tmp_path / "ship.csv"
+    f.write_text("declaration_id,value,quantity\nd1,abc,1\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="line 2: value 'abc' is not a number"):
+        screen_shipments(store, f, ["x"])
