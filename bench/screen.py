@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import random
 import resource
 import sys
@@ -483,6 +484,9 @@ def main(argv: list[str] | None = None) -> int:
                     "names": len(names),
                     "workers": args.workers,
                     "names_per_second": round(rate),
+                    "cpu_seconds": round(cpu),
+                    "names_per_cpu_second": round(cpu_rate),
+                    "load_average_at_end": list(os.getloadavg()),
                     "seconds": round(t4 - t3, 1),
                     "index_build_seconds": round(t2 - t1, 1),
                     "peak_rss_mb": {
@@ -493,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
                     "matches": matches,
                     "index_recall": recall,
                     "prefilter_check": brute,
+                    "planted_recall": planted,
                 },
                 indent=2,
             )

@@ -16,8 +16,10 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(s.to_dict())
         return
-    typer.echo(f"store {s.path}: {s.files} files, {s.rows_loaded:,} rows loaded, "
-               f"{s.rows_rejected:,} quarantined, {s.codes_padded:,} product codes padded")  # fmt: skip
+    typer.echo(
+        f"store {s.path}: {s.files} files, {s.rows_loaded:,} rows loaded, "
+        f"{s.rows_rejected:,} quarantined, {s.codes_padded:,} product codes padded"
+    )
     for src in s.sources:
         typer.echo(
             f"  {src.source:<10} {src.rows:>10,} rows  {src.currency}  "

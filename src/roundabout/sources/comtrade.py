@@ -81,11 +81,12 @@ def read_comtrade_json(ctx: StageContext) -> ir.Table:
     """Read the API's JSON answer (``{"data": [...]}``), a bare list, or JSON lines."""
     from roundabout.sources.files import check_exists
 
-    check_exists(ctx.path)
+    size = check_exists(ctx.path)
     con = ctx.backend
     view = ctx.temp_name("json")
     try:
-        t = con.read_json(str(ctx.path), table_name=view, maximum_object_size=1 << 30)
+        # the API answer is one JSON object: the reader's buffer must hold the whole file
+        t = con.read_json(str(ctx.path), table_name=view, maximum_object_size=size + (1 << 20))
         if "data" in t.columns and t.count().execute() >= 1:
             t = t.select(rec=t.data.unnest()).unpack("rec")
         name = ctx.temp_name("raw")
