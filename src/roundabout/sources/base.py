@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import itertools
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -142,6 +143,7 @@ def scan_csv_text(
     required: list[str],
     skip_rows: int = 0,
     any_of: list[list[str]] | None = None,
+    names: Sequence[str] = (),
 ) -> CsvScan:
     """Check a delimited file and register it as a lazy all-text scan.
 
@@ -157,23 +159,38 @@ def scan_csv_text(
         skip_rows=skip_rows,
         workdir=ctx.workdir,
     )
-    missing = [c for c in required if c not in tf.header]
+    header_line = skip_rows + 1
+    header = list(tf.header)
+    if names:
+        # Statistical tables often have headers a program cannot use (empty cells, names
+        # repeated across a two-line header): ``names`` replace the first ones by position.
+        if len(names) > len(header):
+            raise InputFileError(
+                ctx.path,
+                f"the mapping's column_names has {len(names)} names but the header line has "
+                f"{len(header)} fields",
+                header_line,
+            )
+        header = [*names, *header[len(names) :]]
+        header = [h or f"column{i}" for i, h in enumerate(header, start=1)]
+        tf = replace(tf, header=tuple(header))
+    missing = [c for c in required if c not in header]
     for group in any_of or []:
-        if not any(c in tf.header for c in group):
+        if not any(c in header for c in group):
             missing.append(" or ".join(group))
     if missing:
-        found = ", ".join(tf.header[:12]) + (" ..." if len(tf.header) > 12 else "")
+        found = ", ".join(header[:12]) + (" ..." if len(header) > 12 else "")
         raise InputFileError(
-            ctx.path, f"missing columns: {', '.join(missing)} (found: {found})", skip_rows + 1
+            ctx.path, f"missing columns: {', '.join(missing)} (found: {found})", header_line
         )
-    dupes = sorted({h for h in tf.header if tf.header.count(h) > 1})
+    dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise InputFileError(ctx.path, f"duplicate columns: {', '.join(dupes)}", skip_rows + 1)
+        raise InputFileError(ctx.path, f"duplicate columns: {', '.join(dupes)}", header_line)
     view = ctx.temp_name("csv")
     table = ctx.backend.read_csv(
         str(tf.read_path),
         table_name=view,
-        columns={h: "VARCHAR" for h in tf.header},
+        columns={h: "VARCHAR" for h in header},
         header=True,
         delim=delimiter,
         quote='"',
@@ -184,7 +201,7 @@ def scan_csv_text(
         max_line_size=1 << 22,
         auto_detect=False,
     )
-    return CsvScan(table=table, file=tf, header_line=skip_rows + 1)
+    return CsvScan(table=table, file=tf, header_line=header_line)
 
 
 def read_csv_text(
@@ -194,6 +211,7 @@ def read_csv_text(
     required: list[str],
     skip_rows: int = 0,
     any_of: list[list[str]] | None = None,
+    names: Sequence[str] = (),
 ) -> tuple[ir.Table, TextFile]:
     """Read a delimited file, every column as text, into a temp table with ``_line``.
 
@@ -201,7 +219,12 @@ def read_csv_text(
     from :func:`scan_csv_text` instead (one pass, no copy of unused columns).
     """
     scan = scan_csv_text(
-        ctx, delimiter=delimiter, required=required, skip_rows=skip_rows, any_of=any_of
+        ctx,
+        delimiter=delimiter,
+        required=required,
+        skip_rows=skip_rows,
+        any_of=any_of,
+        names=names,
     )
     return scan.first_step(ctx, scan.table, "raw"), scan.file
 

@@ -50,8 +50,6 @@ from roundabout.sources.base import (
 from roundabout.sources.files import (
     TextFile,
     check_exists,
-    check_text_file,
-    explain_engine_error,
 )
 from roundabout.sources.mapping import (
     COUNTRY_COLUMNS,
@@ -104,69 +102,14 @@ def read_mapped_csv(ctx: StageContext, m: Mapping) -> ir.Table:
     """
     delimiter = ctx.delimiter or m.delimiter
     required = m.required_columns()
-    if m.column_names is None:
-        raw, tf = read_csv_text(ctx, delimiter=delimiter, required=required, skip_rows=m.skip_rows)
-    else:
-        raw, tf = _read_csv_renamed(ctx, m.column_names, delimiter, required, m.skip_rows)
-    return _true_lines(ctx, raw, tf, delimiter, m.skip_rows)
-
-
-def _read_csv_renamed(
-    ctx: StageContext, names: list[str], delimiter: str, required: list[str], skip_rows: int
-) -> tuple[ir.Table, TextFile]:
-    """:func:`read_csv_text` with the header's names replaced, position by position.
-
-    Statistical tables often have headers a program cannot use: empty cells, names repeated
-    across a two-line header ("Всего" under both "Экспорт" and "Импорт"), footnote marks.
-    The mapping's ``column_names`` name the first columns; the rest keep the header's names
-    (an empty one becomes ``column<N>``, counting from 1).
-    """
-    tf = check_text_file(
-        ctx.path, delimiter=delimiter, encoding=ctx.encoding, skip_rows=skip_rows,
-        workdir=ctx.workdir,
-    )  # fmt: skip
-    header_line = skip_rows + 1
-    if len(names) > len(tf.header):
-        raise InputFileError(
-            ctx.path,
-            f"the mapping's column_names has {len(names)} names but the header line has "
-            f"{len(tf.header)} fields",
-            header_line,
-        )
-    header = [*names, *tf.header[len(names) :]]
-    header = [h or f"column{i}" for i, h in enumerate(header, start=1)]
-    missing = [c for c in required if c not in header]
-    if missing:
-        found = ", ".join(header[:12]) + (" ..." if len(header) > 12 else "")
-        raise InputFileError(
-            ctx.path, f"missing columns: {', '.join(missing)} (found: {found})", header_line
-        )
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise InputFileError(ctx.path, f"duplicate columns: {', '.join(dupes)}", header_line)
-    con = ctx.backend
-    view = ctx.temp_name("csv")
-    con.read_csv(
-        str(tf.read_path),
-        table_name=view,
-        columns={h: "VARCHAR" for h in header},
-        header=True,
-        delim=delimiter,
-        quote='"',
-        escape='"',
-        strict_mode=True,
-        null_padding=False,
-        skip=skip_rows,
-        max_line_size=1 << 22,
-        auto_detect=False,
+    raw, tf = read_csv_text(
+        ctx,
+        delimiter=delimiter,
+        required=required,
+        skip_rows=m.skip_rows,
+        names=m.column_names or (),
     )
-    name = ctx.temp_name("raw")
-    try:
-        con.create_table(name, con.table(view), temp=True)
-    except Exception as exc:  # DuckDB raises several types for CSV problems
-        raise explain_engine_error(ctx.path, exc) from None
-    raw = con.table(name)
-    return raw.mutate(_line=(raw.rowid() + header_line + 1).cast("int64")), tf
+    return _true_lines(ctx, raw, tf, delimiter, m.skip_rows)
 
 
 def _physical_lines(path: Path) -> int:
