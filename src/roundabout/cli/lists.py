@@ -1,4 +1,8 @@
-"""``roundabout lists``: load sanctions lists as versioned snapshots, show them, diff them."""
+"""``roundabout lists``: load sanctions lists as versioned snapshots, show them, diff them.
+
+The importers and the snapshot store (followthemoney, rigour, pyarrow) are imported inside the
+commands, so ``roundabout --help`` and the other commands do not pay for them.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ from typing import Annotated
 import typer
 
 from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
-from roundabout.lists import bundled, snapshots
-from roundabout.lists.detect import ListFormat, parse_list
+from roundabout.lists.detect import ListFormat
 from roundabout.store import Store
 
 lists_app = typer.Typer(
@@ -38,6 +41,9 @@ def load(
     as_json: JsonOption = False,
 ) -> None:
     """Load list files as snapshots. A file is parsed whole before anything is stored."""
+    from roundabout.lists import bundled, snapshots
+    from roundabout.lists.detect import parse_list
+
     if not paths and not bundled_lists:
         raise typer.BadParameter("give list files or --bundled")
     parsed = [parse_list(p, fmt, alt=alt, add=add, publication_date=date) for p in paths or []]
@@ -60,6 +66,8 @@ def load(
 @fails_cleanly
 def show(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The snapshots in the store."""
+    from roundabout.lists import snapshots
+
     with Store(db_path(db)) as store:
         snaps = snapshots.list_snapshots(store)
     if as_json:
@@ -82,6 +90,8 @@ def diff(
 
     Without arguments: the bundled OFAC SDN 2022-02-23 and 2024-05-03 (loaded if needed).
     """
+    from roundabout.lists import bundled, snapshots
+
     with Store(db_path(db)) as store:
         if old is None or new is None:
             a = snapshots.save(store, bundled.ofac_2022()).snapshot.snapshot_id

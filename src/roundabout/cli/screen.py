@@ -1,4 +1,8 @@
-"""``roundabout screen``: parties and shipments against sanctions lists; decisions; audit."""
+"""``roundabout screen``: parties and shipments against sanctions lists; decisions; audit.
+
+The matcher (rapidfuzz, rigour, the list importers) is imported inside the commands, so
+``roundabout --help`` and the other commands do not pay for it.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,8 @@ from typing import Annotated
 import typer
 
 from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
-from roundabout.screening import audit
-from roundabout.screening.decisions import Decision, decide
-from roundabout.screening.matcher import DEFAULT_THRESHOLD
-from roundabout.screening.run import screen_parties
+from roundabout.screening.decisions import Decision
+from roundabout.screening.model import DEFAULT_THRESHOLD
 from roundabout.store import Store
 
 screen_app = typer.Typer(
@@ -55,6 +57,8 @@ def parties(
     as_json: JsonOption = False,
 ) -> None:
     """Screen each party; print its hits with score, match flag and explanation."""
+    from roundabout.screening.run import screen_parties
+
     with Store(db_path(db)) as store:
         run = screen_parties(
             store,
@@ -126,6 +130,8 @@ def decide_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Record a reviewer's decision; a false positive stays quiet until the entry changes."""
+    from roundabout.screening.decisions import decide
+
     with Store(db_path(db)) as store:
         rec = decide(store, party_id, entity_id, decision, reviewer, reason)
     if as_json:
@@ -142,6 +148,8 @@ def audit_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """The append-only audit log: list loads, screening runs, decisions."""
+    from roundabout.screening import audit
+
     with Store(db_path(db)) as store:
         events = audit.read(store, limit)
     if as_json:

@@ -6,7 +6,6 @@ from enum import StrEnum
 from pathlib import Path
 
 from roundabout.errors import InputFileError
-from roundabout.lists import dpl, ftm, ofac, un
 from roundabout.lists.limits import check_file
 from roundabout.lists.model import ParsedList
 
@@ -44,6 +43,10 @@ def parse_list(
     publication_date: str | None = None,
 ) -> ParsedList:
     """Parse one list file (OFAC takes its alias and address companions)."""
+    # The importers (followthemoney, rigour) load only when a file is parsed: ``ListFormat``
+    # is needed by the CLI at import time, the parsers are not.
+    from roundabout.lists import dpl, ftm, ofac, un
+
     fmt = fmt or detect(path)
     if fmt is ListFormat.ofac:
         return ofac.parse(path, alt, add, publication_date)

@@ -12,6 +12,17 @@ Two adjacent tokens on one side may align with one token on the other (``Jin Pin
 ``Jinping``). The score is the aligned share of the token weight of both names: long tokens weigh
 more; particles (``al``, ``bin``, ``de``) and generic business words (``trading``, ``group``) less;
 an unmatched patronymic or an extra middle name of a person costs little; digits must agree.
+Each token's weight is also multiplied by its rarity in the sanctions lists
+(:mod:`roundabout.names.rarity`), so shared common given names ("Mohammed Ali", "Ivan") add
+little, and one aligned token among several caps the score below the default threshold.
+
+**Blocking contract.** Two tokens align only if their keys *meet*
+(:func:`roundabout.names.keys.meet`: equal or one edit apart), either their skeletons (consonant
+skeletons for a name in abjad script) or their consonant skeletons (``Mirziyoyev`` /
+``Mirzieev``: ``mrzv``); a merge (``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when
+the joined keys meet; the acronym rule needs an exact acronym. Initials align with any token of
+the same first letter. :mod:`roundabout.screening.index` looks names up by exactly these keys
+and bounds the score of everything else, which is what makes its candidate set complete.
 """
 
 from __future__ import annotations
@@ -22,8 +33,9 @@ from typing import Final
 
 from rapidfuzz.distance import Indel
 
-from roundabout.names.keys import consonants
+from roundabout.names.keys import consonants, meet, meet_joined, meet_merged, skeleton
 from roundabout.names.normalize import NameForm, is_patronymic
+from roundabout.names.rarity import rarity
 
 #: Tokens that say little about identity (weight multiplier).
 LIGHT: Final[dict[str, float]] = {
@@ -154,10 +166,32 @@ class NameComparison:
         return text
 
 
+#: Score cap when only one token (or only initials) aligns and other words are left over.
+WEAK_CAP: Final = 0.69
+
+
 @lru_cache(maxsize=200_000)
-def _weight(token: str) -> float:
+def _base_weight(token: str) -> float:
+    """Length x particle weight (whether a left-over word is substantive)."""
     base = min(len(token), 8) / 8 if not token.isdigit() else 0.6
     return max(base, 0.25) * LIGHT.get(token, 1.0)
+
+
+@lru_cache(maxsize=200_000)
+def token_weight(token: str, skel: str) -> float:
+    """Weight of ASCII token ``token`` (skeleton ``skel``): length x particle x rarity."""
+    base = min(len(token), 8) / 8 if not token.isdigit() else 0.6
+    return max(base, 0.25) * min(LIGHT.get(token, 1.0), rarity(skel))
+
+
+def join_key(a: str, b: str, abjad: bool) -> str:
+    """The key of ASCII tokens ``a`` and ``b`` written as one word (merges)."""
+    return consonants(a + b) if abjad else skeleton(a + b)
+
+
+def side_keys(form: NameForm) -> tuple[str, ...]:
+    """The per-token keys ``compare`` aligns on: consonant skeletons for abjad, else skeletons."""
+    return form.consonant_tokens if form.abjad else form.skeletons
 
 
 @lru_cache(maxsize=1 << 20)
@@ -173,14 +207,20 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
         if is_patronymic(a) or is_patronymic(b):
             return 0.0, "initial"
         return (0.85, "initial") if a[0] == b[0] else (0.0, "initial")
-    sim = max(Indel.normalized_similarity(a, b), Indel.normalized_similarity(sa, sb))
+    sim = 0.0
     how = "fuzzy"
-    if abjad:
-        ca, cb = consonants(a), consonants(b)
+    ca, cb = consonants(a), consonants(b)
+    # Consonant skeletons of one or two letters only count for abjad script.
+    cmeet = (abjad or min(len(ca), len(cb)) >= 3) and meet_joined(ca, cb)
+    if cmeet or meet(sa, sb):
+        sim = max(Indel.normalized_similarity(a, b), Indel.normalized_similarity(sa, sb))
+    if abjad and cmeet:
         csim = 1.0 if ca == cb else Indel.normalized_similarity(ca, cb)
         csim *= 0.95
         if csim > sim:
             sim, how = csim, "consonants"
+    if sim == 0.0:
+        return 0.0, "none"
     # A patronymic is not a given name (Sergei / Sergeyevna).
     if is_patronymic(a) != is_patronymic(b):
         sim *= 0.7
@@ -217,11 +257,11 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         used_q.add(i)
         used_c.add(j)
         pairs.append((i, j, sim, how))
-    merged = _merges(qt, ct, used_q, used_c) + [
-        (b, a, s) for a, b, s in _merges(ct, qt, used_c, used_q)
+    merged = _merges(qt, q.abjad, ct, cs, used_q, used_c) + [
+        (b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)
     ]
-    wq = [_weight(t) for t in qt]
-    wc = [_weight(t) for t in ct]
+    wq = [token_weight(t, k) for t, k in zip(qt, q.skeletons, strict=True)]
+    wc = [token_weight(t, k) for t, k in zip(ct, c.skeletons, strict=True)]
     num = 0.0
     out_pairs: list[Pair] = []
     for i, j, sim, how in pairs:
@@ -252,12 +292,13 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         score *= 0.8
         notes.append("patronymics differ")
     n_aligned = len(pairs) + len(merged)
-    if n_aligned == 1 and (free_q or free_c):
-        # One shared word (a surname, a brand) among several is weak evidence.
-        score = min(score, 0.69)
+    if (n_aligned == 1 and (free_q or free_c)) or (n_aligned and not strong and not merged):
+        # One shared word (a surname, a brand) among several is weak evidence; so are
+        # initials alone.
+        score = min(score, WEAK_CAP)
     # A substantive word on each side left unexplained: a different name, not a variant.
-    sub_q = [qt[i] for i in free_q if wq[i] >= 0.35]
-    sub_c = [ct[j] for j in free_c if wc[j] >= 0.35]
+    sub_q = [qt[i] for i in free_q if _base_weight(qt[i]) >= 0.35]
+    sub_c = [ct[j] for j in free_c if _base_weight(ct[j]) >= 0.35]
     if sub_q and sub_c:
         best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
         score *= SUB_BASE + SUB_SLOPE * best
@@ -266,11 +307,16 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         score *= 0.9
         notes.append(f"legal forms differ ({'/'.join(q.legal_forms)} vs {'/'.join(c.legal_forms)})")
     # Whole-name view: words run together or split ("SergeiLavrov", "Good Will").
-    joined = Indel.normalized_similarity("".join(qs), "".join(cs))
+    jq, jc = "".join(qs), "".join(cs)
+    joined = Indel.normalized_similarity(jq, jc) if meet_joined(jq, jc) else 0.0
     if joined >= (0.9 if len(qt) != len(ct) else 0.95) and joined * 0.97 > score:
         score = joined * 0.97
         notes.append(f"whole name {joined:.2f} similar")
-    if score < 0.9 and (_acronym(qt, ct) or _acronym(ct, qt)):
+    if (
+        score < 0.9
+        and person is not True
+        and ((_acronym(qt, ct) and _caps(q)) or (_acronym(ct, qt) and _caps(c)))
+    ):
         score = 0.9
         notes.append("acronym")
     return NameComparison(
@@ -288,16 +334,23 @@ def _credit(sim: float) -> float:
 
 
 def _merges(
-    a: list[str], b: list[str], used_a: set[int], used_b: set[int]
+    a: list[str],
+    a_abjad: bool,
+    b: list[str],
+    kb: list[str],
+    used_a: set[int],
+    used_b: set[int],
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
-    """Two adjacent free tokens of ``a`` written as one free token of ``b``."""
+    """Two adjacent free tokens of ``a`` written as one free token of ``b`` (the joined key
+    must meet the token's key ``kb``)."""
     out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
     for i in range(len(a) - 1):
         if i in used_a or i + 1 in used_a:
             continue
         joined = a[i] + a[i + 1]
+        jkey = join_key(a[i], a[i + 1], a_abjad)
         for j, tok in enumerate(b):
-            if j in used_b or len(tok) < 4:
+            if j in used_b or len(tok) < 4 or not meet_merged(jkey, kb[j]):
                 continue
             sim = Indel.normalized_similarity(joined, tok)
             if sim >= 0.85:
@@ -314,9 +367,18 @@ def _patronymics_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: 
     return bool(pq and pc)
 
 
+def _caps(form: NameForm) -> bool:
+    """The name is written without lower-case letters (acronyms are: ``PLA``, not ``Asia``)."""
+    return not any(ch.islower() for ch in form.raw)
+
+
 def _acronym(short: list[str], long: list[str]) -> bool:
-    """``PLA`` for ``People Liberation Army`` (particles may be skipped)."""
-    if len(short) != 1 or len(long) < 2 or not 2 <= len(short[0]) <= 6:
+    """``PLA`` for ``People Liberation Army`` (particles may be skipped). Two letters are too
+    little to tell (``AA`` is the initials of any "Asqar Akhmetov"); people (a patronymic on the
+    long side) have no acronyms."""
+    if len(short) != 1 or len(long) < 2 or not 3 <= len(short[0]) <= 6:
+        return False
+    if any(is_patronymic(t) for t in long):
         return False
     full = "".join(t[0] for t in long)
     core = "".join(t[0] for t in long if LIGHT.get(t, 1.0) == 1.0)

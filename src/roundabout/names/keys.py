@@ -77,3 +77,63 @@ def consonants(token: str) -> str:
     skel = skeleton(token)
     out = _VOWELS.sub("", skel)
     return out or skel
+
+
+_MIN_DELETE_LEN: Final = 4
+_MIN_DELETE2_LEN: Final = 6
+
+
+@lru_cache(maxsize=500_000)
+def join_keys(key: str) -> frozenset[str]:
+    """Shallow blocking keys (joined tokens, whole names, consonant skeletons): the key, and
+    for keys of 3+ letters ``~key`` and (4+ letters) its one-letter deletions."""
+    out = {key}
+    if len(key) >= _MIN_DELETE_LEN - 1:
+        out.add("~" + key)
+    if len(key) >= _MIN_DELETE_LEN:
+        out.update("~" + key[:i] + key[i + 1 :] for i in range(len(key)))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=500_000)
+def token_keys(key: str) -> frozenset[str]:
+    """Blocking keys of one token skeleton: :func:`join_keys` plus, for skeletons of 6+ letters,
+    the two-letter deletions (symmetric delete, as in SymSpell).
+
+    Two keys *meet* (:func:`meet`) when their key sets intersect: roughly, at most two edits
+    apart for long tokens, one for short ones. The candidate index looks names up by exactly
+    these keys, and the scorer aligns only tokens that meet, so the index finds every pair the
+    scorer can align.
+    """
+    out = set(join_keys(key))
+    if len(key) >= _MIN_DELETE2_LEN:
+        for i in range(len(key)):
+            d = key[:i] + key[i + 1 :]
+            out.update("~" + d[:j] + d[j + 1 :] for j in range(i, len(d)))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1 << 20)
+def meet(a: str, b: str) -> bool:
+    """Do token skeletons ``a`` and ``b`` share a :func:`token_keys` key?"""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 4:
+        return False
+    return not token_keys(a).isdisjoint(token_keys(b))
+
+
+@lru_cache(maxsize=1 << 20)
+def meet_joined(a: str, b: str) -> bool:
+    """Do ``a`` and ``b`` share a :func:`join_keys` key (whole names, consonant skeletons)?"""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    return not join_keys(a).isdisjoint(join_keys(b))
+
+
+@lru_cache(maxsize=1 << 20)
+def meet_merged(joined: str, token: str) -> bool:
+    """Two tokens written together (``joined``) and one token: shallow keys against deep."""
+    return not join_keys(joined).isdisjoint(token_keys(token))

@@ -18,6 +18,10 @@ from roundabout.lists.model import ListEntity
 from roundabout.names.compare import NameComparison
 from roundabout.screening.model import Feature, Party
 
+#: Most a shared country / an agreeing birth date adds to the name score.
+COUNTRY_BONUS = 0.03
+BIRTH_BONUS = 0.04
+
 _ORGS = frozenset({"Organization", "Company", "LegalEntity"})
 
 
@@ -59,7 +63,7 @@ def score(
             party.birth_date.startswith(d) or d.startswith(party.birth_date)
             for d in entity.birth_dates
         ):
-            s = min(1.0, s + 0.04)
+            s = min(1.0, s + BIRTH_BONUS)
             feats.append(Feature("birth_date", "+", f"{party.birth_date} agrees with listed"))
         elif any(d[:4] == year for d in entity.birth_dates):
             feats.append(Feature("birth_date", "=", f"same year {year}"))
@@ -69,7 +73,7 @@ def score(
             feats.append(Feature("birth_date", "-", f"{party.birth_date} vs listed {listed}"))
     if party.country and entity.countries:
         if party.country in entity.countries:
-            s = min(1.0, s + 0.03)
+            s = min(1.0, s + COUNTRY_BONUS)
             feats.append(Feature("country", "+", f"{party.country.upper()} listed"))
         else:
             s *= 0.92

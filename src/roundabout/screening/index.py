@@ -1,146 +1,328 @@
-"""Candidate generation: an inverted index over name-token keys, so screening is not all-pairs.
+"""Candidate generation: an inverted index over the scorer's own blocking keys, with a score bound.
 
-Every list name is analysed once (:func:`roundabout.names.analyze`); each of its tokens is
-indexed under
+Completeness guarantee
+----------------------
+:func:`roundabout.names.compare.compare` only credits evidence that shares a blocking key
+(see its module docstring): two tokens align only if their keys meet
+(:func:`roundabout.names.keys.token_keys`: skeleton, one-letter deletions), merges and the
+whole-name rule need their joined keys to meet, the acronym rule needs an exact acronym, and
+initials align by first letter. Every list name is indexed under exactly those keys:
 
-* its skeleton (``Shchukin``/``Schukin`` share ``sukin``),
-* its skeleton with one letter deleted, for tokens of 5+ letters (one typo or one romanisation
-  difference that the skeleton does not fold still meets: symmetric-delete, as in SymSpell),
-* its consonant skeleton (``#mhmd``), reached only by queries written in an abjad,
+* each token's side key (skeleton, or consonant skeleton for abjad script), position bit ``j``;
+* each adjacent pair of side keys joined (merges), bits ``j, j+1``;
+* each token's consonant skeleton (``%``; those of one or two letters also under ``&`` for
+  names in abjad script, the only ones a Latin query aligns on them with);
+* the whole name joined (``=``) and its acronyms (``^``).
 
-and each pair of adjacent tokens is indexed joined (``+sergeilavrov``) so that names run together
-are found. A query looks up the same keys; each list name collects the IDF weight of the query
-tokens it shares. Keys shared by more than :data:`COMMON` names only raise the weight of
-candidates found through rarer keys (unless the query has nothing rarer). The best
-:data:`MAX_CANDIDATES` names by shared weight go on to full scoring.
+A query looks up the same keys and, per list name, collects which of its own tokens and which
+of the list name's tokens shared a key (bit masks). From the token weights
+(:func:`roundabout.names.compare.token_weight`) of those tokens, plus anything initials could
+align, :meth:`NameIndex.bound` gives an upper bound of the name score: the aligned share of the
+weight, with the largest discount the scorer can give to extra names, and the one-alignment cap.
+A list name that shares no key with the query can score nothing (bound 0). Names whose bound is
+below the floor are not scored; all others are. A name that shares no key at all can only align
+initials, which the scorer caps at ``WEAK_CAP``. Hence, for any floor above ``WEAK_CAP`` (0.69;
+the default threshold is 0.72), **every list name that ``compare`` would score at or above the
+floor is among the candidates: recall against exhaustive pair scoring is 1.0 by construction**
+(``tests/screening/test_index.py`` checks it against all pairs).
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import lru_cache
+from typing import Literal
 
-from roundabout.names.keys import consonants
-from roundabout.names.normalize import NameForm
+from roundabout.names.compare import LIGHT, WEAK_CAP, join_key, side_keys, token_weight
+from roundabout.names.keys import join_keys, token_keys
+from roundabout.names.normalize import NameForm, is_patronymic
 
-COMMON = 1500
-MAX_CANDIDATES = 40
-MIN_SHARE = 0.4
-OWN_SHARE = 0.6
-_MIN_DELETE_LEN = 5
+_EPS = 1e-9
+#: Query tokens whose merged postings are cached (name tokens repeat a lot).
+TOKEN_CACHE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
 class IndexedName:
     entity: int  # position of the entity in the screener's entity list
     form: NameForm
+    person: bool | None = None  # the ``person`` flag the screener compares this name with
 
 
-def _deletes(key: str) -> list[str]:
-    if len(key) < _MIN_DELETE_LEN:
-        return []
-    return ["~" + key[:i] + key[i + 1 :] for i in range(len(key))]
+def _acronyms(tokens: Sequence[str]) -> set[str]:
+    full = "".join(t[0] for t in tokens)
+    core = "".join(t[0] for t in tokens if LIGHT.get(t, 1.0) == 1.0)
+    return {full, core}
 
 
-def token_keys(skel: str) -> list[str]:
-    """The keys one token skeleton is indexed and looked up under."""
-    return [skel, "~" + skel, *_deletes(skel)] if len(skel) >= _MIN_DELETE_LEN else [skel]
+@dataclass(frozen=True, slots=True)
+class _QuerySide:
+    """The query's side of the bound for one set of key-sharing query tokens."""
+
+    matched: float  # weight of the query tokens that shared a key (or are initials)
+    kept_free: float  # kept weight of the others at their largest discount
+    total: float
+    max_weight: float
+    n: int  # query tokens that shared a key (or are initials)
+    initials: int  # number of one-letter query tokens
+
+    @staticmethod
+    def of(qm: int, wq: Sequence[float], kq: Sequence[float], q_init: int) -> _QuerySide:
+        matched = sum(w for i, w in enumerate(wq) if qm >> i & 1)
+        kept_free = sum(k for i, k in enumerate(kq) if not qm >> i & 1)
+        return _QuerySide(matched, kept_free, sum(wq), max(wq), qm.bit_count(), q_init.bit_count())
+
+
+def _kept(tokens: Sequence[str], weights: Sequence[float]) -> tuple[float, ...]:
+    return tuple(
+        w * (0.25 if is_patronymic(t) else 0.5) for t, w in zip(tokens, weights, strict=True)
+    )
+
+
+def _initials(tokens: Sequence[str]) -> int:
+    """Mask of the one-letter tokens."""
+    return sum(1 << i for i, t in enumerate(tokens) if len(t) == 1)
 
 
 class NameIndex:
-    """Inverted index from token keys to list names."""
+    """Inverted index from blocking keys to list names (with token position masks)."""
 
     def __init__(self, names: Sequence[IndexedName]) -> None:
         self.names = list(names)
-        postings: dict[str, set[int]] = defaultdict(set)
+        post: dict[str, dict[int, int]] = {}
+
+        def add(key: str, nid: int, mask: int) -> None:
+            d = post.get(key)
+            if d is None:
+                post[key] = {nid: mask}
+            else:
+                d[nid] = d.get(nid, 0) | mask
+
+        weights: list[tuple[float, ...]] = []
         for nid, item in enumerate(self.names):
-            sk = item.form.skeletons
-            for s in sk:
-                for k in token_keys(s):
-                    postings[k].add(nid)
+            form = item.form
+            keys = side_keys(form)
+            n = len(keys)
+            full = (1 << n) - 1
+            for j, k in enumerate(keys):
+                for key in token_keys(k):
+                    add(key, nid, 1 << j)
+            toks = form.tokens
+            for j in range(n - 1):
+                for key in join_keys(join_key(toks[j], toks[j + 1], form.abjad)):
+                    add(key, nid, 3 << j)
+            for j, k in enumerate(form.consonant_tokens):
+                for key in join_keys(k):
+                    add("%" + key, nid, 1 << j)
+                if len(k) < 3 and form.abjad:
+                    add("&" + k, nid, 1 << j)
+            for key in join_keys("".join(keys)):
+                add("=" + key, nid, full)
+            if n > 1:
+                for acr in _acronyms(form.tokens):
+                    add("^" + acr, nid, full)
+            elif 2 <= len(form.tokens[0]) <= 6:
+                add("^=" + form.tokens[0], nid, full)
+            weights.append(
+                tuple(token_weight(t, s) for t, s in zip(form.tokens, form.skeletons, strict=True))
+            )
+        self.postings = post
+        self.weights = weights
+        self.total = [sum(w) for w in weights]
+        # What is left of each token's weight at the largest discount the scorer gives it as an
+        # extra name (patronymics 0.75, other names 0.5).
+        self.kept = [
+            _kept(item.form.tokens, w) for item, w in zip(self.names, weights, strict=True)
+        ]
+        self.kept_total = [sum(k) for k in self.kept]
+        self.max_weight = [max(w) for w in weights]
+        self.initials = [_initials(item.form.tokens) for item in self.names]
+        by_initial: dict[str, set[int]] = {}
+        for nid, item in enumerate(self.names):
             for t in item.form.tokens:
-                postings["#" + consonants(t)].add(nid)
-            for a, b in pairwise(sk):
-                postings["+" + a + b].add(nid)
-            if len(sk) > 1:
-                postings["+" + "".join(sk)].add(nid)
-                postings["^" + "".join(s[0] for s in sk)].add(nid)
-        self.postings: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items()}
-        self._common: dict[str, frozenset[int]] = {
-            k: frozenset(v) for k, v in postings.items() if len(v) > COMMON
-        }
-        n = max(len(self.names), 1)
-        self._idf = {k: math.log(1 + n / len(v)) for k, v in self.postings.items()}
-        # Each name's own token weight: a short list name fully inside a longer query counts.
-        self._own = [sum(self._idf[s] for s in item.form.skeletons) for item in self.names]
+                if len(t) == 1:
+                    by_initial.setdefault(t, set()).add(nid)
+        #: Names with a one-letter token, by that letter.
+        self.with_initial = {k: frozenset(v) for k, v in by_initial.items()}
+        self.token_hits = lru_cache(maxsize=TOKEN_CACHE)(self._token_hits_uncached)
 
     def __len__(self) -> int:
         return len(self.names)
 
-    def _query_groups(self, form: NameForm) -> list[list[str]]:
-        """Per query token (or joined pair), the keys that count as one shared token."""
-        groups: list[list[str]] = []
-        sk = form.skeletons
-        for s in sk:
-            keys = token_keys(s)
-            keys.append("+" + s)  # the query wrote as one word what the list splits
-            groups.append(keys)
-        if form.abjad:
-            groups.extend(["#" + consonants(t)] for t in form.tokens)
-        for a, b in pairwise(sk):
-            groups.append([a + b, "~" + a + b])
-        if len(sk) == 1 and 2 <= len(sk[0]) <= 6:
-            groups.append(["^" + sk[0]])
-        return groups
+    def _token_hits_uncached(self, key: str, cons: str, abjad: bool) -> dict[int, int]:
+        """List name id -> mask of its tokens sharing a key with one query token."""
+        post = self.postings
+        keys = list(token_keys(key))
+        if len(cons) >= 3 or abjad:
+            keys.extend("%" + x for x in join_keys(cons))
+        else:
+            # Short consonant skeletons align only with abjad script names.
+            keys.append("&" + cons)
+        out: dict[int, int] = {}
+        for k in keys:
+            d = post.get(k)
+            if d is None:
+                continue
+            if not out:
+                out = dict(d)
+                continue
+            for nid, cm in d.items():
+                out[nid] = out.get(nid, 0) | cm
+        return out
 
-    def candidates(self, form: NameForm, limit: int = MAX_CANDIDATES) -> list[int]:
-        """Ids of the list names most worth scoring against ``form``, best first."""
+    def _joined_hits(self, key: str) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for k in join_keys(key):
+            d = self.postings.get(k)
+            if d is not None:
+                for nid, cm in d.items():
+                    out[nid] = out.get(nid, 0) | cm
+        return out
+
+    def _sure(self, form: NameForm) -> set[int]:
+        """Names hit by the whole-name or acronym keys: always scored."""
+        keys = side_keys(form)
+        sure = ["=" + x for x in join_keys("".join(keys))]
+        if len(keys) == 1 and 2 <= len(form.tokens[0]) <= 6:
+            sure.append("^" + form.tokens[0])
+        elif len(keys) > 1:
+            sure.extend("^=" + a for a in _acronyms(form.tokens))
+        out: set[int] = set()
+        for k in sure:
+            d = self.postings.get(k)
+            if d is not None:
+                out.update(d)
+        return out
+
+    def bound(
+        self,
+        nid: int,
+        cmask: int,
+        q: _QuerySide,
+        discount: bool,
+    ) -> float:
+        """Upper bound of ``compare(query, names[nid])`` given the key-sharing masks.
+
+        ``q``: the query side for the query tokens that shared a key (weights matched, kept
+        weight of the others at the largest extra-name discount, initials); ``discount``:
+        whether the scorer may discount extra names (persons).
+        """
+        wc = self.weights[nid]
+        kc = self.kept[nid]
+        c_init = self.initials[nid]
+        c_total = self.total[nid]
+        cm = cmask | c_init
+        mc = 0.0
+        kc_free = self.kept_total[nid]
+        while cm:
+            low = cm & -cm
+            j = low.bit_length() - 1
+            mc += wc[j]
+            kc_free -= kc[j]
+            cm ^= low
+        mq, kq_free, q_total = q.matched, q.kept_free, q.total
+        n_q = q.n
+        n_c = (cmask | c_init).bit_count()
+        if q.initials:
+            # A query initial may align with any list token of that first letter.
+            mc += q.initials * self.max_weight[nid]
+            n_c += q.initials
+            kc_free = 0.0
+        if c_init:
+            k = c_init.bit_count()
+            mq += k * q.max_weight
+            n_q += k
+            kq_free = 0.0
+        mq = min(mq, q_total)
+        mc = min(mc, c_total)
+        full_q = mq >= q_total - _EPS
+        full_c = mc >= c_total - _EPS
+        b = (mq + mc) / (q_total + c_total)
+        if discount:
+            # Extra names of one side cost only their kept share when the other side is fully
+            # matched; tokens that shared a key may still end up unmatched: kept share at most.
+            if full_q:
+                b = max(b, (q_total + mc) / (q_total + mc + max(kc_free, 0.0)))
+            if full_c:
+                b = max(b, (mq + c_total) / (mq + c_total + kq_free))
+        if min(n_q, n_c) <= 1 and not (full_q and full_c):
+            b = min(b, WEAK_CAP)
+        return b
+
+    def candidates(
+        self, form: NameForm, floor: float = 0.0, person: bool | Literal["list"] | None = "list"
+    ) -> list[int]:
+        """Ids of every list name whose name score against ``form`` may reach ``floor``, by
+        decreasing bound."""
+        out = self.bounds(form, floor, person)
+        return sorted(out, key=lambda n: -out[n])
+
+    def bounds(
+        self, form: NameForm, floor: float = 0.0, person: bool | Literal["list"] | None = "list"
+    ) -> dict[int, float]:
+        """List name id -> upper bound of its score against ``form``, for bounds >= ``floor``.
+
+        ``person`` is the flag ``compare`` will get; ``"list"``: each list name's own.
+        """
         if form.empty:
-            return []
-        weights: dict[int, float] = {}
-        deferred: list[tuple[float, frozenset[int]]] = []
-        n_tokens = len(form.skeletons)
-        total = 0.0
-        for g, keys in enumerate(self._query_groups(form)):
-            hit: set[int] = set()
-            best_idf = 0.0
-            for k in keys:
-                post = self.postings.get(k)
-                if post is None:
-                    continue
-                best_idf = max(best_idf, self._idf[k])
-                if len(post) <= COMMON:
-                    hit.update(post)
-                else:
-                    deferred.append((self._idf[k], self._common[k]))
-            if g < n_tokens:
-                total += self._idf.get(keys[0], best_idf)
-            for nid in hit:
-                weights[nid] = weights.get(nid, 0.0) + best_idf
-        if not weights and deferred:
-            # Only common tokens: intersect them instead of taking their union.
-            deferred.sort(key=lambda x: len(x[1]))
-            common = (
-                frozenset.intersection(*(p for _, p in deferred))
-                if len(deferred) > 1
-                else frozenset()
-            )
-            return sorted(common)[:limit]
-        for idf, common_post in deferred:
-            for nid in common_post & weights.keys():
-                weights[nid] += idf
-        if n_tokens > 1:
-            # A name scoring near the threshold shares most of the query's token weight.
-            floor = MIN_SHARE * total
-            own = self._own
-            weights = {n: w for n, w in weights.items() if w >= floor or w >= OWN_SHARE * own[n]}
-        # Rank by shared weight, less the weight of the list name left unmatched: among names
-        # sharing "ali hassan", "Hassan ALI" comes before "Ali Hassan Mohammed Al-Tikriti".
-        own = self._own
-        return sorted(weights, key=lambda n: -(2 * weights[n] - own[n]))[:limit]
+            return {}
+        keys = side_keys(form)
+        n = len(keys)
+        toks = form.tokens
+        q_init = _initials(toks)
+        # One dict per query token (cached: name tokens repeat) and per adjacent pair (merges).
+        per_tok = [
+            self.token_hits(k, c, form.abjad)
+            for k, c in zip(keys, form.consonant_tokens, strict=True)
+        ]
+        joins = [
+            self._joined_hits(join_key(toks[i], toks[i + 1], form.abjad)) for i in range(n - 1)
+        ]
+        if floor > WEAK_CAP and n > 1 and not q_init:
+            # A name whose key hits cover fewer than two query tokens scores at most WEAK_CAP
+            # (one alignment, query not fully matched), unless it has an initial of its own
+            # that may align with another query token. Set intersections run in C.
+            keep: set[int] = set()
+            for i in range(n):
+                pi = per_tok[i].keys()
+                for j in range(i + 1, n):
+                    keep |= pi & per_tok[j].keys()
+                # ... or an initial that may align with another query token.
+                for j, t in enumerate(toks):
+                    if j != i and (ini := self.with_initial.get(t[0])) is not None:
+                        keep |= ini & pi
+            for jd in joins:
+                keep.update(jd)
+        else:
+            keep = set().union(*per_tok, *joins)
+        out: dict[int, float] = dict.fromkeys(self._sure(form), 1.0)
+        wq = [token_weight(t, s) for t, s in zip(form.tokens, form.skeletons, strict=True)]
+        kq = _kept(form.tokens, wq)
+        sides: dict[int, _QuerySide] = {}
+        names = self.names
+        for nid in keep:
+            if nid in out:
+                continue
+            qm = cm = 0
+            for i, d in enumerate(per_tok):
+                m = d.get(nid)
+                if m is not None:
+                    qm |= 1 << i
+                    cm |= m
+            for i, d in enumerate(joins):
+                m = d.get(nid)
+                if m is not None:
+                    qm |= 3 << i
+                    cm |= m
+            side = sides.get(qm)
+            if side is None:
+                side = sides[qm] = _QuerySide.of(qm | q_init, wq, kq, q_init)
+            flag = names[nid].person if person == "list" else person
+            b = self.bound(nid, cm, side, flag is not False)
+            if b >= floor:
+                out[nid] = b
+        return out
 
 
 def build(entities_names: Iterable[tuple[int, NameForm]]) -> NameIndex:

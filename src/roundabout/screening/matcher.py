@@ -9,10 +9,11 @@ from roundabout.lists.model import ListEntity
 from roundabout.names.compare import NameComparison, compare
 from roundabout.names.normalize import analyze
 from roundabout.screening import features
-from roundabout.screening.index import MAX_CANDIDATES, IndexedName, NameIndex
-from roundabout.screening.model import Feature, Hit, Party
+from roundabout.screening.index import IndexedName, NameIndex
+from roundabout.screening.model import DEFAULT_THRESHOLD, Feature, Hit, Party
 
-DEFAULT_THRESHOLD = 0.72
+__all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag"]
+
 #: Hits below this score are not reported at all.
 REPORT_FLOOR = 0.5
 
@@ -45,7 +46,7 @@ class Screener:
             for n in dict.fromkeys(e.names):
                 form = analyze(n, flag)
                 if not form.empty:
-                    names.append(IndexedName(i, form))
+                    names.append(IndexedName(i, form, flag))
             for ident in e.identifiers:
                 self.by_id.setdefault(ident, []).append(i)
         self.index = NameIndex(names)
@@ -55,27 +56,42 @@ class Screener:
         return sorted({e.snapshot_id for e in self.entries})
 
     def name_scores(
-        self, name: str, schema: str | None = None, limit: int = MAX_CANDIDATES
+        self, name: str, schema: str | None = None, floor: float = DEFAULT_THRESHOLD
     ) -> dict[int, tuple[NameComparison, str]]:
-        """Best name comparison per entity among the index candidates for ``name``."""
+        """Best name comparison per entity among the index candidates for ``name``.
+
+        Every entity with a name scoring at least ``floor`` is included (for ``floor`` above
+        :data:`roundabout.names.compare.WEAK_CAP`; see :mod:`roundabout.screening.index`);
+        entities found on the way that score less may be included too.
+        """
         form = analyze(name, person_flag(schema))
         best: dict[int, tuple[NameComparison, str]] = {}
-        for nid in self.index.candidates(form, limit):
+        qflag = person_flag(schema)
+        bounds = self.index.bounds(form, floor, "list" if schema is None else qflag)
+        for nid in sorted(bounds, key=lambda n: -bounds[n]):
             item = self.index.names[nid]
+            cur = best.get(item.entity)
+            if cur is not None and cur[0].score >= bounds[nid]:
+                continue  # another name of this entity already scores at least the bound
             e = self.entries[item.entity].entity
             cmp = compare(
                 form,
                 item.form,
-                person=person_flag(e.schema) if schema is None else person_flag(schema),
+                person=person_flag(e.schema) if schema is None else qflag,
             )
-            cur = best.get(item.entity)
             if cur is None or cmp.score > cur[0].score:
                 best[item.entity] = (cmp, item.form.raw)
         return best
 
     def screen(self, party: Party, threshold: float = DEFAULT_THRESHOLD) -> list[Hit]:
         """Hits for ``party`` scoring at least :data:`REPORT_FLOOR`, best first."""
-        best = self.name_scores(party.name, party.schema)
+        # Country and birth date can lift a name score by at most these (features.score).
+        lift = (features.COUNTRY_BONUS if party.country else 0.0) + (
+            features.BIRTH_BONUS if party.birth_date else 0.0
+        )
+        # Near misses are found at least down to the default threshold, even when a stricter
+        # threshold is asked for.
+        best = self.name_scores(party.name, party.schema, min(threshold, DEFAULT_THRESHOLD) - lift)
         for ident in party.identifiers:
             for i in self.by_id.get(ident, []):
                 if i not in best:

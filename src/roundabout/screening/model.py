@@ -7,6 +7,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+#: Score at or above which a hit is a match (re-exported by :mod:`roundabout.screening.matcher`;
+#: defined here so the CLI can show it without importing the matcher).
+DEFAULT_THRESHOLD = 0.72
+
 
 @dataclass(frozen=True, slots=True)
 class Party:

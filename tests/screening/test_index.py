@@ -1,0 +1,96 @@
+"""The candidate index is complete: every pair ``compare`` scores above the floor is a candidate."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from roundabout.names.compare import WEAK_CAP, compare
+from roundabout.names.normalize import analyze
+from roundabout.screening.matcher import Screener, person_flag
+
+QUERIES = [
+    "Uzay Group",
+    "Uzay Grup Dis Ticaret",
+    "Tactical Missile Corp",
+    "Rosoboroneksport",
+    "Rosoboron Export",
+    "Sergey Lavrov",
+    "Sergei Viktorovich LAVROV",
+    "Eric Badege",
+    "Badege Eric",
+    "Иван Павлович Прокопенко",
+    "I. P. Prokopenko",
+    "Prokopenko",
+    "ООО ЭМС Эксперт",
+    "EMS Ekspert",
+    "Mohammed Ali Hassan",
+    "Ivan Ivanov",
+    "TMC",
+    "محمد علي",
+]
+
+
+TOKENS = [
+    *("sergey", "lavrov", "ivan", "prokopenko", "uzay", "group", "ems", "ekspert", "eric"),
+    *("badege", "mohammed", "ali", "tactical", "missile", "v", "p", "rosoboroneksport"),
+]
+
+
+def _exhaustive(screener: Screener, name: str, floor: float) -> set[int]:
+    q = analyze(name)
+    out = set()
+    for nid, item in enumerate(screener.index.names):
+        e = screener.entries[item.entity].entity
+        if compare(q, item.form, person=person_flag(e.schema)).score >= floor:
+            out.add(nid)
+    return out
+
+
+@pytest.mark.parametrize("floor", [0.7, 0.72, 0.8])
+def test_index_finds_every_pair_exhaustive_scoring_finds(screener: Screener, floor: float) -> None:
+    for name in QUERIES:
+        want = _exhaustive(screener, name, floor)
+        got = set(screener.index.candidates(analyze(name), floor))
+        assert want <= got, (name, want - got)
+
+
+def test_list_names_against_each_other(screener: Screener) -> None:
+    """Every list name (and a typo of it) as a query: nothing above the floor is missed."""
+    for item in screener.index.names:
+        for name in (item.form.raw, item.form.raw[:-1]):
+            want = _exhaustive(screener, name, 0.72)
+            got = set(screener.index.candidates(analyze(name), 0.72))
+            assert want <= got, (name, want - got)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(TOKENS),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_index_complete_on_random_token_mixes(screener: Screener, tokens: list[str]) -> None:
+    name = " ".join(tokens)
+    want = _exhaustive(screener, name, 0.72)
+    got = set(screener.index.candidates(analyze(name), 0.72))
+    assert want <= got
+
+
+def test_bound_is_an_upper_bound(screener: Screener) -> None:
+    index = screener.index
+    for name in QUERIES:
+        q = analyze(name)
+        for nid, bound in index.bounds(q, 0.0).items():
+            e = screener.entries[index.names[nid].entity].entity
+            s = compare(q, index.names[nid].form, person=person_flag(e.schema)).score
+            assert s <= bound + 1e-4, (name, index.names[nid].form.raw, s, bound)
+    assert WEAK_CAP < 0.72
+
+
+def test_common_given_names_alone_do_not_match(screener: Screener) -> None:
+    from roundabout.screening.model import Party
+
+    for name in ("Mohammed Ali", "Ivan Ivanovich Ivanov", "Ali Hassan Mohammed"):
+        assert not any(h.match for h in screener.screen(Party("p", name))), name
