@@ -28,7 +28,9 @@ from roundabout.sources.normalize import (
     known_codes,
     number,
     numeric_code,
+    parsed_columns,
     product_code,
+    quantity_checks,
     recode,
 )
 
@@ -178,17 +180,7 @@ def normalize_comtrade(t: ir.Table, ctx: StageContext) -> ir.Table:
         _is_month=is_month,
         _freq=ibis.coalesce(t.freqCode, ibis.cases((is_month, "M"), else_="A")),
         _flow=recode(t.flowCode, FLOW_CODES),
-        _code=prod.code,
-        _level=prod.level,
-        _hs6=prod.hs6,
-        _padded=prod.padded,
-        _code_bad=prod.bad,
-        _value=value.value,
-        _value_bad=value.bad,
-        _qty=qty.value,
-        _qty_bad=qty.bad,
-        _wgt=netwgt.value,
-        _wgt_bad=netwgt.bad,
+        **parsed_columns(prod, value, qty, netwgt),
     )
     t = ctx.checkpoint(t, "parsed")
     reason = first_reason(
@@ -214,10 +206,7 @@ def normalize_comtrade(t: ir.Table, ctx: StageContext) -> ir.Table:
         (t._missing_value, "missing value"),
         (t._value_bad, "non-numeric value"),
         (t._value < 0, "negative value"),
-        (t._qty_bad, "non-numeric quantity"),
-        (t._qty < 0, "negative quantity"),
-        (t._wgt_bad, "non-numeric net weight"),
-        (t._wgt < 0, "negative net weight"),
+        *quantity_checks(t),
     )
     return t.select(
         period=ibis.cases(

@@ -123,6 +123,35 @@ def product_code(col: ir.StringValue) -> ProductCode:
     )
 
 
+def parsed_columns(
+    prod: ProductCode, value: Number, qty: Number, wgt: Number
+) -> dict[str, ir.Value]:
+    """The staged columns every importer derives from a product code and its three numbers."""
+    return {
+        "_code": prod.code,
+        "_level": prod.level,
+        "_hs6": prod.hs6,
+        "_padded": prod.padded,
+        "_code_bad": prod.bad,
+        "_value": value.value,
+        "_value_bad": value.bad,
+        "_qty": qty.value,
+        "_qty_bad": qty.bad,
+        "_wgt": wgt.value,
+        "_wgt_bad": wgt.bad,
+    }
+
+
+def quantity_checks(t: ir.Table) -> list[tuple[ir.BooleanValue, str]]:
+    """Row checks on the staged quantity and net weight (see :func:`parsed_columns`)."""
+    return [
+        (t._qty_bad, "non-numeric quantity"),
+        (t._qty < 0, "negative quantity"),
+        (t._wgt_bad, "non-numeric net weight"),
+        (t._wgt < 0, "negative net weight"),
+    ]
+
+
 def country_codes(scheme: str) -> pa.Table:
     """The crosswalk for one scheme as a small table ``(code, iso3)``."""
     cw = crosswalk()

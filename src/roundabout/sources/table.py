@@ -60,7 +60,15 @@ from roundabout.sources.mapping import (
     load_mapping,
     resolve_country,
 )
-from roundabout.sources.normalize import Number, number, product_code, recode, text
+from roundabout.sources.normalize import (
+    Number,
+    number,
+    parsed_columns,
+    product_code,
+    quantity_checks,
+    recode,
+    text,
+)
 
 _UTF8: Final = ("utf-8", "utf8")
 
@@ -373,17 +381,7 @@ def normalize_table(raw: ir.Table, m: Mapping, ctx: StageContext) -> ir.Table:
         _freq=per.freq,
         _per_ok=per.ok,
         _flow=recode(t._flow_raw.lower(), FLOW_WORDS),
-        _code=prod.code,
-        _level=prod.level,
-        _hs6=prod.hs6,
-        _padded=prod.padded,
-        _code_bad=prod.bad,
-        _value=value.value,
-        _value_bad=value.bad,
-        _qty=qty.value,
-        _qty_bad=qty.bad,
-        _wgt=wgt.value,
-        _wgt_bad=wgt.bad,
+        **parsed_columns(prod, value, qty, wgt),
     )
     t = ctx.checkpoint(t, "parsed")
 
@@ -412,10 +410,7 @@ def normalize_table(raw: ir.Table, m: Mapping, ctx: StageContext) -> ir.Table:
         (t._value.isnull() & ~t._value_bad, "missing value"),
         (t._value_bad, "non-numeric value '" + t._value_txt + "'"),
         (t._value < 0, "negative value"),
-        (t._qty_bad, "non-numeric quantity"),
-        (t._qty < 0, "negative quantity"),
-        (t._wgt_bad, "non-numeric net weight"),
-        (t._wgt < 0, "negative net weight"),
+        *quantity_checks(t),
         (t._currency.isnull(), "missing currency"),
         (~t._currency.re_search(r"^[A-Z]{3}$"), "malformed currency code"),
     ]
