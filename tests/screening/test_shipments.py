@@ -51,3 +51,32 @@ def test_bad_shipment_value(store: Store, tmp_path: Path) -> None:
     f.write_text("declaration_id,value,quantity\nd1,abc,1\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="line 2: value 'abc' is not a number"):
         screen_shipments(store, f, ["x"])
+
+
+def test_read_leaks_from_leaks_json_and_csv(tmp_path: Path) -> None:
+    import json
+
+    import pytest
+
+    from roundabout.errors import InputFileError
+    from roundabout.screening.shipments import read_leaks
+
+    doc = {"summary": {}, "findings": [{"hub": "KAZ", "product": "870324"}]}
+    j = tmp_path / "leaks.json"
+    j.write_text(json.dumps(doc), encoding="utf-8")
+    assert read_leaks(j) == {("kz", "870324")}
+    c = tmp_path / "leaks.csv"
+    c.write_text("hub,hs6\nKGZ,87071090\n", encoding="utf-8")
+    assert read_leaks(c) == {("kg", "870710")}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"findings": [{"hub": "KAZ", "product": "87"}]}), encoding="utf-8")
+    with pytest.raises(InputFileError, match="finding 1: needs a hub country and an HS6"):
+        read_leaks(bad)
+    other = tmp_path / "other.json"
+    other.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(InputFileError, match="expected the output of 'roundabout leaks --json'"):
+        read_leaks(other)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"findings": [', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"broken\.json: line 1: not valid JSON"):
+        read_leaks(broken)

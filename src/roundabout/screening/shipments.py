@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -157,13 +158,37 @@ def _float(path: Path, value: str, what: str, line: int) -> float | None:
 
 
 def read_leaks(path: Path) -> set[tuple[str, str]]:
-    """(hub ISO2, HS6) pairs flagged by the leak analysis: a CSV with ``hub`` and ``hs6``."""
+    """(hub ISO2, HS6) pairs flagged by the leak analysis.
+
+    Either the output of ``roundabout leaks --json`` (its ``findings``, each with ``hub`` and
+    ``product``) or a CSV with ``hub`` and ``hs6`` columns.
+    """
+    if path.suffix.lower() == ".json":
+        return _leaks_json(path)
     out: set[tuple[str, str]] = set()
     for n, row in enumerate(_rows(path), 2):
         r = _norm(row)
         hub, hs6 = to_iso2(r.get("hub", "")), r.get("hs6", "")[:6]
         if not hub or len(hs6) != 6:
             raise InputFileError(path, "needs a hub country and a 6-digit hs6", n)
+        out.add((hub, hs6))
+    return out
+
+
+def _leaks_json(path: Path) -> set[tuple[str, str]]:
+    try:
+        doc = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise InputFileError(path, f"not valid JSON: {exc.msg}", exc.lineno) from None
+    findings = doc.get("findings") if isinstance(doc, dict) else None
+    if not isinstance(findings, list):
+        raise InputFileError(path, "expected the output of 'roundabout leaks --json' (findings)")
+    out: set[tuple[str, str]] = set()
+    for i, f in enumerate(findings):
+        hub = to_iso2(str(f.get("hub", ""))) if isinstance(f, dict) else None
+        hs6 = str(f.get("product", ""))[:6] if isinstance(f, dict) else ""
+        if not hub or len(hs6) != 6 or not hs6.isdigit():
+            raise InputFileError(path, f"finding {i + 1}: needs a hub country and an HS6 product")
         out.add((hub, hs6))
     return out
 
