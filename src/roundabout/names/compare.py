@@ -131,6 +131,9 @@ CREDIT_FULL = 0.88
 CREDIT_SLOPE = 2.0
 SUB_BASE = 0.7
 SUB_SLOPE = 0.2
+#: Similarity of two tokens with the same consonants in the same order.
+VOWELS_SIM = 0.9
+_VOWEL_FOLD: Final = str.maketrans("oe", "ui")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,11 @@ class NameComparison:
             text += "; " + "; ".join(self.notes)
         return text
 
+
+#: Families of legal forms: a change within one is a small difference.
+_FORM_FAMILY: Final = {"llc": "limited", "llp": "limited", "jsc": "stock", "pjsc": "stock"}
+LEGAL_FAMILY: Final = 0.9
+LEGAL_OTHER: Final = 0.7
 
 #: Score cap when only one token (or only initials) aligns and other words are left over.
 WEAK_CAP: Final = 0.69
@@ -212,13 +220,18 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
     ca, cb = consonants(a), consonants(b)
     # Consonant skeletons of one or two letters only count for abjad script.
     cmeet = (abjad or min(len(ca), len(cb)) >= 3) and meet_joined(ca, cb)
-    if cmeet or meet(sa, sb):
+    met = cmeet or meet(sa, sb)
+    if met:
         sim = max(Indel.normalized_similarity(a, b), Indel.normalized_similarity(sa, sb))
     if abjad and cmeet:
         csim = 1.0 if ca == cb else Indel.normalized_similarity(ca, cb)
         csim *= 0.95
         if csim > sim:
             sim, how = csim, "consonants"
+    elif met and sim < VOWELS_SIM and ca == cb and sa.translate(_VOWEL_FOLD) == sb.translate(_VOWEL_FOLD):
+        # Only o/u or e/i differ (Qaeda / Qaida, Osama / Usama, Laden / Ladin): how
+        # romanisations of one name differ, more than typos do.
+        sim, how = VOWELS_SIM, "vowels"
     if sim == 0.0:
         return 0.0, "none"
     # A patronymic is not a given name (Sergei / Sergeyevna).
@@ -291,6 +304,16 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
     if person and _patronymics_clash(qt, ct, free_q, free_c):
         score *= 0.8
         notes.append("patronymics differ")
+    if person is not False:
+        # A middle initial against another middle initial or name: a different middle name.
+        clash = _initials_clash(qt, ct, free_q, free_c)
+        if clash:
+            score *= SUB_BASE
+            notes.append(f"initials differ ({clash})")
+        # "Omar bin Abdullah" is Omar, son of Abdullah: not "Abdullah bin Omar".
+        if _lineage_swapped(qt, ct, pairs):
+            score *= SUB_BASE
+            notes.append("names on either side of bin/ibn swapped")
     n_aligned = len(pairs) + len(merged)
     if (n_aligned == 1 and (free_q or free_c)) or (n_aligned and not strong and not merged):
         # One shared word (a surname, a brand) among several is weak evidence; so are
@@ -303,15 +326,21 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
         score *= SUB_BASE + SUB_SLOPE * best
         notes.append(f"different words ({' '.join(sub_q)} / {' '.join(sub_c)})")
-    if q.legal_forms and c.legal_forms and not set(q.legal_forms) & set(c.legal_forms):
-        score *= 0.9
-        notes.append(f"legal forms differ ({'/'.join(q.legal_forms)} vs {'/'.join(c.legal_forms)})")
     # Whole-name view: words run together or split ("SergeiLavrov", "Good Will").
     jq, jc = "".join(qs), "".join(cs)
     joined = Indel.normalized_similarity(jq, jc) if meet_joined(jq, jc) else 0.0
     if joined >= (0.9 if len(qt) != len(ct) else 0.95) and joined * 0.97 > score:
         score = joined * 0.97
         notes.append(f"whole name {joined:.2f} similar")
+    # Applied after the whole-name view, which compares the names without their legal forms.
+    # The same name with another legal form is another company (AG / GmbH of one group), unless
+    # the forms are of one family (LLC / LLP, JSC / PJSC).
+    if q.legal_forms and c.legal_forms and not set(q.legal_forms) & set(c.legal_forms):
+        related = {_FORM_FAMILY.get(f, f) for f in q.legal_forms} & {
+            _FORM_FAMILY.get(f, f) for f in c.legal_forms
+        }
+        score *= LEGAL_FAMILY if related else LEGAL_OTHER
+        notes.append(f"legal forms differ ({'/'.join(q.legal_forms)} vs {'/'.join(c.legal_forms)})")
     if (
         score < 0.9
         and person is not True
@@ -365,6 +394,47 @@ def _patronymics_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: 
     pq = [qt[i] for i in free_q if is_patronymic(qt[i])]
     pc = [ct[j] for j in free_c if is_patronymic(ct[j])]
     return bool(pq and pc)
+
+
+def _initials_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> str:
+    """An unaligned initial on one side and an unaligned given name or initial on the other,
+    with no left-over word of that letter: ``Hans O Friedrich`` / ``Hans Joachim Friedrich``."""
+    for a, fa, b, fb in ((qt, free_q, ct, free_c), (ct, free_c, qt, free_q)):
+        inits = [a[i] for i in fa if len(a[i]) == 1 and a[i].isalpha()]
+        others = [b[j] for j in fb if b[j].isalpha() and not is_patronymic(b[j])]
+        if inits and others and not {t[0] for t in inits} & {t[0] for t in others}:
+            return f"{' '.join(inits)} / {' '.join(others)}"
+    return ""
+
+
+#: "son of" / "daughter of" particles: the name before is the person's, the name after the
+#: father's.
+_LINEAGE: Final = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "ben"})
+
+
+def _lineage_swapped(qt: list[str], ct: list[str], pairs: list[tuple[int, int, float, str]]) -> bool:
+    """A bin/ibn on both sides, and a name just before it on one side aligned with a name
+    just after it (and not before one) on the other (``Omar bin Abdullah`` / ``Abdullah bin
+    Omar``)."""
+    if not any(t in _LINEAGE for t in qt[1:-1]) or not any(t in _LINEAGE for t in ct[1:-1]):
+        return False
+    for i, j, _, _ in pairs:
+        if qt[i] in LIGHT or qt[i] in _LINEAGE:
+            continue
+        rq, rc = _lineage_roles(qt, i), _lineage_roles(ct, j)
+        if rq and rc and not rq & rc:
+            return True
+    return False
+
+
+def _lineage_roles(tokens: list[str], i: int) -> set[str]:
+    """Whether token ``i`` is the son's name (before a bin) and / or the father's (after)."""
+    roles = set()
+    if i + 1 < len(tokens) and tokens[i + 1] in _LINEAGE:
+        roles.add("son")
+    if i > 0 and tokens[i - 1] in _LINEAGE:
+        roles.add("father")
+    return roles
 
 
 def _caps(form: NameForm) -> bool:

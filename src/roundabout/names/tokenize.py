@@ -17,7 +17,24 @@ _APOSTROPHES: Final = re.compile(r"[\u2018\u2019\u02bb\u02bc\u0060\u00b4\u055a]"
 _POSSESSIVE: Final = re.compile(r"(?<=\w)'s\b")
 _INNER: Final = re.compile(r"(?<=\w)['.](?=\w)")
 _AMP: Final = re.compile(r"\s*&\s*")
-_WORD: Final = re.compile(r"[^\W_]+")
+
+
+def _mark_ranges() -> str:
+    """A regex class body of every combining mark (Unicode category M*): vowel signs and
+    viramas of Indic and South-East Asian scripts are not ``\\w``, yet belong to the word."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, 0x20000):  # the planes with letters that take marks
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+#: A word: letters and digits of any script with their combining marks (``মোহাম্মদ`` is one
+#: word, not four).
+_WORD: Final = re.compile(rf"[^\W_](?:[^\W_]|[{_mark_ranges()}])*")
 
 #: The longest name we look at, in characters; longer input is cut (lists have ~300 max).
 MAX_NAME_CHARS: Final = 500
