@@ -94,3 +94,25 @@ def test_common_given_names_alone_do_not_match(screener: Screener) -> None:
 
     for name in ("Mohammed Ali", "Ivan Ivanovich Ivanov", "Ali Hassan Mohammed"):
         assert not any(h.match for h in screener.screen(Party("p", name))), name
+
+
+def test_numbered_sister_entities_are_candidates() -> None:
+    """Numbers left over on both sides pair up in ``compare``; the index bound counts them."""
+    from roundabout.lists.model import ListEntity
+    from roundabout.screening.matcher import ScreenEntry
+
+    names = ["Snow Storm 2", "Victory 5", "Carlyle Partners VIII L.P.", "Snow Leopard"]
+    entities = [ListEntity(entity_id=str(i), schema="Vessel", name=n) for i, n in enumerate(names)]
+    s = Screener([ScreenEntry(e, "t:1", e.content_hash()) for e in entities])
+    for query in ("Snow Storm 1", "Victory 3", "Carlyle Partners VII L.P.", "Storm 7 Snow"):
+        q = analyze(query, False)
+        want = {
+            nid
+            for nid, item in enumerate(s.index.names)
+            if compare(q, item.form, person=False).score >= 0.72
+        }
+        assert want, query
+        got = set(s.index.candidates(q, 0.72, False))
+        assert want <= got, (query, want - got)
+        for nid, bound in s.index.bounds(q, 0.0, False).items():
+            assert compare(q, s.index.names[nid].form, person=False).score <= bound + 1e-4

@@ -133,6 +133,8 @@ SUB_BASE = 0.7
 SUB_SLOPE = 0.2
 #: Similarity of two tokens with the same consonants in the same order.
 VOWELS_SIM = 0.9
+#: Credit of two different numbers left over on both sides.
+NUMBER_SIM = 0.5
 _VOWEL_FOLD: Final = str.maketrans("oe", "ui")
 
 
@@ -228,7 +230,12 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
         csim *= 0.95
         if csim > sim:
             sim, how = csim, "consonants"
-    elif met and sim < VOWELS_SIM and ca == cb and sa.translate(_VOWEL_FOLD) == sb.translate(_VOWEL_FOLD):
+    elif (
+        met
+        and sim < VOWELS_SIM
+        and ca == cb
+        and sa.translate(_VOWEL_FOLD) == sb.translate(_VOWEL_FOLD)
+    ):
         # Only o/u or e/i differ (Qaeda / Qaida, Osama / Usama, Laden / Ladin): how
         # romanisations of one name differ, more than typos do.
         sim, how = VOWELS_SIM, "vowels"
@@ -270,6 +277,14 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         used_q.add(i)
         used_c.add(j)
         pairs.append((i, j, sim, how))
+    # Numbers left over on both sides pair up at low similarity: a sister entity (fund series
+    # "VII" / "VIII", vessels "Snow Storm 1" / "2"), not an unexplained word.
+    nums_q = [i for i in range(len(qt)) if i not in used_q and qt[i].isdigit()]
+    nums_c = [j for j in range(len(ct)) if j not in used_c and ct[j].isdigit()]
+    for i, j in zip(nums_q, nums_c, strict=False):
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((i, j, NUMBER_SIM, "number"))
     merged = _merges(qt, q.abjad, ct, cs, used_q, used_c) + [
         (b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)
     ]
@@ -278,7 +293,7 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
     num = 0.0
     out_pairs: list[Pair] = []
     for i, j, sim, how in pairs:
-        num += _credit(sim) * (wq[i] + wc[j])
+        num += (sim if how == "number" else _credit(sim)) * (wq[i] + wc[j])
         out_pairs.append(Pair(qt[i], ct[j], sim, how))
     for qi, cj, sim in merged:
         num += sim * (sum(wq[i] for i in qi) + sum(wc[j] for j in cj))
@@ -288,10 +303,13 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
     free_q = [i for i in range(len(qt)) if i not in used_q]
     free_c = [j for j in range(len(ct)) if j not in used_c]
     notes: list[str] = []
+    numbers = [(qt[i], ct[j]) for i, j, _, how in pairs if how == "number"]
+    if numbers:
+        notes.append("numbers differ (" + ", ".join(f"{a} / {b}" for a, b in numbers) + ")")
     den = sum(wq) + sum(wc)
     # Person names: the longer name's extra given / middle names and patronymics cost less, as
     # long as the shorter name is fully matched (lists carry "Sergey Viktorovich LAVROV").
-    strong = sum(1 for p in pairs if p[3] != "initial")
+    strong = sum(1 for p in pairs if p[3] not in ("initial", "number"))
     if person is not False and strong >= 2:
         if not free_q and free_c:
             den -= sum(wc[j] * (0.75 if is_patronymic(ct[j]) else 0.5) for j in free_c)
@@ -409,10 +427,12 @@ def _initials_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: lis
 
 #: "son of" / "daughter of" particles: the name before is the person's, the name after the
 #: father's.
-_LINEAGE: Final = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "ben"})
+_LINEAGE: Final = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
 
 
-def _lineage_swapped(qt: list[str], ct: list[str], pairs: list[tuple[int, int, float, str]]) -> bool:
+def _lineage_swapped(
+    qt: list[str], ct: list[str], pairs: list[tuple[int, int, float, str]]
+) -> bool:
     """A bin/ibn on both sides, and a name just before it on one side aligned with a name
     just after it (and not before one) on the other (``Omar bin Abdullah`` / ``Abdullah bin
     Omar``)."""

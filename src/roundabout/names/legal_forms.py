@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Final
 
 import yaml
+from rapidfuzz.distance import Levenshtein
 
 from roundabout.names.tokenize import ascii_tokens
 
@@ -37,6 +38,14 @@ class LegalFormTable:
     forms: dict[tuple[str, ...], str]  # ASCII token sequence -> generic class
     edge_only: frozenset[tuple[str, ...]]
     max_len: int
+    long_words: tuple[str, ...] = ()  # one-word forms long enough to be matched with a typo
+
+
+#: One-word forms of this many letters or more also match with one typo ("Aktiengeselschaft").
+_FUZZY_LEN: Final = 10
+#: A multi-word form cut short at the end of a name ("... JOINT STOCK COMPAN"): lists and
+#: registers truncate names at a field width; the cut word keeps at least this many letters.
+_CUT_MIN: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +66,8 @@ def table() -> LegalFormTable:
             if key and key not in forms:
                 forms[key] = generic
     edge = frozenset(ascii_tokens(str(s)) for s in raw.get("edge_only", []))
-    return LegalFormTable(forms, edge, max(len(k) for k in forms))
+    long_words = tuple(sorted({k[0] for k in forms if len(k) == 1 and len(k[0]) >= _FUZZY_LEN}))
+    return LegalFormTable(forms, edge, max(len(k) for k in forms), long_words)
 
 
 def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
@@ -78,8 +88,37 @@ def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
             i += size
             break
         else:
-            i += 1
+            near = _near_form(tokens, i, t)
+            if near is None:
+                i += 1
+            else:
+                hits.append(LegalFormHit(" ".join(tokens[i : i + near[0]]), near[1], i))
+                i += near[0]
     return hits
+
+
+def _near_form(tokens: tuple[str, ...], i: int, t: LegalFormTable) -> tuple[int, str] | None:
+    """A form at ``i`` written with one typo (long one-word forms), or cut short at the end of
+    the name (multi-word forms): (number of tokens, generic class)."""
+    tok = tokens[i]
+    if len(tok) >= _FUZZY_LEN:
+        for word in t.long_words:
+            if (
+                abs(len(word) - len(tok)) <= 1
+                and Levenshtein.distance(word, tok, score_cutoff=1) <= 1
+            ):
+                return 1, t.forms[(word,)]
+    rest = tokens[i:]
+    if len(rest) >= 2 and len(rest[-1]) >= _CUT_MIN:
+        for key, generic in t.forms.items():
+            if (
+                len(key) == len(rest)
+                and key[:-1] == rest[:-1]
+                and key[-1] != rest[-1]
+                and key[-1].startswith(rest[-1])
+            ):
+                return len(rest), generic
+    return None
 
 
 def strip(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], list[LegalFormHit], list[int]]:

@@ -66,6 +66,10 @@ TITLES: Final = frozenset(
 SYNONYMS: Final = {
     "ugli": "ogli", "ogly": "ogli", "oglu": "ogli", "ogli": "ogli", "ulu": "uly", "uly": "uly",
     "qyzy": "kyzy", "kizi": "qizi", "kyzy": "kyzy",
+    # Abbreviations of words common in organisation names (Int'l, Nat'l, Dept.).
+    "intl": "international", "natl": "national", "dept": "department", "univ": "university",
+    "inst": "institute", "assn": "association", "mfg": "manufacturing", "bros": "brothers",
+    "govt": "government", "svcs": "services",
 }  # fmt: skip
 
 _PATRONYMIC: Final = re.compile(

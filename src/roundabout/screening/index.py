@@ -14,6 +14,9 @@ initials align by first letter. Every list name is indexed under exactly those k
   names in abjad script, the only ones a Latin query aligns on them with);
 * the whole name joined (``=``) and its acronyms (``^``).
 
+Numbers left over on both sides pair up whatever their value (``compare``: "numbers differ"),
+so when both names hold a number, the bound counts those tokens as matched, like initials.
+
 A query looks up the same keys and, per list name, collects which of its own tokens and which
 of the list name's tokens shared a key (bit masks). From the token weights
 (:func:`roundabout.names.compare.token_weight`) of those tokens, plus anything initials could
@@ -80,6 +83,11 @@ def _kept(tokens: Sequence[str], weights: Sequence[float]) -> tuple[float, ...]:
     )
 
 
+def _digits(tokens: Sequence[str]) -> int:
+    """Mask of the number tokens."""
+    return sum(1 << i for i, t in enumerate(tokens) if t.isdigit())
+
+
 def _initials(tokens: Sequence[str]) -> int:
     """Mask of the one-letter tokens."""
     return sum(1 << i for i, t in enumerate(tokens) if len(t) == 1)
@@ -138,6 +146,9 @@ class NameIndex:
         self.kept_total = [sum(k) for k in self.kept]
         self.max_weight = [max(w) for w in weights]
         self.initials = [_initials(item.form.tokens) for item in self.names]
+        self.digits = [_digits(item.form.tokens) for item in self.names]
+        #: Names with a number token (numbers left over on both sides pair up).
+        self.with_digit = frozenset(nid for nid, m in enumerate(self.digits) if m)
         by_initial: dict[str, set[int]] = {}
         for nid, item in enumerate(self.names):
             for t in item.form.tokens:
@@ -271,6 +282,7 @@ class NameIndex:
         n = len(keys)
         toks = form.tokens
         q_init = _initials(toks)
+        q_dig = _digits(toks)
         # One dict per query token (cached: name tokens repeat) and per adjacent pair (merges).
         per_tok = [
             self.token_hits(k, c, form.abjad)
@@ -292,6 +304,9 @@ class NameIndex:
                 for j, t in enumerate(toks):
                     if j != i and (ini := self.with_initial.get(t[0])) is not None:
                         keep |= ini & pi
+                # ... or a number that may pair with a query number.
+                if q_dig & ~(1 << i):
+                    keep |= self.with_digit & pi
             for jd in joins:
                 keep.update(jd)
         else:
@@ -315,6 +330,10 @@ class NameIndex:
                 if m is not None:
                     qm |= 3 << i
                     cm |= m
+            if q_dig and self.digits[nid]:
+                # Numbers left over on both sides pair up (at a low similarity).
+                qm |= q_dig
+                cm |= self.digits[nid]
             side = sides.get(qm)
             if side is None:
                 side = sides[qm] = _QuerySide.of(qm | q_init, wq, kq, q_init)
