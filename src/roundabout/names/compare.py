@@ -135,6 +135,8 @@ SUB_SLOPE = 0.2
 VOWELS_SIM = 0.9
 #: Credit of two different numbers left over on both sides.
 NUMBER_SIM = 0.5
+#: Factor for an organisation name with substantive words more than the other.
+EXTRA_ORG = 0.85
 _VOWEL_FOLD: Final = str.maketrans("oe", "ui")
 
 
@@ -337,6 +339,7 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         # One shared word (a surname, a brand) among several is weak evidence; so are
         # initials alone.
         score = min(score, WEAK_CAP)
+    n_aligned_all = len(pairs) + len(merged)
     # A substantive word on each side left unexplained: a different name, not a variant.
     sub_q = [qt[i] for i in free_q if _base_weight(qt[i]) >= 0.35]
     sub_c = [ct[j] for j in free_c if _base_weight(ct[j]) >= 0.35]
@@ -344,6 +347,11 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
         score *= SUB_BASE + SUB_SLOPE * best
         notes.append(f"different words ({' '.join(sub_q)} / {' '.join(sub_c)})")
+    elif person is False and (sub_q or sub_c) and n_aligned_all >= 2:
+        # An organisation with a word more ("Banco Santander México", "Deutsche Bank Trust"):
+        # a subsidiary or a sister company, not the same one.
+        score *= EXTRA_ORG
+        notes.append(f"extra words ({' '.join(sub_q or sub_c)})")
     # Whole-name view: words run together or split ("SergeiLavrov", "Good Will").
     jq, jc = "".join(qs), "".join(cs)
     joined = Indel.normalized_similarity(jq, jc) if meet_joined(jq, jc) else 0.0

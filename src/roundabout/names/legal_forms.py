@@ -9,7 +9,7 @@ start or end of a name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Final
@@ -39,10 +39,14 @@ class LegalFormTable:
     edge_only: frozenset[tuple[str, ...]]
     max_len: int
     long_words: tuple[str, ...] = ()  # one-word forms long enough to be matched with a typo
+    #: Multi-word forms with one word (of _TYPO_LEN+ letters) as "*" -> (that word, class).
+    wild: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
 
 
 #: One-word forms of this many letters or more also match with one typo ("Aktiengeselschaft").
 _FUZZY_LEN: Final = 10
+#: A word of this many letters in a multi-word form may carry one typo ("joynt stock company").
+_TYPO_LEN: Final = 4
 #: A multi-word form cut short at the end of a name ("... JOINT STOCK COMPAN"): lists and
 #: registers truncate names at a field width; the cut word keeps at least this many letters.
 _CUT_MIN: Final = 3
@@ -67,7 +71,13 @@ def table() -> LegalFormTable:
                 forms[key] = generic
     edge = frozenset(ascii_tokens(str(s)) for s in raw.get("edge_only", []))
     long_words = tuple(sorted({k[0] for k in forms if len(k) == 1 and len(k[0]) >= _FUZZY_LEN}))
-    return LegalFormTable(forms, edge, max(len(k) for k in forms), long_words)
+    wild: dict[tuple[str, ...], tuple[str, str]] = {}
+    for key, generic in forms.items():
+        if len(key) >= 2:
+            for p, word in enumerate(key):
+                if len(word) >= _TYPO_LEN:
+                    wild.setdefault((*key[:p], "*", *key[p + 1 :]), (word, generic))
+    return LegalFormTable(forms, edge, max(len(k) for k in forms), long_words, wild)
 
 
 def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
@@ -108,6 +118,14 @@ def _near_form(tokens: tuple[str, ...], i: int, t: LegalFormTable) -> tuple[int,
                 and Levenshtein.distance(word, tok, score_cutoff=1) <= 1
             ):
                 return 1, t.forms[(word,)]
+    for size in range(min(t.max_len, len(tokens) - i), 1, -1):
+        span = tokens[i : i + size]
+        for p in range(size):
+            if len(span[p]) < _TYPO_LEN - 1:
+                continue
+            hit = t.wild.get((*span[:p], "*", *span[p + 1 :]))
+            if hit is not None and Levenshtein.distance(hit[0], span[p], score_cutoff=1) <= 1:
+                return size, hit[1]
     rest = tokens[i:]
     if len(rest) >= 2 and len(rest[-1]) >= _CUT_MIN:
         for key, generic in t.forms.items():
