@@ -24,7 +24,11 @@ lists_app = typer.Typer(
 @fails_cleanly
 def load(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="List files (OFAC sdn.csv, UN XML, FtM JSONL, DPL).")
+        list[Path] | None,
+        typer.Argument(
+            help="List files (OFAC sdn.csv or SDN.XML, UN XML, EU FSF XML/CSV, UK OFSI "
+            "ConList.csv, US CSL CSV, FtM JSONL, BIS DPL)."
+        ),
     ] = None,
     fmt: Annotated[
         ListFormat | None, typer.Option("--format", "-f", help="Format (default: detected).")

@@ -1,4 +1,5 @@
-"""Sanctions lists: importers (OFAC, UN, FtM, BIS DPL), versioned snapshots in the store, diffs.
+"""Sanctions lists: importers (OFAC CSV/XML, UN, EU FSF, UK OFSI, US CSL, FtM, BIS DPL),
+versioned snapshots in the store, diffs.
 
 Every importer turns one published file into a :class:`~roundabout.lists.model.ParsedList` of
 :class:`~roundabout.lists.model.ListEntity` records, or raises

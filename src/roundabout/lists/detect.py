@@ -15,6 +15,10 @@ class ListFormat(StrEnum):
     un = "un"
     ftm = "ftm"
     dpl = "dpl"
+    eu_fsf = "eu_fsf"
+    uk = "uk"
+    ofac_xml = "ofac_xml"
+    us_csl = "us_csl"
 
 
 def detect(path: Path) -> ListFormat:
@@ -23,15 +27,27 @@ def detect(path: Path) -> ListFormat:
         head = fh.read(4096)
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
     if text.startswith("<"):
+        if "<sdnList" in text:
+            return ListFormat.ofac_xml
+        if "fpi/fsd/export" in text or "<export" in text:
+            return ListFormat.eu_fsf
         return ListFormat.un
     if text.startswith("{"):
         return ListFormat.ftm
     if text.startswith('"Name"\t'):
         return ListFormat.dpl
+    first_line = text.split("\n", 1)[0]
+    if first_line.lower().startswith("last updated") or first_line.startswith("Name 6,"):
+        return ListFormat.uk
+    if "Entity_LogicalId" in first_line and ";" in first_line:
+        return ListFormat.eu_fsf
+    if first_line.startswith(("_id,source,", '"_id","source",')):
+        return ListFormat.us_csl
     first = text.split(",", 1)[0]
     if first.isdigit():
         return ListFormat.ofac
-    raise InputFileError(path, "cannot tell the list format; pass --format ofac|un|ftm|dpl")
+    choices = "|".join(f.value for f in ListFormat)
+    raise InputFileError(path, f"cannot tell the list format; pass --format {choices}")
 
 
 def parse_list(
@@ -42,10 +58,10 @@ def parse_list(
     add: Path | None = None,
     publication_date: str | None = None,
 ) -> ParsedList:
-    """Parse one list file (OFAC takes its alias and address companions)."""
+    """Parse one list file (OFAC CSV takes its alias and address companions)."""
     # The importers (followthemoney, rigour) load only when a file is parsed: ``ListFormat``
     # is needed by the CLI at import time, the parsers are not.
-    from roundabout.lists import dpl, ftm, ofac, un
+    from roundabout.lists import dpl, eu_fsf, ftm, ofac, ofac_xml, uk, un, us_csl
 
     fmt = fmt or detect(path)
     if fmt is ListFormat.ofac:
@@ -56,4 +72,12 @@ def parse_list(
         return un.parse(path, publication_date)
     if fmt is ListFormat.ftm:
         return ftm.parse(path, publication_date)
+    if fmt is ListFormat.eu_fsf:
+        return eu_fsf.parse(path, publication_date)
+    if fmt is ListFormat.uk:
+        return uk.parse(path, publication_date)
+    if fmt is ListFormat.ofac_xml:
+        return ofac_xml.parse(path, publication_date)
+    if fmt is ListFormat.us_csl:
+        return us_csl.parse(path, publication_date)
     return dpl.parse(path, publication_date)

@@ -27,6 +27,7 @@ class ListEntity:
     birth_dates: tuple[str, ...] = ()  # ISO prefixes: "1973", "1973-09", "1973-09-28"
     programs: tuple[str, ...] = ()
     record: int = 0  # line / record number in the source file
+    listed_on: str | None = None  # ISO date of (first) listing, where the list says
 
     @property
     def is_person(self) -> bool:
@@ -40,11 +41,16 @@ class ListEntity:
         """SHA-256 of the content (not the record number): changes when the entry changes."""
         data = asdict(self)
         data.pop("record")
+        if data["listed_on"] is None:  # entries from lists without a date hash as before
+            data.pop("listed_on")
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        data = asdict(self)
+        if data["listed_on"] is None:
+            data.pop("listed_on")
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> ListEntity:
@@ -59,6 +65,7 @@ class ListEntity:
             birth_dates=tuple(d.get("birth_dates", ())),
             programs=tuple(d.get("programs", ())),
             record=int(d.get("record", 0)),
+            listed_on=d.get("listed_on"),
         )
 
 
