@@ -36,5 +36,21 @@ echo "== March-November 2022 against the same months of 2021 (the authors later:
 $RB leaks --hubs ARM,KAZ,KGZ --baseline 2021-03:2021-11 --window 2022-03:2022-11 --top 10
 
 echo
+echo "== Sanctions lists: bundled OFAC SDN (2022-02-23, 2024-05-03) and UN consolidated list"
+$RB lists load --bundled
+echo "   Who OFAC added, removed or changed between the two snapshots:"
+$RB lists diff --limit 5
+
+echo
+echo "== Screening example counterparties (examples/screening: invented file, real list names)"
+$RB screen parties examples/screening/parties.csv --matches-only
+echo
+echo "== Screening example export declarations, with the (hub, product) findings of the leak analysis"
+mkdir -p out
+$RB leaks --hubs ARM,KAZ,KGZ,GEO,UZB --baseline 2021-03:2021-11 --window 2022-03:2022-11 \
+  --top 50 --no-did --json > out/leaks.json
+$RB screen shipments examples/screening/shipments.csv --leaks out/leaks.json --min-risk 0.4
+
+echo
 echo "== Report"
 $RB report --out out/report.html

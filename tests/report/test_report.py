@@ -89,3 +89,19 @@ def test_cli_writes_the_file(store_path, tmp_path):
     assert res.exit_code == 0, res.output
     assert res.output.strip().splitlines()[-1] == str(out)
     assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_cca3_row_sums_its_hubs() -> None:
+    from roundabout.report.html import _cca3
+
+    def hub(x: float) -> dict[str, float]:
+        return {"hub_excess": x}
+
+    summary = {
+        "direct_drop": 1000.0,
+        "hubs": {"ARM": hub(10.0), "KAZ": hub(20.0), "KGZ": hub(30.0), "GEO": hub(40.0)},
+    }
+    assert _cca3(summary) == (60.0, 0.06)
+    assert _cca3({"direct_drop": 1000.0, "hubs": {"ARM": hub(1.0), "GEO": hub(2.0)}}) is None
+    only = {"direct_drop": 1000.0, "hubs": {h: hub(1.0) for h in ("ARM", "KAZ", "KGZ")}}
+    assert _cca3(only) is None  # the "all hubs" row already is the CCA3 group

@@ -123,6 +123,21 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
+CCA3 = ("ARM", "KAZ", "KGZ")
+
+
+def _cca3(summary: dict[str, Any]) -> tuple[float, float | None] | None:
+    """Hub excess and offset share of the CCA3 hubs (WP 276's group) when the chosen hubs
+    include all three and more: the group's excess is the sum over its hubs, its share that
+    sum over the same direct drop."""
+    hubs = summary["hubs"]
+    if not all(h in hubs for h in CCA3) or len(hubs) == len(CCA3):
+        return None
+    excess = sum(hubs[h]["hub_excess"] or 0.0 for h in CCA3)
+    drop = summary["direct_drop"]
+    return excess, (excess / drop if drop else None)
+
+
 def _summary(r: Report) -> str:
     published = _table(
         ["source", "scope", "published figure"],
@@ -151,6 +166,17 @@ def _summary(r: Report) -> str:
             f"<b>{_pct(d['offset_share'])}</b>",
         ]
     )
+    cca3 = _cca3(d)
+    if cca3 is not None:
+        rows.append(
+            [
+                "CCA3 (ARM, KAZ, KGZ)",
+                _money(cca3[0], c),
+                "",
+                "",
+                f"<b>{_pct(cca3[1])}</b>",
+            ]
+        )
     intro = (
         f"<p>Sanctioned goods ({escape(d['goods'])}, {d['sanctioned_products']} HS6 codes in the "
         f"data) to {escape(d['target'])}: window {escape(d['window'])} against baseline "
@@ -167,7 +193,14 @@ def _summary(r: Report) -> str:
     chart = _figure(charts.to_svg(spec), "Offset share per hub") if spec["data"]["values"] else ""
     compare = (
         "<h3>Next to the published figures</h3>"
-        f"<p>Here: <b>{_pct(d['offset_share'])}</b> of the drop for all hubs together.</p>"
+        f"<p>Here: <b>{_pct(d['offset_share'])}</b> of the drop for all hubs together"
+        + (
+            f"; <b>{_pct(cca3[1])}</b> for the CCA3 hubs (Armenia, Kazakhstan, Kyrgyz "
+            "Republic), the group WP 276 reports on"
+            if cca3 is not None
+            else ""
+        )
+        + ".</p>"
         + published
     )
     notes = "".join(f"<li>{escape(n)}</li>" for n in r.leaks.notes)
