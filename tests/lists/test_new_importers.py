@@ -409,3 +409,43 @@ def test_snapshots_of_new_formats(store: Store) -> None:
     ids = [s.snapshot_id for s in snapshots.list_snapshots(store)]
     assert any(i.startswith("eu_fsf:2026-03-02:") for i in ids)
     assert any(i.startswith("uk_ofsi:2026-03-02:") for i in ids)
+
+
+def test_uk_fcdo_xml() -> None:
+    p = uk.parse(DATA / "uk_fcdo_sample.xml")
+    assert detect(DATA / "uk_fcdo_sample.xml") is ListFormat.uk
+    assert p.source == "uk_fcdo" and p.publication_date == "2026-03-02"
+    askar, ship = p.entities
+    assert askar.entity_id == "uk-fcdo-RUS9901" and askar.schema == "Person"
+    assert askar.name == "Askar Nurlanovich TESTBAYEV"
+    assert askar.aliases == ("Askar TESTBAEV", "Асқар Нұрланұлы ТЕСТБАЕВ")
+    assert askar.countries == ("kz", "ru") and askar.birth_dates == ("1971-05-14",)
+    assert askar.identifiers == (("passport", "N12345678"),)
+    assert askar.listed_on == "2022-03-15"
+    assert ship.schema == "Vessel" and ship.identifiers == (("imo", "9123456"),)
+    assert ship.countries == ("cm",)
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        ("<Designations/>", "no Designation records"),
+        (
+            "<Designations><Designation><UniqueID>A1</UniqueID>"
+            "<IndividualEntityShip>Entity</IndividualEntityShip></Designation></Designations>",
+            r"UniqueID A1\): empty name",
+        ),
+        (
+            "<Designations><Designation><UniqueID>A1</UniqueID>"
+            "<IndividualEntityShip>Robot</IndividualEntityShip></Designation></Designations>",
+            "unknown IndividualEntityShip 'Robot'",
+        ),
+        (BILLION_LAUGHS.replace("ROOT", "Designations"), "refused unsafe XML"),
+    ],
+)
+def test_uk_fcdo_broken(tmp_path: Path, xml: str, message: str) -> None:
+    f = tmp_path / "UK_Sanctions_List.xml"
+    f.write_text(xml, encoding="utf-8")
+    with pytest.raises(InputFileError, match=message) as err:
+        uk.parse(f)
+    assert str(f) in str(err.value) and "\n" not in str(err.value)

@@ -31,6 +31,8 @@ def detect(path: Path) -> ListFormat:
             return ListFormat.ofac_xml
         if "fpi/fsd/export" in text or "<export" in text:
             return ListFormat.eu_fsf
+        if "<Designations" in text or "<Designation>" in text:
+            return ListFormat.uk
         return ListFormat.un
     if text.startswith("{"):
         return ListFormat.ftm

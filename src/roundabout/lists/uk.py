@@ -1,4 +1,5 @@
-"""UK: OFSI Consolidated List of Financial Sanctions Targets, CSV (``ConList.csv``).
+"""UK: OFSI Consolidated List of Financial Sanctions Targets, CSV (``ConList.csv``), and the
+FCDO UK Sanctions List XML (see :func:`parse_fcdo_xml`).
 
 First line ``Last Updated,dd/mm/yyyy`` (the publication date), then a header of 36 columns:
 ``Name 6, Name 1 .. Name 5, Title, Name Non-Latin Script, Non-Latin Script Type, Non-Latin
@@ -22,16 +23,26 @@ columns reads too.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from roundabout.errors import InputFileError
 from roundabout.lists import remarks as rm
-from roundabout.lists.common import check_name, csv_records, day_first, unique
+from roundabout.lists.common import (
+    any_date,
+    check_name,
+    csv_records,
+    day_first,
+    strip_namespaces,
+    text_of,
+    unique,
+)
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import MAX_ENTITIES, read_text, sha256_file
+from roundabout.lists.limits import MAX_ENTITIES, check_file, read_text, sha256_file
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.lists.remarks import normalize_id
+from roundabout.lists.un import load_xml
 
 REQUIRED = ("Name 6", "Group Type", "Group ID")
 _TYPES = {"individual": "Person", "entity": "Organization", "ship": "Vessel"}
@@ -114,6 +125,114 @@ def _row_into(path: Path, g: _Group, r: dict[str, str], line: int) -> None:
 
 
 def parse(path: Path, publication_date: str | None = None) -> ParsedList:
+    """OFSI's ConList.csv or the FCDO's UK_Sanctions_List.xml, by the file's first bytes."""
+    check_file(path)
+    with path.open("rb") as fh:
+        head = fh.read(64).lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"<"):
+        return parse_fcdo_xml(path, publication_date)
+    return parse_conlist(path, publication_date)
+
+
+def _fcdo_designation(path: Path, d: ET.Element, index: int) -> ListEntity:
+    uid = text_of(d, "UniqueID")
+    where = f"Designation #{index}" + (f" (UniqueID {uid})" if uid else "")
+    if not uid or not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", uid):
+        raise InputFileError(path, f"{where}: missing or bad UniqueID")
+    kind = text_of(d, "IndividualEntityShip")
+    schema = _TYPES.get(kind.lower())
+    if schema is None:
+        raise InputFileError(path, f"{where}: unknown IndividualEntityShip {kind!r}")
+    primary: list[str] = []
+    names: list[str] = []
+    for n in d.iter("Name"):
+        if n.find("NameType") is None:  # the <Name> inside <Name>: a whole name
+            continue
+        whole = text_of(n, "Name")
+        if not whole:
+            parts = [text_of(n, f"Name{i}") for i in (1, 2, 3, 4, 5, 6)]
+            whole = " ".join(p for p in parts if p)
+        if whole:
+            check_name(path, whole, where)
+            is_primary = text_of(n, "NameType").lower() == "primary name"
+            (primary if is_primary else names).append(whole)
+    for n in d.iter("NameNonLatinScript"):
+        if text_of(n):
+            names.append(check_name(path, text_of(n), where))
+    all_names = unique([*primary, *names])
+    if not all_names:
+        raise InputFileError(path, f"{where}: empty name")
+    countries = [
+        to_iso2(text_of(c))
+        for tag in ("Nationality", "AddressCountry", "CountryOfBirth", "CurrentBelievedFlagOfShip")
+        for c in d.iter(tag)
+    ]
+    dobs = [day_first(m) for x in d.iter("DOB") for m in _DMY.findall(text_of(x))]
+    ids: list[tuple[str, str]] = []
+    for tag, kind_ in (
+        ("PassportNumber", "passport"),
+        ("NationalIdentifierNumber", "national_id"),
+        ("NationalIdentificationNumber", "national_id"),
+        ("IMONumber", "imo"),
+    ):
+        for x in d.iter(tag):
+            token = (text_of(x).split() or [""])[0]
+            if any(ch.isdigit() for ch in token):
+                ids.append((kind_, normalize_id(token)))
+    for x in d.iter("BusinessRegistrationNumber"):
+        if text_of(x):
+            ids.append(("registration", normalize_id(text_of(x))))
+    for x in d.iter("OtherInformation"):
+        ids.extend(rm.parse(text_of(x)).identifiers)
+    listed = [day_first(text_of(x)) for x in d.iter("DateDesignated")]
+    listed_ok = [x for x in listed if x]
+    return ListEntity(
+        entity_id=f"uk-fcdo-{uid}",
+        schema=schema,
+        name=all_names[0],
+        aliases=all_names[1:],
+        countries=unique(countries),
+        identifiers=tuple(dict.fromkeys(ids)),
+        birth_dates=unique(dobs) if schema == "Person" else (),
+        programs=unique(text_of(x) for x in d.iter("RegimeName")),
+        record=index,
+        listed_on=min(listed_ok) if listed_ok else None,
+    )
+
+
+def parse_fcdo_xml(path: Path, publication_date: str | None = None) -> ParsedList:
+    """The FCDO UK Sanctions List XML (``UK_Sanctions_List.xml``): ``<Designation>`` records
+    with ``UniqueID``, ``IndividualEntityShip``, ``Names/Name(Name1..Name6, NameType)``,
+    ``NonLatinNames/NameNonLatinScript``, ``RegimeName``, ``DateDesignated``, ``Addresses/
+    Address/AddressCountry``, ``IndividualDetails/Individual(DOBs/DOB, Nationalities/
+    Nationality, BirthDetails)``, ``ShipDetails/Ship(IMONumbers/IMONumber,
+    CurrentBelievedFlagOfShips)``; dates day-first. Element names as read by OpenSanctions'
+    crawler ``datasets/gb/fcdo_sanctions/crawler.py``; parsed with defusedxml like the UN list.
+    """
+    root = strip_namespaces(load_xml(path))
+    entities: list[ListEntity] = []
+    seen: set[str] = set()
+    for index, d in enumerate(root.iter("Designation"), 1):
+        if index > MAX_ENTITIES:
+            raise InputFileError(path, f"more than {MAX_ENTITIES:,} Designation records")
+        e = _fcdo_designation(path, d, index)
+        if e.entity_id in seen:
+            raise InputFileError(path, f"Designation #{index}: duplicate UniqueID")
+        seen.add(e.entity_id)
+        entities.append(e)
+    if not entities:
+        raise InputFileError(path, f"no Designation records (root element <{root.tag}>)")
+    generated = any_date(text_of(root, "DateGenerated") or root.get("DateGenerated", ""))
+    return ParsedList(
+        source="uk_fcdo",
+        publication_date=publication_date or generated,
+        sha256=sha256_file(path),
+        files=(str(path),),
+        entities=tuple(entities),
+    )
+
+
+def parse_conlist(path: Path, publication_date: str | None = None) -> ParsedList:
     text = read_text(path)
     first = text.split("\n", 1)[0]
     skip, updated = 0, None
