@@ -2,25 +2,38 @@
 
 Loopback only, bounded in count and time. Builds a throwaway store (a synthetic panel with
 planted re-routing and the bundled OFAC and UN lists), creates a key, starts the server in a
-child process (one uvicorn worker, rate limit lifted), then for each endpoint runs
-``--clients`` keep-alive connections, each sending requests back to back until ``--requests``
-in total or ``--seconds`` have passed. Prints p50/p99 latency and throughput as Markdown.
+child process (one uvicorn worker as ``roundabout serve`` runs it, list index built at start,
+rate limit lifted), then for each endpoint opens ``--clients`` keep-alive HTTP/1.1
+connections, each sending its next request as soon as the previous answer is in (a closed
+loop), until ``--requests`` in total or ``--seconds`` have passed. The first
+``--warmup`` seconds of each endpoint are not counted. Prints p50/p99 latency and throughput
+as Markdown; ``--json FILE`` also writes them (with the load average) for ``bench/baselines``.
 Targets: /match p99 under 50 ms and 300 requests/s on 2 cores.
 
-    .venv/bin/python bench/load.py [--clients 20] [--requests 6000] [--seconds 20]
+The load generator shares the cores with the server, so it is kept lean: one thread, one
+``selectors`` loop over non-blocking sockets, requests prebuilt as bytes, responses framed by
+``Content-Length`` only. Its own CPU time is reported next to the server's (``client CPU``,
+``server CPU``: percent of one core over the measured phase; ``machine busy``: percent of all
+cores, everything running included), so a reader sees what the generator costs and how
+loaded the machine was.
+
+    .venv/bin/python bench/load.py [--clients 20] [--requests 6000] [--seconds 20] [--json F]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import math
 import os
+import platform
+import selectors
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -42,6 +55,7 @@ NAMES = [
     "Ivan Petrov",
     "Alfa-Bank",
 ]
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def build_store(tmp: Path) -> tuple[Path, str]:
@@ -64,8 +78,9 @@ SERVER = """
 import sys, uvicorn
 from pathlib import Path
 from roundabout.api import ApiSettings, create_app
-app = create_app(ApiSettings(db=Path(sys.argv[1]), rate_per_second=1e9, burst=10**9))
-app.state.backend.screener()
+app = create_app(
+    ApiSettings(db=Path(sys.argv[1]), rate_per_second=1e9, burst=10**9, warm=True)
+)
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
 """
 
@@ -76,14 +91,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_up(port: int, timeout: float = 120.0) -> None:
+def wait_up(port: int, timeout: float = 180.0) -> None:
+    """Until ``/health`` answers (the list index is built before the server listens)."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return
+            with socket.create_connection((HOST, port), timeout=1) as s:
+                s.sendall(f"GET /health HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     raise SystemExit("server did not start")
 
 
@@ -95,72 +114,173 @@ def request_bytes(method: str, path: str, token: str, body: bytes = b"") -> byte
     return head.encode() + body
 
 
-async def one_client(
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process, from ``/proc``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores, from ``/proc/stat``."""
+    vals = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = vals[3] + vals[4]
+    return float(sum(vals) - idle), float(sum(vals))
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+@dataclass
+class Result:
+    endpoint: str
+    clients: int
+    requests: int
+    errors: int
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    rps: float
+    seconds: float
+    client_cpu_pct: float
+    server_cpu_pct: float
+    server_cpu_ms_per_request: float
+    client_cpu_share: float
+    machine_busy_pct: float
+
+
+class _Conn:
+    __slots__ = ("buf", "i", "need", "sock", "started", "status")
+
+    def __init__(self, sock: socket.socket, i: int) -> None:
+        self.sock = sock
+        self.buf = b""
+        self.need = -1
+        self.status = 0
+        self.started = 0.0
+        self.i = i
+
+
+def run(
     port: int,
-    make: list[bytes],
-    budget: list[int],
-    deadline: float,
-    lat: list[float],
-    status: dict[int, int],
-    offset: int,
-) -> None:
-    reader, writer = await asyncio.open_connection(HOST, port)
-    i = offset
-    try:
-        while budget[0] > 0 and time.perf_counter() < deadline:
-            budget[0] -= 1
-            payload = make[i % len(make)]
-            i += 1
-            t = time.perf_counter()
-            writer.write(payload)
-            await writer.drain()
-            line = await reader.readline()
-            code = int(line.split()[1])
-            length = 0
-            while True:
-                h = await reader.readline()
-                if h in (b"\r\n", b""):
-                    break
-                if h.lower().startswith(b"content-length:"):
-                    length = int(h.split(b":")[1])
-            await reader.readexactly(length)
-            lat.append(time.perf_counter() - t)
-            status[code] = status.get(code, 0) + 1
-    finally:
-        writer.close()
-
-
-async def run(
-    port: int, make: list[bytes], clients: int, total: int, seconds: float
-) -> dict[str, float]:
+    name: str,
+    payloads: list[bytes],
+    clients: int,
+    total: int,
+    seconds: float,
+    warmup: float,
+    server_pid: int,
+) -> Result:
+    """A closed loop of ``clients`` keep-alive connections; counts after ``warmup`` s."""
+    sel = selectors.DefaultSelector()
+    conns = []
+    for k in range(clients):
+        s = socket.create_connection((HOST, port))
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.setblocking(False)
+        c = _Conn(s, k)
+        conns.append(c)
+        sel.register(s, selectors.EVENT_READ, c)
     lat: list[float] = []
-    status: dict[int, int] = {}
-    budget = [total]
-    start = time.perf_counter()
-    await asyncio.gather(
-        *(one_client(port, make, budget, start + seconds, lat, status, k) for k in range(clients))
-    )
-    wall = time.perf_counter() - start
+    errors = 0
+    budget = total
+    n = len(payloads)
+    clock = time.perf_counter
+    begin = clock()
+    counting_from = begin + warmup
+    counting = False
+    deadline = counting_from + seconds
+    cpu0 = srv0 = 0.0
+    busy0 = (0.0, 0.0)
+    t_count = begin
+
+    def send(c: _Conn) -> None:
+        c.started = clock()
+        c.sock.send(payloads[c.i % n])  # a few hundred bytes: the socket buffer takes them
+        c.i += clients
+
+    for c in conns:
+        send(c)
+    open_conns = clients
+    while open_conns:
+        for skey, _ in sel.select():
+            c = skey.data
+            data = c.sock.recv(262144)
+            if not data:
+                raise SystemExit(f"{name}: the server closed a connection")
+            buf = c.buf + data
+            if c.need < 0:
+                end = buf.find(b"\r\n\r\n")
+                if end < 0:
+                    c.buf = buf
+                    continue
+                head = buf[:end].lower()
+                c.status = int(head[9:12])
+                at = head.find(b"\r\ncontent-length:")
+                if at < 0:
+                    raise SystemExit(f"{name}: a response without Content-Length")
+                stop = head.find(b"\r\n", at + 2)
+                c.need = end + 4 + int(head[at + 17 : stop if stop > 0 else len(head)])
+            if len(buf) < c.need:
+                c.buf = buf
+                continue
+            now = clock()
+            if counting:
+                lat.append(now - c.started)
+                if c.status != 200:
+                    errors += 1
+            elif now >= counting_from:
+                counting = True
+                t_count = now
+                cpu0, srv0, busy0 = time.process_time(), cpu_seconds(server_pid), machine_busy()
+            c.buf = buf[c.need :]
+            c.need = -1
+            if counting and (len(lat) >= budget or now >= deadline):
+                sel.unregister(c.sock)
+                c.sock.close()
+                open_conns -= 1
+                budget = 0
+            else:
+                send(c)
+    wall = clock() - t_count
+    cpu = time.process_time() - cpu0
+    srv = cpu_seconds(server_pid) - srv0
+    busy1 = machine_busy()
+    sel.close()
     lat.sort()
-    pick = lambda q: 1000 * lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
-    ok = status.get(200, 0)
-    return {
-        "requests": len(lat),
-        "ok": ok,
-        "p50_ms": pick(0.50),
-        "p99_ms": pick(0.99),
-        "rps": len(lat) / wall,
-        "seconds": wall,
-        "errors": len(lat) - ok,
-    }
+
+    def pick(q: float) -> float:
+        return 1000 * lat[max(0, math.ceil(q * len(lat)) - 1)]
+
+    return Result(
+        endpoint=name,
+        clients=clients,
+        requests=len(lat),
+        errors=errors,
+        p50_ms=round(pick(0.50), 1),
+        p90_ms=round(pick(0.90), 1),
+        p99_ms=round(pick(0.99), 1),
+        max_ms=round(1000 * lat[-1], 1),
+        rps=round(len(lat) / wall, 1),
+        seconds=round(wall, 2),
+        client_cpu_pct=round(100 * cpu / wall, 1),
+        server_cpu_pct=round(100 * srv / wall, 1),
+        server_cpu_ms_per_request=round(1000 * srv / max(1, len(lat)), 2),
+        client_cpu_share=round(cpu / (cpu + srv), 3) if cpu + srv else 0.0,
+        machine_busy_pct=round(100 * (busy1[0] - busy0[0]) / max(1.0, busy1[1] - busy0[1]), 1),
+    )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=6000, help="per endpoint, at most")
     ap.add_argument("--seconds", type=float, default=20.0, help="per endpoint, at most")
+    ap.add_argument("--warmup", type=float, default=1.0, help="seconds not counted")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="roundabout-load-") as tmp:
         t = time.perf_counter()
         db, token = build_store(Path(tmp))
@@ -168,9 +288,8 @@ def main() -> None:
         server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)])
         try:
             wait_up(port)
-            print(
-                f"store and server ready in {time.perf_counter() - t:.1f} s, {os.cpu_count()} cores"
-            )
+            ready = time.perf_counter() - t
+            print(f"store and server ready in {ready:.1f} s, {os.cpu_count()} cores")
             match = [
                 request_bytes(
                     "POST",
@@ -183,21 +302,51 @@ def main() -> None:
                 for n in NAMES
             ]
             leaks = [request_bytes("GET", "/leaks?hubs=ARM,KAZ,KGZ&did=false", token)]
-            asyncio.run(run(port, match[:1] + leaks, 1, 2, 60))  # warm the /leaks cache
-            rows = []
-            for name, reqs in (("/match", match), ("/leaks", leaks)):
-                r = asyncio.run(run(port, reqs, args.clients, args.requests, args.seconds))
-                rows.append((name, r))
+            # the first /leaks computes and caches the answer: not part of the measurement
+            run(port, "warm", leaks, 1, 1, 60.0, 0.0, server.pid)
+            rows = [
+                run(port, name, reqs, args.clients, args.requests, args.seconds, args.warmup, pid)
+                for name, reqs, pid in (
+                    ("/match", match, server.pid),
+                    ("/leaks", leaks, server.pid),
+                )
+            ]
         finally:
             server.terminate()
             server.wait(timeout=20)
-    print("\n| endpoint | clients | requests | errors | p50 ms | p99 ms | req/s |")
-    print("|---|---|---|---|---|---|---|")
-    for name, r in rows:
+    load_after = load_average()
+    print(f"load average before {load_before}, after {load_after}")
+    print(
+        "\n| endpoint | clients | requests | errors | p50 ms | p90 ms | p99 ms | max ms | req/s "
+        "| server CPU ms/req | client CPU | server CPU | machine busy |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
         print(
-            f"| {name} | {args.clients} | {r['requests']:.0f} | {r['errors']:.0f} | "
-            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['rps']:.0f} |"
+            f"| {r.endpoint} | {r.clients} | {r.requests} | {r.errors} | {r.p50_ms} | "
+            f"{r.p90_ms} | {r.p99_ms} | {r.max_ms} | {r.rps:.0f} | "
+            f"{r.server_cpu_ms_per_request} | {r.client_cpu_pct:.0f}% | "
+            f"{r.server_cpu_pct:.0f}% | {r.machine_busy_pct:.0f}% |"
         )
+    if args.json:
+        out = {
+            "bench": "bench/load.py",
+            "date": time.strftime("%Y-%m-%d"),
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": load_before,
+            "load_average_after": load_after,
+            "clients": args.clients,
+            "requests_max": args.requests,
+            "seconds_max": args.seconds,
+            "warmup_seconds": args.warmup,
+            "notes": "client/server CPU: percent of one core over the measured phase; "
+            "machine busy: percent of all cores (other processes included); "
+            "client_cpu_share: client CPU / (client + server CPU)",
+            "results": [asdict(r) for r in rows],
+        }
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
+        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

@@ -211,3 +211,17 @@ def test_screen_rejects_a_bad_file(api):
     client, h = api()
     r = client.post("/screen", headers={**h, "Content-Type": "text/csv"}, content=b"name\nx\n")
     assert r.status_code == 400 and "id" in r.json()["error"]["message"]
+
+
+def test_security_headers_on_every_response(api):
+    client, h = api(max_body_bytes=100)
+    for r in (
+        client.get("/health"),
+        client.get("/leaks", headers=h),  # 401
+        client.post("/screen", headers=h, content=b"x" * 200),  # 413
+        client.post("/match", json=MATCH, headers=h),
+    ):
+        assert r.headers["x-content-type-options"] == "nosniff", r.status_code
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["server-timing"].startswith("app;dur=")

@@ -72,11 +72,21 @@ def _error(
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
-class BodyLimit:
-    """ASGI middleware: refuse request bodies over ``limit`` bytes with a JSON 413.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+)
 
-    A declared ``Content-Length`` over the limit is refused at once; a chunked body is
-    counted as it arrives and refused as soon as it passes the limit.
+
+class Guard:
+    """ASGI middleware: body size limit and response headers, without a task per request.
+
+    A request body over ``limit`` bytes is refused with a JSON 413: a declared
+    ``Content-Length`` over the limit at once, a chunked body as soon as it passes the limit.
+    Every response gets the security headers (``nosniff``, ``DENY``, ``no-referrer``) and a
+    ``Server-Timing: app;dur=`` header. This is plain ASGI (not Starlette's
+    ``BaseHTTPMiddleware``, which spawns a task and memory streams for every request).
     """
 
     def __init__(self, app: Callable[[Scope_, Receive, Send], Awaitable[None]], limit: int) -> None:
@@ -87,16 +97,33 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        too_big = _error(413, "payload_too_large", f"request body over {self.limit:,} bytes")
+        start = time.perf_counter()
+
+        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                dur = f"app;dur={1000 * (time.perf_counter() - start):.1f}".encode()
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    *SECURITY_HEADERS,
+                    (b"server-timing", dur),
+                ]
+            await send(message)
+
+        declared = None
+        for name, value in scope.get("headers") or ():
+            if name == b"content-length":
+                declared = value
+                break
         if declared is not None:
             try:
-                if int(declared) > self.limit:
-                    await too_big(scope, receive, send)
-                    return
+                too_big = int(declared) > self.limit
             except ValueError:
-                await _error(400, "bad_request", "invalid Content-Length")(scope, receive, send)
+                await _error(400, "bad_request", "invalid Content-Length")(
+                    scope, receive, send_with_headers
+                )
+                return
+            if too_big:
+                await self._too_big(scope, receive, send_with_headers)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -108,11 +135,11 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await too_big(scope, receive, send)
+                await self._too_big(scope, receive, send_with_headers)
                 return
             chunks.append(chunk)
             more = bool(message.get("more_body", False))
-        body = b"".join(chunks)
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         sent = False
 
         async def replay() -> MutableMapping[str, Any]:
@@ -122,7 +149,11 @@ class BodyLimit:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        await self.app(scope, replay, send)
+        await self.app(scope, replay, send_with_headers)
+
+    async def _too_big(self, scope: Scope_, receive: Receive, send: Send) -> None:
+        msg = f"request body over {self.limit:,} bytes"
+        await _error(413, "payload_too_large", msg)(scope, receive, send)
 
 
 async def require_key(request: Request) -> keys_mod.ApiKey:
@@ -159,6 +190,8 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm:
+            await anyio.to_thread.run_sync(be.screener)
         yield
         if backend is None:
             be.close()
@@ -207,18 +240,6 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     # -- auth and limits --------------------------------------------------------------------
 
-    @app.middleware("http")
-    async def _headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - start):.1f}"
-        return response
-
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -228,7 +249,7 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(Guard, limit=settings.max_body_bytes)
 
     # -- public ------------------------------------------------------------------------------
 

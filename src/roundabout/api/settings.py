@@ -23,6 +23,8 @@ class ApiSettings:
     ``/match`` and ``/screen`` (ids or sources; empty: the newest snapshot of each source).
     ``leaks_cache`` is how many distinct ``/leaks`` answers are kept in memory: the store does
     not change under a running server (it holds the write lock), so an answer stays valid.
+    ``warm`` builds the list index when the app starts rather than on the first ``/match``
+    (``roundabout serve`` does; tests do not need to).
     """
 
     db: Path
@@ -36,3 +38,4 @@ class ApiSettings:
     max_screen_parties: int = 10_000
     docs: bool = True
     title: str = "roundabout"
+    warm: bool = False

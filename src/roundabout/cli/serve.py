@@ -53,6 +53,7 @@ def serve(
         max_body_bytes=max_body,
         cors_origins=tuple(cors_origin or ()),
         lists=tuple(lists or ()),
+        warm=True,
     )
     app = create_app(settings)
     typer.echo(f"roundabout: dashboard and API on http://{host}:{port}/ (docs at /docs)", err=True)
