@@ -225,3 +225,28 @@ def test_security_headers_on_every_response(api):
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["referrer-policy"] == "no-referrer"
         assert r.headers["server-timing"].startswith("app;dur=")
+
+
+def test_revoked_key_is_refused_after_restart(store_template, tmp_path):
+    """Keys are held in memory while the server runs (the store is locked to it); a key
+    revoked with the server stopped gets 401 from the next start, the others still work."""
+    from fastapi.testclient import TestClient
+
+    from roundabout.api import ApiSettings, create_app
+    from roundabout.api.keys import create_key, revoke_key
+    from roundabout.store import Store
+
+    src, token = store_template
+    db = tmp_path / "revoke.duckdb"
+    db.write_bytes(src.read_bytes())
+    with Store(db) as store:
+        _, other = create_key(store, "other")
+    auth = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(ApiSettings(db=db))) as client:
+        assert client.get("/alerts", headers=auth).status_code == 200
+    with Store(db) as store:
+        revoke_key(store, "tests")
+    with TestClient(create_app(ApiSettings(db=db))) as client:
+        r = client.get("/alerts", headers=auth)
+        assert r.status_code == 401 and r.json()["error"]["type"] == "unauthorized"
+        assert client.get("/alerts", headers={"Authorization": f"Bearer {other}"}).is_success

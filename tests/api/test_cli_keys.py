@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import duckdb
 from typer.testing import CliRunner
 
@@ -39,3 +42,36 @@ def test_create_list_revoke(tmp_path):
 def test_bad_name_is_refused(tmp_path):
     res = CliRunner().invoke(keys_app, ["create", "--name", "", "--db", str(tmp_path / "k.duckdb")])
     assert res.exit_code == 1
+
+
+def test_a_store_held_by_a_server_is_one_clear_line(tmp_path):
+    """DuckDB lets one process write a file: while `roundabout serve` holds the store, the
+    key commands say so in one line (exit 1) instead of a traceback."""
+    db = tmp_path / "k.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(keys_app, ["create", "--name", "first", "--db", str(db)]).exit_code == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+            " time.sleep(120)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        for args in (["create", "--name", "second"], ["list"], ["revoke", "first"]):
+            res = runner.invoke(keys_app, [*args, "--db", str(db)])
+            assert res.exit_code == 1, (args, res.output)
+            lines = res.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: "), lines
+            assert f"in use by process {holder.pid}" in lines[0]
+            assert "roundabout serve" in lines[0] and f"keys {args[0]}" in lines[0]
+    finally:
+        holder.kill()
+        holder.wait()
+    res = runner.invoke(keys_app, ["list", "--db", str(db)])  # released: works again
+    assert res.exit_code == 0 and "first" in res.stdout and "second" not in res.stdout
