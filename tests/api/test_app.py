@@ -250,3 +250,23 @@ def test_revoked_key_is_refused_after_restart(store_template, tmp_path):
         r = client.get("/alerts", headers=auth)
         assert r.status_code == 401 and r.json()["error"]["type"] == "unauthorized"
         assert client.get("/alerts", headers={"Authorization": f"Bearer {other}"}).is_success
+
+
+def test_answers_encoded_as_fastapi_would(api):
+    """/leaks and /match are encoded once with orjson: the same JSON FastAPI's encoder gives."""
+    import json
+
+    from fastapi.encoders import jsonable_encoder
+
+    from roundabout.analytics import LeakParams
+    from roundabout.report import data as report_data
+
+    client, h = api()
+    r = client.get("/leaks?hubs=ARM,KAZ&did=false&top=5", headers=h)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    be = client.app.state.backend
+    result = report_data.leaks(be.store, LeakParams(hubs=("ARM", "KAZ"), did=False, top=5))
+    assert r.json() == json.loads(json.dumps(jsonable_encoder(result.to_dict())))
+    r = client.post("/match?limit=3", json=MATCH, headers=h)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert r.json()["limit"] == 3 and r.json()["responses"]["q1"]["results"]

@@ -45,7 +45,7 @@ from roundabout.api.models import (
     ScreenRequest,
 )
 from roundabout.api.ratelimit import RateLimiter
-from roundabout.api.service import DEFAULT_MATCH_THRESHOLD, Backend
+from roundabout.api.service import DEFAULT_MATCH_THRESHOLD, Backend, dumps
 from roundabout.api.settings import ApiSettings
 from roundabout.errors import RoundaboutError
 from roundabout.report import charts
@@ -286,10 +286,14 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     # -- analytics ---------------------------------------------------------------------------
 
-    @app.get("/leaks", tags=["analytics"])
-    def get_leaks(key: Key, q: Annotated[LeaksQuery, Query()]) -> dict[str, Any]:
+    @app.get("/leaks", tags=["analytics"], response_model=dict[str, Any])
+    async def get_leaks(key: Key, q: Annotated[LeaksQuery, Query()]) -> Response:
         """``roundabout leaks --json``: summary, ranked findings, measures, notes."""
-        return be.leaks(Backend.leak_params(q))
+        params = Backend.leak_params(q)
+        body = be.cached_leaks(params)  # in the event loop: no thread for a cached answer
+        if body is None:
+            body = await anyio.to_thread.run_sync(be.leaks, params)
+        return Response(body, media_type="application/json")
 
     @app.get("/flows", tags=["analytics"])
     def get_flows(key: Key, q: Annotated[FlowsQuery, Query()]) -> dict[str, Any]:
@@ -324,14 +328,17 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     # -- screening ---------------------------------------------------------------------------
 
-    @app.post("/match", tags=["screening"])
+    @app.post("/match", tags=["screening"], response_model=dict[str, Any])
     async def post_match(
         key: Key,
         body: MatchRequest,
         threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
         limit: Annotated[int, Query(ge=1, le=100)] = 5,
-    ) -> dict[str, Any]:
-        """Match entities against the lists (yente's ``/match`` shape). Nothing is recorded."""
+    ) -> Response:
+        """Match entities against the lists (yente's ``/match`` shape). Nothing is recorded.
+
+        The matching runs in the event loop, not a worker thread: it is short CPU work on the
+        in-memory index (a thread would only add a hand-off under the same GIL)."""
         if len(body.queries) > settings.max_match_queries:
             raise RoundaboutError(f"at most {settings.max_match_queries} queries per request")
         responses: dict[str, Any] = {}
@@ -343,7 +350,8 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
                 "total": {"value": len(hits), "relation": "eq"},
                 "query": {"schema": entity.schema_, "properties": entity.properties},
             }
-        return {"responses": responses, "limit": limit, "threshold": threshold}
+        answer = {"responses": responses, "limit": limit, "threshold": threshold}
+        return Response(dumps(answer), media_type="application/json")
 
     @app.post(
         "/screen",
