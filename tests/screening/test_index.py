@@ -116,3 +116,40 @@ def test_numbered_sister_entities_are_candidates() -> None:
         assert want <= got, (query, want - got)
         for nid, bound in s.index.bounds(q, 0.0, False).items():
             assert compare(q, s.index.names[nid].form, person=False).score <= bound + 1e-4
+
+
+def test_inlined_bounds_equal_the_reference_bound(screener: Screener) -> None:
+    """``NameIndex.bounds`` inlines ``NameIndex.bound``: both give the same numbers."""
+    from roundabout.names.compare import join_key, side_keys, token_weight
+    from roundabout.screening.index import _digits, _initials, _kept, _QuerySide
+
+    index = screener.index
+    for name in QUERIES:
+        q = analyze(name)
+        got = index.bounds(q, 0.0)
+        wq = [token_weight(t, s) for t, s in zip(q.tokens, q.skeletons, strict=True)]
+        kq = _kept(q.tokens, wq)
+        q_init, q_dig = _initials(q.tokens), _digits(q.tokens)
+        keys = [
+            index.token_hits(k, c, q.abjad)
+            for k, c in zip(side_keys(q), q.consonant_tokens, strict=True)
+        ]
+        for nid, b in got.items():
+            if b == 1.0:
+                continue  # whole-name / acronym hits are scored without a bound
+            qm = cm = 0
+            for i, d in enumerate(keys):
+                if nid in d:
+                    qm |= 1 << i
+                    cm |= d[nid]
+            for i in range(len(q.tokens) - 1):
+                d = index._joined_hits(join_key(q.tokens[i], q.tokens[i + 1], q.abjad))
+                if nid in d:
+                    qm |= 3 << i
+                    cm |= d[nid]
+            if q_dig and index.digits[nid]:
+                qm |= q_dig
+                cm |= index.digits[nid]
+            side = _QuerySide.of(qm | q_init, wq, kq, q_init)
+            ref = index.bound(nid, cm, side, index.names[nid].person is not False)
+            assert abs(ref - b) < 1e-9, (name, index.names[nid].form.raw, ref, b)

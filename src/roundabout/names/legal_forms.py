@@ -41,6 +41,7 @@ class LegalFormTable:
     long_words: tuple[str, ...] = ()  # one-word forms long enough to be matched with a typo
     #: Multi-word forms with one word (of _TYPO_LEN+ letters) as "*" -> (that word, class).
     wild: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    words: frozenset[str] = frozenset()  # the words of the multi-word forms
 
 
 #: One-word forms of this many letters or more also match with one typo ("Aktiengeselschaft").
@@ -77,7 +78,8 @@ def table() -> LegalFormTable:
             for p, word in enumerate(key):
                 if len(word) >= _TYPO_LEN:
                     wild.setdefault((*key[:p], "*", *key[p + 1 :]), (word, generic))
-    return LegalFormTable(forms, edge, max(len(k) for k in forms), long_words, wild)
+    words = frozenset(w for k in forms if len(k) >= 2 for w in k)
+    return LegalFormTable(forms, edge, max(len(k) for k in forms), long_words, wild, words)
 
 
 def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
@@ -118,6 +120,10 @@ def _near_form(tokens: tuple[str, ...], i: int, t: LegalFormTable) -> tuple[int,
                 and Levenshtein.distance(word, tok, score_cutoff=1) <= 1
             ):
                 return 1, t.forms[(word,)]
+    # A multi-word form with at most one typo has one of its first two words right.
+    words = t.words
+    if i + 1 >= len(tokens) or (tok not in words and tokens[i + 1] not in words):
+        return None
     for size in range(min(t.max_len, len(tokens) - i), 1, -1):
         span = tokens[i : i + size]
         for p in range(size):
