@@ -1,0 +1,85 @@
+"""The README's command synopses are checked against the CLI: every command, option and listed
+choice it shows must exist, so the docs cannot drift from the code unnoticed."""
+
+from __future__ import annotations
+
+import enum
+import re
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from roundabout.cli.main import app
+
+README = Path(__file__).parents[2] / "README.md"
+
+
+def _synopses() -> list[str]:
+    """Command lines in the README's code blocks, continuation lines joined."""
+    lines: list[str] = []
+    in_block = False
+    for raw in README.read_text(encoding="utf-8").splitlines():
+        if raw.startswith("```"):
+            in_block = not in_block
+            continue
+        if not in_block:
+            continue
+        text = raw.split("#", 1)[0].rstrip()
+        if text.startswith("roundabout "):
+            lines.append(text)
+        elif text.startswith(" ") and text.strip().startswith("[") and lines:
+            lines[-1] += " " + text.strip()
+    out: list[str] = []
+    for line in lines:  # "a | lists load --bundled | lists show": three synopses
+        for i, part in enumerate(line.split(" | ")):
+            out.append(part if i == 0 else "roundabout " + part.strip())
+    return out
+
+
+def _resolve(words: list[str]) -> tuple[Any, str]:
+    """The command a synopsis names (typer's groups have ``commands``) and its path."""
+    cmd: Any = typer.main.get_command(app)
+    path = "roundabout"
+    for w in words[1:]:
+        if w in getattr(cmd, "commands", {}):
+            cmd = cmd.commands[w]
+            path += " " + w
+        else:
+            break
+    return cmd, path
+
+
+def _choices(param: Any) -> list[str] | None:
+    """The values an option accepts when it is a choice (an Enum or Literal annotation)."""
+    ann = param.type_descriptor.annotation
+    if isinstance(ann, type) and issubclass(ann, enum.Enum):
+        return [str(m.value) for m in ann]
+    args = typing.get_args(ann)
+    return [str(a) for a in args] if args and all(isinstance(a, str) for a in args) else None
+
+
+SYNOPSES = _synopses()
+
+
+def test_the_readme_shows_every_command() -> None:
+    shown = {_resolve(s.split())[1] for s in SYNOPSES}
+    for command in ("ingest", "status", "leaks", "report", "serve", "keys create",
+                    "lists load", "lists diff", "screen parties", "screen shipments"):  # fmt: skip
+        assert f"roundabout {command}" in shown
+
+
+@pytest.mark.parametrize("line", SYNOPSES)
+def test_synopsis_matches_the_cli(line: str) -> None:
+    cmd, path = _resolve(line.split())
+    assert not hasattr(cmd, "commands"), f"{line!r}: {path} needs a subcommand"
+    params = {o: p for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
+    for flag in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line):
+        assert flag in params, f"{path}: README shows {flag}, the CLI has {sorted(params)}"
+    # listed choices: "--format {a,b}" or "--format a|b|c"
+    for flag, choices in re.findall(r"(--[a-z-]+)[ =]\{?([a-z0-9_]+(?:[,|][a-z0-9_]+)+)", line):
+        known = _choices(params[flag])
+        assert known is not None, f"{path} {flag} is not a choice"
+        assert set(re.split(r"[,|]", choices)) <= set(known), (path, flag, known)
