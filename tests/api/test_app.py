@@ -270,3 +270,31 @@ def test_answers_encoded_as_fastapi_would(api):
     r = client.post("/match?limit=3", json=MATCH, headers=h)
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     assert r.json()["limit"] == 3 and r.json()["responses"]["q1"]["results"]
+
+
+def test_cached_answers_and_match_do_not_wait_for_the_store(api):
+    """/match, a cached /leaks and key checks run in the event loop: they must not wait for
+    the store lock, which a long query in a worker thread may hold for seconds."""
+    import threading
+
+    client, h = api()
+    url = "/leaks?hubs=ARM,KAZ&did=false&top=5"
+    assert client.get(url, headers=h).status_code == 200
+    assert client.post("/match", json=MATCH, headers=h).status_code == 200  # index built
+    be = client.app.state.backend
+    be._keys_loaded = 0.0  # an unknown key id would re-read the keys now, if the store is free
+    stranger = {"Authorization": "Bearer rb_000000000000_" + "A" * 43}
+    codes: list[int] = []
+
+    def calls() -> None:
+        codes.append(client.get(url, headers=h).status_code)
+        codes.append(client.post("/match", json=MATCH, headers=h).status_code)
+        codes.append(client.get("/leaks", headers=stranger).status_code)
+
+    with be.lock:  # held by "a long query"
+        worker = threading.Thread(target=calls)
+        worker.start()
+        worker.join(timeout=20)
+        blocked = worker.is_alive()
+    worker.join()
+    assert not blocked and codes == [200, 200, 401]

@@ -7,8 +7,10 @@ while the server is stopped, and the server reads the keys when it starts (and a
 unknown key id shows up, at most once a second).
 
 A DuckDB connection is not safe to share between threads, so every store access holds
-``self.lock``. ``/match`` never touches the store: it runs on the in-memory list index
-(:class:`~roundabout.screening.matcher.Screener`), built once.
+``self.lock`` (in a worker thread). What runs in the event loop never waits for it: ``/match``
+works on the in-memory list index (:class:`~roundabout.screening.matcher.Screener`, built
+once), a cached ``/leaks`` answer has its own small lock, and key checks use the keys in
+memory.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class Backend:
         self._keys_loaded = 0.0
         self._screener: Screener | None = None
         self._leaks: OrderedDict[LeakParams, bytes] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self.reload_keys()
 
     def close(self) -> None:
@@ -96,14 +99,26 @@ class Backend:
             self._keys_loaded = time.monotonic()
 
     def authenticate(self, token: str) -> keys_mod.ApiKey | None:
-        """The active key ``token`` belongs to, else ``None``."""
+        """The active key ``token`` belongs to, else ``None``.
+
+        Keys are checked against the copy in memory (a salted sha256, no store access). An
+        unknown key id re-reads the table at most once a second, and only if the store is
+        free at that moment: this runs in the event loop, which must not wait for a long
+        query in a worker thread."""
         parsed = keys_mod.parse_token(token)
         if parsed is None:
             return None
         key_id, secret = parsed
         key = self._keys.get(key_id)
-        if key is None and time.monotonic() - self._keys_loaded > 1.0:
-            self.reload_keys()
+        if (
+            key is None
+            and time.monotonic() - self._keys_loaded > 1.0
+            and self.lock.acquire(blocking=False)
+        ):
+            try:
+                self.reload_keys()
+            finally:
+                self.lock.release()
             key = self._keys.get(key_id)
         return key if key is not None and keys_mod.check(key, secret) else None
 
@@ -123,8 +138,10 @@ class Backend:
         )
 
     def cached_leaks(self, params: LeakParams) -> bytes | None:
-        """The encoded ``/leaks`` answer to ``params`` if it is cached (no store access)."""
-        with self.lock:
+        """The encoded ``/leaks`` answer to ``params`` if it is cached. Called from the event
+        loop, so it takes only the cache's own lock, never the store's (which a long query
+        in a worker thread may hold for seconds)."""
+        with self._cache_lock:
             hit = self._leaks.get(params)
             if hit is not None:
                 self._leaks.move_to_end(params)
@@ -141,9 +158,10 @@ class Backend:
             if isinstance(result, Unavailable):
                 raise RoundaboutError(result.reason)
             out = dumps(result.to_dict())
-            self._leaks[params] = out
-            while len(self._leaks) > self.settings.leaks_cache:
-                self._leaks.popitem(last=False)
+            with self._cache_lock:
+                self._leaks[params] = out
+                while len(self._leaks) > self.settings.leaks_cache:
+                    self._leaks.popitem(last=False)
             return out
 
     def leak_result(self, params: LeakParams) -> LeakResult | Unavailable:
