@@ -1,7 +1,7 @@
 """Screening speed and index recall against the full bundled OFAC SDN (2024-05-03) + UN lists.
 
 Usage: ``.venv/bin/python bench/screen.py [--names 1000000] [--workers 2] [--sample 10000]
-[--brute 200] [--write-baseline]``
+[--brute 200] [--no-cache] [--write-baseline]``
 
 1. Generates ``--names`` party names (seeded): Russian persons in Cyrillic and in several
    romanisations, Kazakh/Kyrgyz/Uzbek/Armenian persons and companies in native script and Latin,
@@ -25,6 +25,7 @@ Usage: ``.venv/bin/python bench/screen.py [--names 1000000] [--workers 2] [--sam
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -402,8 +403,19 @@ def generate_labelled(
 _SCREENER: Screener | None = None
 
 
-def _work(names: list[str]) -> tuple[int, int, int, int, float]:
-    """Screen ``names``: hits, matches, names with a match (alerts), peak RSS, CPU seconds."""
+def _private_kb() -> int:
+    """Memory of this process not shared with others (Private_Clean + Private_Dirty, KiB):
+    pages inherited from the parent and untouched since the fork are not counted."""
+    try:
+        text = Path("/proc/self/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    return sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("Private_"))
+
+
+def _work(names: list[str]) -> tuple[int, int, int, int, float, int, int]:
+    """Screen ``names``: hits, matches, names with a match (alerts), peak RSS, CPU seconds,
+    private memory (KiB), pid."""
     assert _SCREENER is not None
     cpu0 = time.process_time()
     hits = matches = alerted = 0
@@ -414,7 +426,7 @@ def _work(names: list[str]) -> tuple[int, int, int, int, float]:
         matches += m
         alerted += m > 0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return hits, matches, alerted, rss, time.process_time() - cpu0
+    return hits, matches, alerted, rss, time.process_time() - cpu0, _private_kb(), os.getpid()
 
 
 def _chunks(xs: list[str], size: int) -> Iterator[list[str]]:
@@ -430,6 +442,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--brute", type=int, default=0)
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--write-baseline", action="store_true")
+    ap.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="turn off the Screener's per-name result cache (every name scored afresh)",
+    )
     args = ap.parse_args(argv)
     global _SCREENER
 
@@ -437,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     lists = bundled.current()
     entries = [ScreenEntry(e, p.source, e.content_hash()) for p in lists for e in p.entities]
     t1 = time.perf_counter()
-    screener = Screener(entries)
+    screener = Screener(entries, **({"cache_size": 0} if args.no_cache else {}))
     _SCREENER = screener
     t2 = time.perf_counter()
     list_names = [item.form.raw for item in screener.index.names]
@@ -446,22 +463,34 @@ def main(argv: list[str] | None = None) -> int:
         f"index {t2 - t1:.1f} s ({len(screener.index.postings):,} keys)"
     )
     names = list(generate(args.names, list_names))
+    unique = len(set(names)) / len(names)
+    print(
+        f"{unique:.1%} of the generated names are distinct"
+        + ("" if args.no_cache else " (repeats are served from the Screener's name cache)")
+    )
+    # Objects built so far (lists, index) are never freed: keep the collector off them, so
+    # that the forked workers do not write to (and copy) the pages they live on.
+    gc.collect()
+    gc.freeze()
     t3 = time.perf_counter()
     hits = matches = alerted = 0
     worker_rss = 0
+    private: dict[int, int] = {}
     cpu = 0.0
     load_start = list(os.getloadavg())
     if args.workers > 1:
         ctx = mp.get_context("fork")
         with ctx.Pool(args.workers) as pool:
-            for h, m, a, rss, c in pool.imap_unordered(_work, _chunks(names, 5000)):
+            for h, m, a, rss, c, priv, pid in pool.imap_unordered(_work, _chunks(names, 5000)):
                 hits += h
                 matches += m
                 alerted += a
                 worker_rss = max(worker_rss, rss)
+                private[pid] = max(private.get(pid, 0), priv)
                 cpu += c
     else:
-        hits, matches, alerted, worker_rss, cpu = _work(names)
+        hits, matches, alerted, worker_rss, cpu, priv, pid = _work(names)
+        private[pid] = 0
     t4 = time.perf_counter()
     rate = len(names) / (t4 - t3)
     # The machine may be shared: CPU time gives the rate on dedicated cores.
@@ -477,6 +506,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{alerted / len(names):.2%} of names raise a match (1% are planted list names)"
     )
     print(f"peak RSS: parent {parent_rss / 1024:.0f} MB, largest worker {worker_rss / 1024:.0f} MB")
+    total_mb = (parent_rss + sum(private.values())) / 1024
+    print(
+        f"memory in use: parent {parent_rss / 1024:.0f} MB + workers' private pages "
+        f"{', '.join(f'{v / 1024:.0f}' for v in private.values())} MB = {total_mb:.0f} MB "
+        "(worker RSS also counts the pages shared with the parent)"
+    )
 
     planted = _planted_recall(screener, list_names, 2000, args.threshold)
     print(f"planted list names (typo / reordered / as listed), source entity found: {planted}")
@@ -503,6 +538,10 @@ def main(argv: list[str] | None = None) -> int:
                         "parent": round(parent_rss / 1024),
                         "worker": round(worker_rss / 1024),
                     },
+                    "worker_private_mb": [round(v / 1024) for v in private.values()],
+                    "memory_total_mb": round(total_mb),
+                    "distinct_names": round(unique, 4),
+                    "name_cache": not args.no_cache,
                     "hits": hits,
                     "matches": matches,
                     "names_with_a_match": alerted,

@@ -33,6 +33,7 @@ from typing import Final
 
 from rapidfuzz.distance import Indel
 
+from roundabout.names import legal_forms
 from roundabout.names.keys import consonants, meet, meet_joined, meet_merged, skeleton
 from roundabout.names.normalize import NameForm, is_patronymic
 from roundabout.names.rarity import rarity
@@ -174,7 +175,13 @@ class NameComparison:
 
 
 #: Families of legal forms: a change within one is a small difference.
-_FORM_FAMILY: Final = {"llc": "limited", "llp": "limited", "jsc": "stock", "pjsc": "stock"}
+_FORM_FAMILY: Final = {
+    "llc": "limited",
+    "llp": "limited",
+    "jsc": "stock",
+    "pjsc": "stock",
+    "corp": "stock",  # Inc., Corporation: stock corporations ("Joint Stock Company")
+}
 LEGAL_FAMILY: Final = 0.9
 LEGAL_OTHER: Final = 0.7
 
@@ -182,18 +189,27 @@ LEGAL_OTHER: Final = 0.7
 WEAK_CAP: Final = 0.69
 
 
+#: Weight factor of the words legal forms are made of (:func:`legal_forms.vocabulary`).
+FORM_WORD = 0.25
+
+
+def _light(token: str, skel: str) -> float:
+    light = LIGHT.get(token, 1.0)
+    return FORM_WORD if light > FORM_WORD and skel in legal_forms.vocabulary() else light
+
+
 @lru_cache(maxsize=200_000)
 def _base_weight(token: str) -> float:
     """Length x particle weight (whether a left-over word is substantive)."""
     base = min(len(token), 8) / 8 if not token.isdigit() else 0.6
-    return max(base, 0.25) * LIGHT.get(token, 1.0)
+    return max(base, 0.25) * _light(token, skeleton(token))
 
 
 @lru_cache(maxsize=200_000)
 def token_weight(token: str, skel: str) -> float:
     """Weight of ASCII token ``token`` (skeleton ``skel``): length x particle x rarity."""
     base = min(len(token), 8) / 8 if not token.isdigit() else 0.6
-    return max(base, 0.25) * min(LIGHT.get(token, 1.0), rarity(skel))
+    return max(base, 0.25) * min(_light(token, skel), rarity(skel))
 
 
 def join_key(a: str, b: str, abjad: bool) -> str:
@@ -347,11 +363,15 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
         score *= SUB_BASE + SUB_SLOPE * best
         notes.append(f"different words ({' '.join(sub_q)} / {' '.join(sub_c)})")
-    elif person is False and (sub_q or sub_c) and n_aligned_all >= 2:
+    elif (
+        person is False
+        and n_aligned_all >= 2
+        and (extra := _extra_words(q, c, qt, ct, free_q, free_c, sub_q, sub_c))
+    ):
         # An organisation with a word more ("Banco Santander México", "Deutsche Bank Trust"):
         # a subsidiary or a sister company, not the same one.
         score *= EXTRA_ORG
-        notes.append(f"extra words ({' '.join(sub_q or sub_c)})")
+        notes.append(f"extra words ({' '.join(extra)})")
     # Whole-name view: words run together or split ("SergeiLavrov", "Good Will").
     jq, jc = "".join(qs), "".join(cs)
     joined = Indel.normalized_similarity(jq, jc) if meet_joined(jq, jc) else 0.0
@@ -360,7 +380,7 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         notes.append(f"whole name {joined:.2f} similar")
     # Applied after the whole-name view, which compares the names without their legal forms.
     # The same name with another legal form is another company (AG / GmbH of one group), unless
-    # the forms are of one family (LLC / LLP, JSC / PJSC).
+    # the forms are of one family (LLC / LLP, JSC / PJSC / Inc.).
     if q.legal_forms and c.legal_forms and not set(q.legal_forms) & set(c.legal_forms):
         related = {_FORM_FAMILY.get(f, f) for f in q.legal_forms} & {
             _FORM_FAMILY.get(f, f) for f in c.legal_forms
@@ -414,6 +434,35 @@ def _merges(
                 out.append(((i, i + 1), (j,), sim))
                 break
     return out
+
+
+def _extra_words(
+    q: NameForm,
+    c: NameForm,
+    qt: list[str],
+    ct: list[str],
+    free_q: list[int],
+    free_c: list[int],
+    sub_q: list[str],
+    sub_c: list[str],
+) -> list[str]:
+    """The substantive words one side has and the other lacks, without those that look like
+    a word left on the other side (misspelt: ``Bakn`` / ``Bank``) or like a legal form the
+    other side wrote (``LIMTED`` / ``Limited``). Empty when both sides have substantive words
+    left (a different word, handled apart)."""
+    if sub_q and sub_c:
+        return []
+    if sub_q:
+        words, other, other_free = sub_q, c, [ct[j] for j in free_c]
+    else:
+        words, other, other_free = sub_c, q, [qt[i] for i in free_q]
+    near = [w for s in other.legal_surface for w in s.split(" ") if len(w) >= 4]
+    return [
+        w
+        for w in words
+        if not any(Indel.normalized_similarity(w, f) >= 0.8 for f in near)
+        and not any(Indel.normalized_similarity(w, f) >= 0.6 for f in other_free)
+    ]
 
 
 def _patronymics_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> bool:

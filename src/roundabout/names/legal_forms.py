@@ -9,7 +9,7 @@ start or end of a name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Final
@@ -39,15 +39,11 @@ class LegalFormTable:
     edge_only: frozenset[tuple[str, ...]]
     max_len: int
     long_words: tuple[str, ...] = ()  # one-word forms long enough to be matched with a typo
-    #: Multi-word forms with one word (of _TYPO_LEN+ letters) as "*" -> (that word, class).
-    wild: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
     words: frozenset[str] = frozenset()  # the words of the multi-word forms
 
 
 #: One-word forms of this many letters or more also match with one typo ("Aktiengeselschaft").
 _FUZZY_LEN: Final = 10
-#: A word of this many letters in a multi-word form may carry one typo ("joynt stock company").
-_TYPO_LEN: Final = 4
 #: A multi-word form cut short at the end of a name ("... JOINT STOCK COMPAN"): lists and
 #: registers truncate names at a field width; the cut word keeps at least this many letters.
 _CUT_MIN: Final = 3
@@ -72,14 +68,19 @@ def table() -> LegalFormTable:
                 forms[key] = generic
     edge = frozenset(ascii_tokens(str(s)) for s in raw.get("edge_only", []))
     long_words = tuple(sorted({k[0] for k in forms if len(k) == 1 and len(k[0]) >= _FUZZY_LEN}))
-    wild: dict[tuple[str, ...], tuple[str, str]] = {}
-    for key, generic in forms.items():
-        if len(key) >= 2:
-            for p, word in enumerate(key):
-                if len(word) >= _TYPO_LEN:
-                    wild.setdefault((*key[:p], "*", *key[p + 1 :]), (word, generic))
     words = frozenset(w for k in forms if len(k) >= 2 for w in k)
-    return LegalFormTable(forms, edge, max(len(k) for k in forms), long_words, wild, words)
+    return LegalFormTable(forms, edge, max(len(k) for k in forms), long_words, words)
+
+
+@cache
+def vocabulary() -> frozenset[str]:
+    """Skeletons (:func:`roundabout.names.keys.skeleton`) of the words of 4+ letters legal forms
+    are made of (``obshchestvo``, ``ogranichennoy``, ``joint``, ``stock``, ``limited``, ...):
+    the scorer weighs them lightly, as they say nothing about which company it is (and they are
+    left in a name when the form is shuffled or misspelt beyond recognition)."""
+    from roundabout.names.keys import skeleton
+
+    return frozenset(skeleton(w) for key in table().forms for w in key if len(w) >= 4)
 
 
 def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
@@ -111,7 +112,9 @@ def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
 
 def _near_form(tokens: tuple[str, ...], i: int, t: LegalFormTable) -> tuple[int, str] | None:
     """A form at ``i`` written with one typo (long one-word forms), or cut short at the end of
-    the name (multi-word forms): (number of tokens, generic class)."""
+    the name (multi-word forms): (number of tokens, generic class). Multi-word forms are not
+    matched with typos: a form recognised on one side only leaves the other side's words
+    unexplained; misspelt form words weigh little anyway (:func:`vocabulary`)."""
     tok = tokens[i]
     if len(tok) >= _FUZZY_LEN:
         for word in t.long_words:
@@ -120,18 +123,9 @@ def _near_form(tokens: tuple[str, ...], i: int, t: LegalFormTable) -> tuple[int,
                 and Levenshtein.distance(word, tok, score_cutoff=1) <= 1
             ):
                 return 1, t.forms[(word,)]
-    # A multi-word form with at most one typo has one of its first two words right.
-    words = t.words
-    if i + 1 >= len(tokens) or (tok not in words and tokens[i + 1] not in words):
+    # A cut multi-word form has its first word right.
+    if i + 1 >= len(tokens) or tok not in t.words:
         return None
-    for size in range(min(t.max_len, len(tokens) - i), 1, -1):
-        span = tokens[i : i + size]
-        for p in range(size):
-            if len(span[p]) < _TYPO_LEN - 1:
-                continue
-            hit = t.wild.get((*span[:p], "*", *span[p + 1 :]))
-            if hit is not None and Levenshtein.distance(hit[0], span[p], score_cutoff=1) <= 1:
-                return size, hit[1]
     rest = tokens[i:]
     if len(rest) >= 2 and len(rest[-1]) >= _CUT_MIN:
         for key, generic in t.forms.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from roundabout.lists.model import ListEntity
 from roundabout.names.compare import NameComparison, compare
@@ -16,6 +17,8 @@ __all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag"]
 
 #: Hits below this score are not reported at all.
 REPORT_FLOOR = 0.5
+#: Names whose name scores a Screener keeps (LRU).
+NAME_CACHE = 50_000
 
 
 def person_flag(schema: str | None) -> bool | None:
@@ -36,8 +39,12 @@ class ScreenEntry:
 class Screener:
     """Screen parties against a fixed set of list entries."""
 
-    def __init__(self, entries: Sequence[ScreenEntry]) -> None:
+    def __init__(self, entries: Sequence[ScreenEntry], cache_size: int = NAME_CACHE) -> None:
         self.entries = list(entries)
+        # Party files and shipments repeat names (one consignee, thousands of rows): the name
+        # scores of a name depend only on the name, its schema and the floor, and the list
+        # entries are fixed for the life of a Screener.
+        self._scores_cached = lru_cache(maxsize=cache_size)(self._name_scores)
         names: list[IndexedName] = []
         self.by_id: dict[tuple[str, str], list[int]] = {}
         for i, entry in enumerate(self.entries):
@@ -62,8 +69,14 @@ class Screener:
 
         Every entity with a name scoring at least ``floor`` is included (for ``floor`` above
         :data:`roundabout.names.compare.WEAK_CAP`; see :mod:`roundabout.screening.index`);
-        entities found on the way that score less may be included too.
+        entities found on the way that score less may be included too. Results are cached
+        per (name, schema, floor) (``cache_size`` of the constructor; 0 turns it off).
         """
+        return dict(self._scores_cached(name, schema, floor))
+
+    def _name_scores(
+        self, name: str, schema: str | None, floor: float
+    ) -> dict[int, tuple[NameComparison, str]]:
         form = analyze(name, person_flag(schema))
         best: dict[int, tuple[NameComparison, str]] = {}
         qflag = person_flag(schema)
