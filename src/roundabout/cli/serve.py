@@ -53,8 +53,11 @@ def serve(
         max_body_bytes=max_body,
         cors_origins=tuple(cors_origin or ()),
         lists=tuple(lists or ()),
-        warm=True,
     )
     app = create_app(settings)
+    # The list index is built now, not on the first /match (some seconds on the full lists),
+    # so a bad --list fails here, in one line, before the server listens.
+    typer.echo("roundabout: building the list index ...", err=True)
+    app.state.backend.screener()
     typer.echo(f"roundabout: dashboard and API on http://{host}:{port}/ (docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
