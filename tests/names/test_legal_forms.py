@@ -44,3 +44,14 @@ def test_a_name_that_is_only_a_legal_form_is_kept() -> None:
 def test_short_forms_only_at_the_edges() -> None:
     assert analyze("Kazakhmys TOO", False).legal_forms == ("llp",)
     assert analyze("Star Ip Telecom", False).tokens == ("star", "ip", "telecom")
+
+
+def test_legal_form_vocabulary_is_weighed_lightly() -> None:
+    from roundabout.names.compare import token_weight
+    from roundabout.names.keys import skeleton
+    from roundabout.names.legal_forms import vocabulary
+
+    assert skeleton("obshchestvo") in vocabulary() and skeleton("joint") in vocabulary()
+    # Short forms are also ordinary name words (Latvian SIA / Arabic Shia): not in it.
+    assert skeleton("sia") not in vocabulary()
+    assert token_weight("joint", skeleton("joint")) < token_weight("zenit", skeleton("zenit"))
