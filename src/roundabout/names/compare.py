@@ -6,15 +6,26 @@ similarity of two tokens is the best of:
 * equal skeletons (same name in another romanisation): 0.97, equal ASCII: 1.0;
 * an initial against a token with that first letter: 0.85;
 * the normalised Indel similarity of the ASCII forms and of the skeletons (rapidfuzz);
-* for abjad script on either side, the similarity of the consonant skeletons.
+* for abjad script on either side, the similarity of the consonant skeletons;
+* tokens whose skeletons differ only by o/u or e/i (``Osama`` / ``Usama``, ``Qaeda`` /
+  ``Qaida``): 0.9.
 
 Two adjacent tokens on one side may align with one token on the other (``Jin Ping`` /
-``Jinping``). The score is the aligned share of the token weight of both names: long tokens weigh
-more; particles (``al``, ``bin``, ``de``) and generic business words (``trading``, ``group``) less;
-an unmatched patronymic or an extra middle name of a person costs little; digits must agree.
-Each token's weight is also multiplied by its rarity in the sanctions lists
-(:mod:`roundabout.names.rarity`), so shared common given names ("Mohammed Ali", "Ivan") add
-little, and one aligned token among several caps the score below the default threshold.
+``Jinping``). Numbers left over on both sides pair up at 0.5 ("numbers differ": fund series,
+sister vessels). The score is the aligned share of the token weight of both names: long tokens
+weigh more; particles (``al``, ``bin``, ``de``), generic business words (``trading``, ``group``)
+and the words legal forms are made of (``joint``, ``stock``, ``obshchestvo``) less; an unmatched
+patronymic or an extra middle name of a person costs little. Each token's weight is also
+multiplied by its rarity in the sanctions lists (:mod:`roundabout.names.rarity`), so shared
+common given names ("Mohammed Ali", "Ivan") add little, and one aligned token among several
+caps the score below the default threshold.
+
+Then, each with a note in the explanation: differing patronymics (x0.8), conflicting middle
+initials (``Hans O`` / ``Hans Joachim``, x0.7), names swapped around ``bin``/``ibn`` (x0.7),
+a substantive word on each side left unexplained (x0.7-0.9), an organisation with a word more
+than the other (a subsidiary: ``Banco Santander México``, x0.85), the whole-name view, and
+legal forms of different families (``AG`` / ``GmbH``, x0.7; within LLC/LLP or JSC/PJSC/Inc.,
+x0.9).
 
 **Blocking contract.** Two tokens align only if their keys *meet*
 (:func:`roundabout.names.keys.meet`: equal or one edit apart), either their skeletons (consonant
