@@ -1,3 +1,5 @@
+import unicodedata
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,4 +70,8 @@ def test_to_ascii_is_ascii_and_total(text: str) -> None:
 def test_native_tokens_have_no_punctuation_or_space(text: str) -> None:
     for tok in native_tokens(text):
         assert tok and not any(c.isspace() for c in tok)
-        assert all(c.isalnum() or not c.isprintable() or c.isalpha() for c in tok)
+        # Letters, digits and the combining marks written on them (Indic vowel signs).
+        assert all(
+            c.isalnum() or not c.isprintable() or unicodedata.category(c).startswith("M")
+            for c in tok
+        )
