@@ -16,7 +16,10 @@ run):
   aggregates in pandas (the target is ours at least 10x faster).
 
 The summary figures and the top findings of every variant are checked against ours. Prints a
-Markdown table with seconds (analysis only: process start and imports excluded) and peak RSS.
+Markdown table with seconds (analysis only: process start and imports excluded), CPU seconds
+(all threads; steadier than wall time on a shared machine) and peak RSS; pandas' Parquet read
+is timed apart, and the ratio to pandas is given both without it and with it (ours includes
+reading the store). ``--json PATH`` writes the same figures.
 Run by hand: ``.venv/bin/python bench/leaks.py --rows 5000000``.
 """
 
@@ -162,12 +165,13 @@ def stage_ours(db: Path, did: bool) -> dict[str, Any]:
     from roundabout.store import Store
 
     with Store(db, read_only=True) as store:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         r = find_leaks(store.flows(), LeakParams(did=did, top=TOP))
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
     g = r.summary.group
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "hub_excess": g.hub_excess,
         "direct_drop": g.direct_drop,
         "lost_in_transit": g.lost_in_transit,
@@ -335,17 +339,18 @@ def stage_sql(db: Path, plan: dict[str, Any]) -> dict[str, Any]:
         "mirror_hubs": _in(plan["mirror_hubs"] or ["-"]),
         "destinations": _in([*plan["hubs"], plan["target"], *plan["controls"]]),
     }
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     con.execute(SQL.format(**values))
     top = con.execute(
         f"SELECT hub, product, score FROM scored WHERE score > 0 "
         f"ORDER BY score DESC, hub, product LIMIT {TOP}"
     ).fetchall()
     summary = con.execute(SUMMARY_SQL).fetchone()
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
     assert summary is not None
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "hub_excess": summary[0],
         "direct_drop": summary[1],
         "lost_in_transit": summary[2],
@@ -361,10 +366,10 @@ def stage_pandas(parquet: Path, plan: dict[str, Any]) -> dict[str, Any]:
     from roundabout.analytics.goods import load_goods
 
     goods = load_goods("eu_hs6").table.select(["product", "sanctioned_from"]).to_pandas()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     df = pd.read_parquet(parquet)
-    read = time.perf_counter() - t
-    t = time.perf_counter()
+    read, read_cpu = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
     origins, hubs, target = plan["origins"], plan["hubs"], plan["target"]
     b0, b1, w0, w1 = plan["b0"], plan["b1"], plan["w0"], plan["w1"]
     dests = [*hubs, target, *plan["controls"]]
@@ -503,10 +508,12 @@ def stage_pandas(parquet: Path, plan: dict[str, Any]) -> dict[str, Any]:
     t2["score"] = money * evidence
     best = t2[t2.score > 0].sort_values(["score", "hub", "product"], ascending=[False, True, True])
     sanctioned = t2.kind == "sanctioned"
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "read_seconds": read,
+        "read_cpu": read_cpu,
         "hub_excess": float(t2.loc[sanctioned, "excess"].sum()),
         "direct_drop": float(direct_drop),
         "lost_in_transit": float(lost.loc[lost.kind == "sanctioned", "lost"].sum()),
@@ -554,6 +561,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100_000_000)
     ap.add_argument("--pandas-rows", type=int, default=10_000_000)
+    ap.add_argument("--json", help="also write the figures to this JSON file")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--plan", help=argparse.SUPPRESS)
@@ -583,27 +591,68 @@ def main() -> None:
     n_sub = min(args.rows, args.pandas_rows)
     print(f"panel: {args.rows:,} rows, {os.cpu_count()} cores; pandas subset {n_sub:,} rows")
     print(f"plan: window {plan['w0']}:{plan['w1']}, baseline {plan['b0']}:{plan['b1']}")
-    results: list[tuple[str, int, float, float, str]] = []
+    load_before = os.getloadavg()
+    results: list[tuple[str, int, dict[str, Any], float, str]] = []
     mem, full = run(["--stage", "ours-full", "--db", str(db)])
-    results.append(("roundabout full (with DiD)", args.rows, full["seconds"], mem, "-"))
+    results.append(("roundabout full (with DiD)", args.rows, full, mem, "-"))
     mem, ours = run(["--stage", "ours", "--db", str(db)])
-    results.append(("roundabout aggregates", args.rows, ours["seconds"], mem, "ref"))
+    results.append(("roundabout aggregates", args.rows, ours, mem, "ref"))
     mem, sql = run(["--stage", "sql", "--db", str(db), "--plan", json.dumps(plan)])
-    results.append(("duckdb SQL by hand", args.rows, sql["seconds"], mem, check("sql", sql, ours)))
+    results.append(("duckdb SQL by hand", args.rows, sql, mem, check("sql", sql, ours)))
     mem, ours_sub = run(["--stage", "ours", "--db", str(sub_db)])
-    results.append(("roundabout aggregates", n_sub, ours_sub["seconds"], mem, "ref"))
+    results.append(("roundabout aggregates", n_sub, ours_sub, mem, "ref"))
     mem, pdx = run(["--stage", "pandas", "--db", str(sub), "--plan", json.dumps(sub_plan)])
-    results.append(("pandas", n_sub, pdx["seconds"], mem, check("pandas", pdx, ours_sub)))
+    results.append(("pandas", n_sub, pdx, mem, check("pandas", pdx, ours_sub)))
+    load_after = os.getloadavg()
 
-    print("\n| variant | rows | seconds | peak RSS MiB | same results |")
-    print("|---|---:|---:|---:|---|")
-    for name, rows, seconds, rss, same in results:
-        print(f"| {name} | {rows:,} | {seconds:.1f} | {rss:,.0f} | {same} |")
+    print("\n| variant | rows | seconds | CPU seconds | peak RSS MiB | same results |")
+    print("|---|---:|---:|---:|---:|---|")
+    for name, rows, r, rss, same in results:
+        extra = ""
+        if "read_seconds" in r:
+            extra = f" (+{r['read_seconds']:.1f} read)"
+        print(
+            f"| {name} | {rows:,} | {r['seconds']:.1f}{extra} | {r['cpu']:.1f} | {rss:,.0f} "
+            f"| {same} |"
+        )
+    ratios = {
+        "ours_over_sql": ours["seconds"] / sql["seconds"],
+        "pandas_over_ours_compute": pdx["seconds"] / ours_sub["seconds"],
+        "pandas_over_ours_with_read": (pdx["seconds"] + pdx["read_seconds"]) / ours_sub["seconds"],
+    }
     print(
-        f"\nours / hand SQL: {ours['seconds'] / sql['seconds']:.2f}x (target <= 1.5x); "
-        f"pandas / ours on the subset: {pdx['seconds'] / ours_sub['seconds']:.1f}x "
-        f"(target >= 10x; pandas also spent {pdx['read_seconds']:.1f} s reading Parquet)"
+        f"\nours / hand SQL: {ratios['ours_over_sql']:.2f}x (target <= 1.5x); "
+        f"pandas / ours on the subset (target >= 10x): "
+        f"{ratios['pandas_over_ours_compute']:.1f}x on compute only (pandas' Parquet read "
+        f"excluded, ours reads the store), {ratios['pandas_over_ours_with_read']:.1f}x with "
+        f"pandas' read of {pdx['read_seconds']:.1f} s"
     )
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")
+    if args.json:
+        record = {
+            "rows": args.rows,
+            "pandas_rows": n_sub,
+            "cores": os.cpu_count(),
+            "load_average_1min": {"before": load_before[0], "after": load_after[0]},
+            "plan": {k: plan[k] for k in ("b0", "b1", "w0", "w1", "target", "hubs")},
+            "variants": [
+                {
+                    "variant": name,
+                    "rows": rows,
+                    "seconds": round(r["seconds"], 2),
+                    "cpu_seconds": round(r["cpu"], 2),
+                    **(
+                        {"read_seconds": round(r["read_seconds"], 2)} if "read_seconds" in r else {}
+                    ),
+                    "peak_rss_mib": round(rss),
+                    "same_results": same,
+                }
+                for name, rows, r, rss, same in results
+            ],
+            "ratios": {k: round(v, 2) for k, v in ratios.items()},
+        }
+        Path(args.json).write_text(json.dumps(record, indent=2) + "\n")
+        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

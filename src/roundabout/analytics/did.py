@@ -29,6 +29,9 @@ origins (units become hub-product), then products are sampled (a fixed seed) to 
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +41,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from roundabout.analytics.panel import TOTAL, classify
 from roundabout.analytics.params import month_index
 from roundabout.analytics.resolve import Plan
 from roundabout.analytics.result import Coef, DidResult, EventCoef, Unavailable
@@ -45,38 +49,66 @@ from roundabout.analytics.result import Coef, DidResult, EventCoef, Unavailable
 EVENT_BINS = 12
 
 
+def prefetch() -> None:
+    """Start importing pyfixest in a background thread: the import takes seconds (numba,
+    formulaic, ...) and can overlap the engine's work on the aggregates, which releases the
+    interpreter lock. The estimation's own ``import pyfixest`` waits for it to finish (and
+    raises ImportError as usual if it failed)."""
+    if "pyfixest" in sys.modules or importlib.util.find_spec("pyfixest") is None:
+        return
+    threading.Thread(target=_import_pyfixest, name="import-pyfixest", daemon=True).start()
+
+
+def _import_pyfixest() -> None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pyfixest  # noqa: F401
+    except Exception:  # reported by the estimation's own import
+        return
+
+
 def did_cells(rows: ir.Table, plan: Plan, *, collapse: bool) -> tuple[ir.Table, list[str]]:
     """Monthly exports to hubs and controls per unit; units are (origin, dest, product), or
-    (dest, product) when ``collapse``. Returns the table and the unit key columns."""
+    (dest, product) when ``collapse``. Returns the table and the unit key columns.
+
+    Reads the panel's monthly rows (``picked`` or ``rows``): products only, not yet
+    classified (:func:`balanced` classifies the units)."""
     c = rows
     dests = [*plan.hubs, *plan.controls]
     c = c.filter(
         c.flow == "export",
-        c.kind != "total",
+        c.product != TOTAL,
         c.reporter.isin(list(plan.origins)),
         c.partner.isin(dests),
     )
     c = c.mutate(dest=c.partner, origin=c.reporter)
     keys = ["dest", "product"] if collapse else ["origin", "dest", "product"]
-    return c.group_by([*keys, "kind", "period"]).aggregate(value=c.value.sum()), keys
+    return c.group_by([*keys, "period"]).aggregate(value=c.value.sum()), keys
 
 
 def balanced(cells: ir.Table, keys: list[str], plan: Plan, goods: ir.Table) -> ir.Table:
-    """Every unit with trade in the span, in every month (0 when absent), with its ban month."""
-    units = cells.group_by([*keys, "kind"]).aggregate(total=cells.value.sum())
+    """Every unit with trade in the span, in every month (0 when absent), with its ``kind``
+    and ban month (``sanctioned_from``, null unless sanctioned)."""
+    units = cells.group_by(keys).aggregate(total=cells.value.sum())
     units = units.filter(units.total > 0).drop("total")
+    units = classify(units, goods, plan)
+    units = units.mutate(
+        sanctioned_from=ibis.cases(
+            (units.kind == "sanctioned", units.sanctioned_from), else_=ibis.null("string")
+        )
+    )
     months = ibis.memtable({"month": plan.span.months()})
     grid = units.cross_join(months)
     v = cells.select(*[cells[k].name(f"v_{k}") for k in keys], v_period="period", value="value")
     cond = [grid[k] == v[f"v_{k}"] for k in keys] + [grid.month == v.v_period]
     j = grid.left_join(v, cond)
-    j = j.select(*keys, "kind", period=j.month, value=j.value.fill_null(0.0))
-    g = goods.select(g_product="product", sanctioned_from="sanctioned_from")
-    out = j.left_join(g, j.product == g.g_product).drop("g_product")
-    return out.mutate(
-        sanctioned_from=ibis.cases(
-            (out.kind == "sanctioned", out.sanctioned_from), else_=ibis.null("string")
-        )
+    return j.select(
+        *keys,
+        "kind",
+        period=j.month,
+        value=j.value.fill_null(0.0),
+        sanctioned_from="sanctioned_from",
     )
 
 
@@ -228,7 +260,8 @@ def _event_study(
 ) -> tuple[EventCoef, ...] | Unavailable:
     import pyfixest as pf
 
-    d = df.copy()
+    # Only the columns the model reads (the dummies come on top: keep the frame slim).
+    d = df[["value", "unit", "t", "product", "hub", "hp", "rel"]].copy()
     names: list[str] = []
     controls: list[str] = []
     for k in range(-EVENT_BINS, EVENT_BINS + 1):

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
+from roundabout.analytics.panel import TOTAL
 from roundabout.analytics.resolve import Plan
 
 
@@ -141,12 +142,17 @@ def months_above(rows: ir.Table, hubx: ir.Table, plan: Plan) -> ir.Table:
     product exceed the expected monthly level (``expected_in`` / window months)?
 
     Columns: ``hub, product, months_above``. A one-off shipment scores 1 of N months; a
-    steady re-routing channel scores close to N. Reads the panel's monthly ``rows``.
+    steady re-routing channel scores close to N. Reads the panel's monthly rows (``picked``
+    or ``rows``: products only, so no classification is needed).
     """
+    w = plan.window
     c = rows.filter(
+        # The window's months, as a plain range too: engines push it into the scan.
+        rows.period >= w.start,
+        rows.period <= w.end,
         rows.seg == "win",
         rows.flow == "export",
-        rows.kind != "total",
+        rows.product != TOTAL,
         rows.reporter.isin(list(plan.origins)),
         rows.partner.isin(list(plan.hubs)),
     )

@@ -36,33 +36,25 @@ from roundabout.analytics.resolve import Plan
 def mirror_pairs(segments: ir.Table, plan: Plan) -> ir.Table:
     """Per (origin, hub, product, kind, seg, year): ``exported`` (origin's record) and
     ``imported`` (hub's record); only hubs with an import side."""
-    c = segments.filter(segments.kind != "total")
+    c = segments
     hubs, origins = list(plan.mirror_hubs), list(plan.origins)
-    ex = c.filter(c.flow == "export", c.reporter.isin(origins), c.partner.isin(hubs))
-    ex = ex.select(
-        origin=ex.reporter,
-        hub=ex.partner,
-        product=ex.product,
-        kind=ex.kind,
-        seg=ex.seg,
-        year=ex.year,
-        exported=ex.value,
-        imported=ibis.literal(0.0),
+    exported = (c.flow == "export") & c.reporter.isin(origins) & c.partner.isin(hubs)
+    imported = (c.flow == "import") & c.reporter.isin(hubs) & c.partner.isin(origins)
+    # One pass over both sides (no union): each row is keyed by its (origin, hub).
+    c = c.filter(c.kind != "total", exported | imported)
+    is_ex = c.flow == "export"
+    c = c.select(
+        origin=ibis.cases((is_ex, c.reporter), else_=c.partner),
+        hub=ibis.cases((is_ex, c.partner), else_=c.reporter),
+        product=c.product,
+        kind=c.kind,
+        seg=c.seg,
+        year=c.year,
+        exported=ibis.cases((is_ex, c.value), else_=0.0),
+        imported=ibis.cases((is_ex, 0.0), else_=c.value),
     )
-    im = c.filter(c.flow == "import", c.reporter.isin(hubs), c.partner.isin(origins))
-    im = im.select(
-        origin=im.partner,
-        hub=im.reporter,
-        product=im.product,
-        kind=im.kind,
-        seg=im.seg,
-        year=im.year,
-        exported=ibis.literal(0.0),
-        imported=im.value,
-    )
-    u = ex.union(im)
-    return u.group_by(["origin", "hub", "product", "kind", "seg", "year"]).aggregate(
-        exported=u.exported.sum(), imported=u.imported.sum()
+    return c.group_by(["origin", "hub", "product", "kind", "seg", "year"]).aggregate(
+        exported=c.exported.sum(), imported=c.imported.sum()
     )
 
 

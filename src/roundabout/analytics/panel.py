@@ -19,16 +19,19 @@ HS4 aggregates are never read. Rows are classified by the goods list:
 ``seg`` marks the months of the baseline (``base``) and of the window (``win``); months in
 between keep ``seg`` null and serve only the event study.
 
-Two views (:class:`Panel`):
+Three views (:class:`Panel`):
 
+``picked``
+    the selected rows, monthly, before classification (an expression, never materialised:
+    scanned, with narrow filters, by the two measures that need months: the consistency of
+    a finding over the window and the DiD; neither needs the goods list row by row);
 ``rows``
-    the selected rows themselves, monthly (an expression, never materialised: scanned, with
-    narrow filters, by the two measures that need months: the consistency of a finding over
-    the window and the DiD);
+    the same rows classified (``kind``, ``sanctioned_from``);
 ``segments``
     value and weight per route, product, segment and year: what every other measure reads.
-    About twelve times smaller than the monthly cells, it is cached on the engine even for a
-    100-million-row panel.
+    Summed from ``picked`` and classified after summing (the goods list is joined to the
+    sums, not to the rows). About twelve times smaller than the monthly cells, it is cached
+    on the engine even for a 100-million-row panel.
 """
 
 from __future__ import annotations
@@ -47,10 +50,12 @@ TOTAL = "TOTAL"
 class Panel:
     rows: ir.Table
     segments: ir.Table
+    picked: ir.Table
 
 
-def selected(flows: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
-    """The plan's rows with ``product``, ``kind``, ``sanctioned_from``, ``seg`` and ``year``."""
+def picked(flows: ir.Table, plan: Plan) -> ir.Table:
+    """The plan's rows with ``product``, ``weight``, ``seg`` and ``year``, not yet classified
+    (no join: what the scans that need no ``kind`` read)."""
     f = flows
     hubs, origins = list(plan.hubs), list(plan.origins)
     destinations = [*hubs, plan.target, *plan.controls]
@@ -72,7 +77,7 @@ def selected(flows: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
         level,
     )
     b, w = plan.baseline, plan.window
-    f = f.select(
+    return f.select(
         "reporter",
         "partner",
         "flow",
@@ -87,30 +92,45 @@ def selected(flows: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
             else_=ibis.null("string"),
         ),
     )
+
+
+def classify(t: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
+    """``t`` (with a ``product`` column) with ``sanctioned_from`` and ``kind`` added."""
     g = goods.select(g_product="product", sanctioned_from="sanctioned_from")
-    j = f.left_join(g, f.product == g.g_product).drop("g_product")
+    j = t.left_join(g, t.product == g.g_product).drop("g_product")
     kind = ibis.cases(
         (j.product == TOTAL, ibis.literal("total")),
-        (j.sanctioned_from.notnull() & (j.sanctioned_from <= w.end), ibis.literal("sanctioned")),
+        (
+            j.sanctioned_from.notnull() & (j.sanctioned_from <= plan.window.end),
+            ibis.literal("sanctioned"),
+        ),
         else_=ibis.literal("other"),
     )
     return j.mutate(kind=kind)
 
 
-def segments(rows: ir.Table) -> ir.Table:
-    """Value and weight per (reporter, partner, flow, product, kind, seg, year).
+def selected(flows: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
+    """The plan's rows with ``product``, ``kind``, ``sanctioned_from``, ``seg`` and ``year``."""
+    return classify(picked(flows, plan), goods, plan)
+
+
+def segments(rows: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
+    """Value and weight per (reporter, partner, flow, product, kind, seg, year), from the
+    unclassified rows (:func:`picked`): summed first, classified after (a join of the sums,
+    not of the rows).
 
     ``weight`` (kg) is null unless every row summed has one.
     """
     r = rows.filter(rows.seg.notnull())
-    keys = ["reporter", "partner", "flow", "product", "kind", "seg", "year"]
+    keys = ["reporter", "partner", "flow", "product", "seg", "year"]
     g = r.group_by(keys).aggregate(
         value=r.value.sum(),
         weight=r.weight.sum(),
         weighed=r.weight.count(),
         n=r.count(),
     )
-    return g.select(
+    c = classify(g, goods, plan)
+    return c.select(
         "reporter",
         "partner",
         "flow",
@@ -119,11 +139,11 @@ def segments(rows: ir.Table) -> ir.Table:
         "seg",
         "year",
         "value",
-        weight=ibis.cases((g.weighed == g.n, g.weight), else_=ibis.null("float64")),
+        weight=ibis.cases((c.weighed == c.n, c.weight), else_=ibis.null("float64")),
     )
 
 
 def build(flows: ir.Table, goods: ir.Table, plan: Plan) -> Panel:
-    """The two views as expressions (the caller decides what to cache)."""
-    r = selected(flows, goods, plan)
-    return Panel(rows=r, segments=segments(r))
+    """The views as expressions (the caller decides what to cache)."""
+    p = picked(flows, plan)
+    return Panel(rows=classify(p, goods, plan), segments=segments(p, goods, plan), picked=p)

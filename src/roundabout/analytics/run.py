@@ -103,6 +103,8 @@ def find_leaks(
     folded = load_goods(params.goods, goods)
     inv = Inventory.of(flows)
     plan = resolve(params, inv, folded)
+    if params.did:
+        did_mod.prefetch()  # the pyfixest import overlaps the aggregates
     with _caching() as cache:
         return _run(flows, plan, inv, folded, cache)
 
@@ -139,12 +141,12 @@ def _run(flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cac
         lost = cache(lost_in_transit(pairs, growth, plan.params.cif_fob_margin))
         ratios = _log_ratios(pairs, plan)
     uv = _unit_values(seg, plan)
-    did = _did(panel.rows, seg, plan, goods, cache)
+    did = _did(panel.picked, seg, plan, goods, cache)
 
     summary = _summary(plan, hubx, onward, lost, drop, n_sanctioned)
     findings: tuple[Finding, ...] = ()
     if hubx is not None:
-        months = months_above(panel.rows, hubx, plan)
+        months = months_above(panel.picked, hubx, plan)
         scored = score_table(hubx, months, goods, plan, onward=onward, lost=lost, drop=drop)
         findings = _findings(top(scored, plan.params.top), plan, folded)
     return LeakResult(
@@ -255,12 +257,52 @@ def _did(
         )
 
 
-def _sum_by_hub(t: ir.Table | None, column: str) -> dict[str, float]:
-    if t is None:
-        return {}
-    s = t.filter(t.kind == "sanctioned")
-    rows = s.group_by("hub").aggregate(v=s[column].sum()).to_pyarrow().to_pylist()
-    return {r["hub"]: float(r["v"] or 0.0) for r in rows}
+def _figures(
+    hubx: ir.Table | None,
+    onward: ir.Table | None,
+    lost: ir.Table | None,
+    drop: ir.Table | None,
+) -> dict[str, dict[str | None, float]]:
+    """The summary's sums over sanctioned products, in one query: ``{measure: {hub: v}}``
+    (hub None for the group-wide direct drop and substitution count)."""
+    parts: list[ir.Table] = []
+
+    def by_hub(t: ir.Table, **measures: ir.NumericValue) -> None:
+        a = t.group_by("hub").aggregate(**measures)
+        for name in measures:
+            parts.append(a.select(m=ibis.literal(name), hub=a.hub, v=a[name].cast("float64")))
+
+    if hubx is not None:
+        h = hubx.filter(hubx.kind == "sanctioned")
+        by_hub(h, excess=h.excess_in.sum(), increase=(h.win_in - h.base_in).sum())
+    if onward is not None:
+        o = onward.filter(onward.kind == "sanctioned")
+        by_hub(o, out=o.excess_out.sum())
+    if lost is not None:
+        x = lost.filter(lost.kind == "sanctioned")
+        by_hub(x, lost=x.lost.sum())
+    if drop is not None:
+        d = drop.filter(drop.kind == "sanctioned")
+        a = d.aggregate(dd=d.direct_drop.sum(), raw=(d.base_direct - d.win_direct).sum())
+        for name in ("dd", "raw"):
+            parts.append(
+                a.select(m=ibis.literal(name), hub=ibis.null("string"), v=a[name].cast("float64"))
+            )
+        if hubx is not None:
+            sub = by_product(hubx.filter(hubx.kind == "sanctioned"), d)
+            c = sub.aggregate(n=(sub.substitution_ratio > 0.5).sum().fill_null(0))
+            parts.append(
+                c.select(
+                    m=ibis.literal("over_half"), hub=ibis.null("string"), v=c.n.cast("float64")
+                )
+            )
+    out: dict[str, dict[str | None, float]] = {}
+    if not parts:
+        return out
+    u = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    for r in u.to_pyarrow().to_pylist():
+        out.setdefault(r["m"], {})[r["hub"]] = float(r["v"] or 0.0)
+    return out
 
 
 def _summary(
@@ -271,29 +313,19 @@ def _summary(
     drop: ir.Table | None,
     n_sanctioned: int,
 ) -> Summary:
-    excess = _sum_by_hub(hubx, "excess_in")
-    increase: dict[str, float] = {}
-    if hubx is not None:
-        h = hubx.filter(hubx.kind == "sanctioned")
-        rows = h.group_by("hub").aggregate(v=(h.win_in - h.base_in).sum()).to_pyarrow()
-        increase = {r["hub"]: float(r["v"] or 0.0) for r in rows.to_pylist()}
-    out = _sum_by_hub(onward, "excess_out")
-    lost_by = _sum_by_hub(lost, "lost")
+    fig = _figures(hubx, onward, lost, drop)
+    excess = fig.get("excess", {})
+    increase = fig.get("increase", {})
+    out = fig.get("out", {})
+    lost_by = fig.get("lost", {})
     dd: float | None = None
     raw_drop = 0.0
     over_half: int | None = None
     if drop is not None:
-        d = drop.filter(drop.kind == "sanctioned")
-        row = d.aggregate(
-            v=d.direct_drop.sum(), raw=(d.base_direct - d.win_direct).sum()
-        ).to_pyarrow()
-        first = row.to_pylist()[0]
-        dd = float(first["v"] or 0.0)
-        raw_drop = float(first["raw"] or 0.0)
+        dd = fig.get("dd", {}).get(None, 0.0)
+        raw_drop = fig.get("raw", {}).get(None, 0.0)
         if hubx is not None:
-            h = hubx.filter(hubx.kind == "sanctioned")
-            sub = by_product(h, d)
-            over_half = int((sub.substitution_ratio > 0.5).sum().fill_null(0).execute())
+            over_half = int(fig.get("over_half", {}).get(None, 0.0))
     hubs: dict[str, Figures] = {}
     for hub in plan.hubs:
         hx = excess.get(hub) if hubx is not None else None
