@@ -251,6 +251,17 @@ def machine_busy() -> tuple[float, float]:
     return float(sum(vals) - idle), float(sum(vals))
 
 
+def git(*args: str) -> str:
+    """Output of a git command in this repository ('' if git is not there)."""
+    try:
+        done = subprocess.run(
+            ["git", *args], capture_output=True, text=True, cwd=Path(__file__).parent, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return done.stdout.strip()
+
+
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -458,6 +469,8 @@ def main() -> None:
             "date": time.strftime("%Y-%m-%d"),
             "cores": os.cpu_count(),
             "python": platform.python_version(),
+            "commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted_src": git("status", "--porcelain", "--", "src") != "",
             "load_average_before": load_before,
             "load_average_after": load_after,
             "clients": args.clients,
