@@ -163,3 +163,21 @@ def test_abbreviations_of_organisation_words() -> None:
 
 def test_indic_words_keep_their_vowel_signs() -> None:
     assert analyze("মোহাম্মদ শামসুদ্দিন", True).native == ("মোহাম্মদ", "শামসুদ্দিন")
+
+
+def test_one_short_word_needs_more_than_a_typo() -> None:
+    # «Տակո» ՍՊԸ is TACO LLC (OFAC); TAJCO, TEACO and TACKOM are other listed entities.
+    assert score("«Տակո» ՍՊԸ", "TACO LLC") >= 0.9
+    for other in ("TAJCO", "TEACO", "TACKOM"):
+        r = compare(analyze("«Տակո» ՍՊԸ"), analyze(other))
+        assert r.score < 0.72, other
+        assert "one short word, not the same spelling" in r.notes
+    # scripts that leave vowels out keep their consonants: still a match
+    assert score("สมชาย", "Somchai") >= 0.72
+    # long single words with one typo remain a match
+    assert score("Akhangarantsement AJ", "AKHANGARANCEMENT JOINT STOCK COMPANY") >= 0.72
+
+
+def test_private_enterprise_forms_are_one_family() -> None:
+    for listed in ("PRIVATE COMPANY PROMCOMPLEKTLOGISTIC", "ЧП Промкомплектлогистик"):
+        assert score("Promkomplektlogistik XK", listed) >= 0.9, listed

@@ -199,6 +199,9 @@ LEGAL_OTHER: Final = 0.7
 #: Score cap when only one token (or only initials) aligns and other words are left over.
 WEAK_CAP: Final = 0.69
 
+#: One-word names this long or shorter need more than a fuzzy match (see :func:`compare`).
+SHORT_ONLY_WORD: Final = 6
+
 
 #: Weight factor of the words legal forms are made of (:func:`legal_forms.vocabulary`).
 FORM_WORD = 0.25
@@ -366,6 +369,18 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         # One shared word (a surname, a brand) among several is weak evidence; so are
         # initials alone.
         score = min(score, WEAK_CAP)
+    if (
+        len(pairs) == 1
+        and not merged
+        and not free_q
+        and not free_c
+        and pairs[0][3] == "fuzzy"
+        and _short_fuzzy(qt[pairs[0][0]], ct[pairs[0][1]])
+    ):
+        # A one-word name and a short one: a single typo makes another name (Tako / Tajco /
+        # Teaco), so a fuzzy match alone is weak evidence.
+        score = min(score, WEAK_CAP)
+        notes.append("one short word, not the same spelling")
     n_aligned_all = len(pairs) + len(merged)
     # A substantive word on each side left unexplained: a different name, not a variant.
     sub_q = [qt[i] for i in free_q if _base_weight(qt[i]) >= 0.35]
@@ -412,6 +427,15 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         tuple(ct[j] for j in free_c),
         tuple(notes),
     )
+
+
+def _short_fuzzy(a: str, b: str) -> bool:
+    """Short words that differ by more than their vowels (scripts that leave vowels out,
+    สมชาย -> smchay / Somchai, keep the same three or more consonants)."""
+    if min(len(a), len(b)) > SHORT_ONLY_WORD:
+        return False
+    ca, cb = consonants(a), consonants(b)
+    return not (ca == cb and len(ca) >= 3)
 
 
 def _credit(sim: float) -> float:
