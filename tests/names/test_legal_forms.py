@@ -55,3 +55,12 @@ def test_legal_form_vocabulary_is_weighed_lightly() -> None:
     # Short forms are also ordinary name words (Latvian SIA / Arabic Shia): not in it.
     assert skeleton("sia") not in vocabulary()
     assert token_weight("joint", skeleton("joint")) < token_weight("zenit", skeleton("zenit"))
+
+
+def test_short_form_of_another_kind_beside_a_sure_one_is_part_of_the_name() -> None:
+    # OFAC's "AG TERMINAL OOO" (Avia Group): OOO is the form, AG a word of the name
+    avia = analyze("AG TERMINAL OOO")
+    assert avia.tokens == ("ag", "terminal") and avia.legal_forms == ("llc",)
+    # the same form twice (Cyrillic abbreviation romanised, then translated) goes entirely
+    assert analyze("TOO Kazakhmys LLP").tokens == ("kazakhmys",)
+    assert analyze("Siemens AG").tokens == ("siemens",)

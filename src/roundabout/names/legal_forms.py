@@ -107,6 +107,17 @@ def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
             else:
                 hits.append(LegalFormHit(" ".join(tokens[i : i + near[0]]), near[1], i))
                 i += near[0]
+    if len(hits) > 1:
+        # "AG TERMINAL OOO": with an unambiguous form found, a short one of another kind at
+        # the other edge is part of the name (here Avia Group), not a second legal form.
+        # ("TOO Kazakhmys LLP" says the same form twice: both go.)
+        sure = {h.generic for h in hits if tuple(h.surface.split(" ")) not in t.edge_only}
+        if sure:
+            hits = [
+                h
+                for h in hits
+                if tuple(h.surface.split(" ")) not in t.edge_only or h.generic in sure
+            ]
     return hits
 
 
