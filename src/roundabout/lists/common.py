@@ -7,12 +7,13 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 from roundabout.errors import InputFileError
-from roundabout.lists.limits import MAX_FIELD_CHARS, MAX_NAME_CHARS, check_field
+from roundabout.lists.limits import MAX_ENTITIES, MAX_FIELD_CHARS, MAX_NAME_CHARS, check_field
+from roundabout.lists.model import ListEntity
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -153,3 +154,30 @@ def check_name(path: Path, name: str, where: str, line: int | None = None) -> st
 
 def unique(values: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
+
+
+def xml_entities(
+    path: Path,
+    records: Iterable[ET.Element],
+    build: Callable[[Path, ET.Element, int], ListEntity],
+    *,
+    tag: str,
+    id_name: str,
+    none_found: str | None = None,
+) -> tuple[ListEntity, ...]:
+    """Entities built from an XML list's records (``build(path, element, record number)``):
+    at most :data:`MAX_ENTITIES`, ids unique, at least one; each failure one line naming the
+    record."""
+    entities: list[ListEntity] = []
+    seen: set[str] = set()
+    for index, el in enumerate(records, 1):
+        if index > MAX_ENTITIES:
+            raise InputFileError(path, f"more than {MAX_ENTITIES:,} {tag} records")
+        e = build(path, el, index)
+        if e.entity_id in seen:
+            raise InputFileError(path, f"{tag} #{index}: duplicate {id_name}")
+        seen.add(e.entity_id)
+        entities.append(e)
+    if not entities:
+        raise InputFileError(path, none_found or f"no {tag} records")
+    return tuple(entities)

@@ -40,6 +40,7 @@ from roundabout.lists.common import (
     parts_date,
     strip_namespaces,
     unique,
+    xml_entities,
 )
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.limits import MAX_ENTITIES, check_file, read_text, sha256_file
@@ -169,25 +170,16 @@ def parse_xml(path: Path, publication_date: str | None = None) -> ParsedList:
     root = strip_namespaces(load_xml(path))
     if root.tag != "export":
         raise InputFileError(path, f"root element is <{root.tag}>, not the EU FSF <export>")
-    entities: list[ListEntity] = []
-    seen: set[str] = set()
-    for index, el in enumerate(root.iter("sanctionEntity"), 1):
-        if index > MAX_ENTITIES:
-            raise InputFileError(path, f"more than {MAX_ENTITIES:,} sanctionEntity records")
-        e = _xml_entity(path, el, index)
-        if e.entity_id in seen:
-            raise InputFileError(path, f"sanctionEntity #{index}: duplicate logicalId")
-        seen.add(e.entity_id)
-        entities.append(e)
-    if not entities:
-        raise InputFileError(path, "no sanctionEntity records")
+    entities = xml_entities(
+        path, root.iter("sanctionEntity"), _xml_entity, tag="sanctionEntity", id_name="logicalId"
+    )
     generated = iso_prefix(root.get("generationDate") or "")
     return ParsedList(
         source="eu_fsf",
         publication_date=publication_date or generated,
         sha256=sha256_file(path),
         files=(str(path),),
-        entities=tuple(entities),
+        entities=entities,
     )
 
 

@@ -21,9 +21,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from roundabout.errors import InputFileError
-from roundabout.lists.common import check_name, month_first, strip_namespaces, text_of, unique
+from roundabout.lists.common import (
+    check_name,
+    month_first,
+    strip_namespaces,
+    text_of,
+    unique,
+    xml_entities,
+)
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import MAX_ENTITIES, sha256_file
+from roundabout.lists.limits import sha256_file
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.lists.remarks import _date, id_kind, normalize_id
 from roundabout.lists.un import load_xml
@@ -136,23 +143,12 @@ def parse(path: Path, publication_date: str | None = None) -> ParsedList:
     root = strip_namespaces(load_xml(path))
     if root.tag != "sdnList":
         raise InputFileError(path, f"root element is <{root.tag}>, not <sdnList>")
-    entities: list[ListEntity] = []
-    seen: set[str] = set()
-    for index, el in enumerate(root.findall("sdnEntry"), 1):
-        if index > MAX_ENTITIES:
-            raise InputFileError(path, f"more than {MAX_ENTITIES:,} sdnEntry records")
-        e = _entry(path, el, index)
-        if e.entity_id in seen:
-            raise InputFileError(path, f"sdnEntry #{index}: duplicate uid")
-        seen.add(e.entity_id)
-        entities.append(e)
-    if not entities:
-        raise InputFileError(path, "no sdnEntry records")
+    entities = xml_entities(path, root.findall("sdnEntry"), _entry, tag="sdnEntry", id_name="uid")
     published = month_first(text_of(root, "publshInformation/Publish_Date"))
     return ParsedList(
         source="ofac_sdn",
         publication_date=publication_date or published,
         sha256=sha256_file(path),
         files=(str(path),),
-        entities=tuple(entities),
+        entities=entities,
     )

@@ -37,6 +37,7 @@ from roundabout.lists.common import (
     strip_namespaces,
     text_of,
     unique,
+    xml_entities,
 )
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.limits import MAX_ENTITIES, check_file, read_text, sha256_file
@@ -210,25 +211,21 @@ def parse_fcdo_xml(path: Path, publication_date: str | None = None) -> ParsedLis
     crawler ``datasets/gb/fcdo_sanctions/crawler.py``; parsed with defusedxml like the UN list.
     """
     root = strip_namespaces(load_xml(path))
-    entities: list[ListEntity] = []
-    seen: set[str] = set()
-    for index, d in enumerate(root.iter("Designation"), 1):
-        if index > MAX_ENTITIES:
-            raise InputFileError(path, f"more than {MAX_ENTITIES:,} Designation records")
-        e = _fcdo_designation(path, d, index)
-        if e.entity_id in seen:
-            raise InputFileError(path, f"Designation #{index}: duplicate UniqueID")
-        seen.add(e.entity_id)
-        entities.append(e)
-    if not entities:
-        raise InputFileError(path, f"no Designation records (root element <{root.tag}>)")
+    entities = xml_entities(
+        path,
+        root.iter("Designation"),
+        _fcdo_designation,
+        tag="Designation",
+        id_name="UniqueID",
+        none_found=f"no Designation records (root element <{root.tag}>)",
+    )
     generated = any_date(text_of(root, "DateGenerated") or root.get("DateGenerated", ""))
     return ParsedList(
         source="uk_fcdo",
         publication_date=publication_date or generated,
         sha256=sha256_file(path),
         files=(str(path),),
-        entities=tuple(entities),
+        entities=entities,
     )
 
 
