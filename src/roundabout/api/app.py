@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from roundabout.analytics import LeakParams, LeakResult, Unavailable
+from roundabout.api import key_requests
 from roundabout.api import keys as keys_mod
 from roundabout.api.models import (
     ChartQuery,
@@ -182,6 +183,15 @@ async def require_key(request: Request) -> keys_mod.ApiKey:
 Key = Annotated[keys_mod.ApiKey, Depends(require_key)]
 
 
+async def _serve_key_requests(be: Backend, spool: Path) -> None:
+    """Answer ``roundabout keys`` requests (:mod:`roundabout.api.key_requests`) while the app
+    runs; the store work happens in a worker thread, never in the event loop."""
+    while True:
+        if key_requests.pending(spool):
+            await anyio.to_thread.run_sync(be.process_key_requests, spool)
+        await anyio.sleep(key_requests.POLL_SECONDS)
+
+
 def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> FastAPI:
     """A new app serving ``settings.db``; ``backend`` may be given to share one store."""
     be = backend or Backend(settings)
@@ -192,7 +202,16 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.warm:
             await anyio.to_thread.run_sync(be.screener)
-        yield
+        async with anyio.create_task_group() as tg:
+            if settings.key_requests:
+                spool = key_requests.open_spool(settings.db)
+                tg.start_soon(_serve_key_requests, be, spool)
+            try:
+                yield
+            finally:
+                tg.cancel_scope.cancel()
+                if settings.key_requests:
+                    key_requests.close_spool(settings.db)
         if backend is None:
             be.close()
 

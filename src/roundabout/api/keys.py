@@ -53,6 +53,16 @@ class ApiKey:
     def active(self) -> bool:
         return self.revoked_at is None
 
+    def to_record(self) -> dict[str, str]:
+        """What :func:`insert_key` needs to store the key (the hash, never the secret)."""
+        return {
+            "key_id": self.key_id,
+            "name": self.name,
+            "salt": self.salt,
+            "secret_sha256": self.secret_sha256,
+            "created_at": self.created_at,
+        }
+
     def to_dict(self) -> dict[str, str | bool | None]:
         return {
             "key_id": self.key_id,
@@ -73,26 +83,39 @@ def _digest(salt: str, secret: str) -> str:
     return hashlib.sha256(bytes.fromhex(salt) + secret.encode("ascii")).hexdigest()
 
 
-def create_key(store: Store, name: str) -> tuple[ApiKey, str]:
-    """A new key named ``name``: returns the stored record and the full token (shown once)."""
+def new_key(name: str) -> tuple[ApiKey, str]:
+    """A new key named ``name``, not stored yet: the record and the full token (shown once)."""
     name = name.strip()
     if not _NAME.match(name):
         raise RoundaboutError(
             f"key name {name!r}: use 1-80 letters, digits, spaces or . _ @ -, "
             "starting with a letter or digit"
         )
-    ensure(store)
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_hex(16)
-    now = datetime.now(UTC)
+    now = datetime.now(UTC).isoformat()
+    record = ApiKey(key_id, name, salt, _digest(salt, secret), now, None)
+    return record, f"{PREFIX}{key_id}_{secret}"
+
+
+def insert_key(store: Store, record: ApiKey) -> None:
+    """Store ``record`` (its hash; the secret is never stored)."""
+    if not (re.fullmatch(r"[0-9a-f]{12}", record.key_id) and _NAME.match(record.name)):
+        raise RoundaboutError(f"malformed key record {record.key_id!r}")
+    ensure(store)
     with store.transaction():
         store.raw.execute(
-            "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, NULL)",
-            [key_id, name, salt, _digest(salt, secret), now],
+            "INSERT INTO api_keys VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), NULL)",
+            [record.key_id, record.name, record.salt, record.secret_sha256, record.created_at],
         )
-    record = ApiKey(key_id, name, salt, _digest(salt, secret), now.isoformat(), None)
-    return record, f"{PREFIX}{key_id}_{secret}"
+
+
+def create_key(store: Store, name: str) -> tuple[ApiKey, str]:
+    """A new key named ``name``, stored: the record and the full token (shown once)."""
+    record, token = new_key(name)
+    insert_key(store, record)
+    return record, token
 
 
 def list_keys(store: Store) -> list[ApiKey]:

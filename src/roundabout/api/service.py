@@ -2,9 +2,9 @@
 
 One :class:`Backend` per app. It opens the store read-write for the life of the app (the
 server is the one writer: decisions and screening runs are recorded), so DuckDB's file lock
-keeps other processes out while it runs; ``roundabout keys create``/``revoke`` therefore run
-while the server is stopped, and the server reads the keys when it starts (and again when an
-unknown key id shows up, at most once a second).
+keeps other processes out while it runs; ``roundabout keys create``/``revoke`` then hand their
+requests to the server (:mod:`roundabout.api.key_requests`), which applies them and reloads
+its keys at once.
 
 A DuckDB connection is not safe to share between threads, so every store access holds
 ``self.lock`` (in a worker thread). What runs in the event loop never waits for it: ``/match``
@@ -26,6 +26,7 @@ from typing import Any
 
 from roundabout.analytics import LeakParams, LeakResult, Span, Unavailable
 from roundabout.analytics.params import DEFAULT_HUBS, parse_codes
+from roundabout.api import key_requests
 from roundabout.api import keys as keys_mod
 from roundabout.api.models import ID_PROPERTIES, FlowsQuery, LeaksQuery, MatchEntity, PartyIn
 from roundabout.api.settings import ApiSettings
@@ -121,6 +122,14 @@ class Backend:
                 self.lock.release()
             key = self._keys.get(key_id)
         return key if key is not None and keys_mod.check(key, secret) else None
+
+    def process_key_requests(self, spool: Path) -> int:
+        """Answer ``roundabout keys`` requests waiting in ``spool``; reload the keys after."""
+        with self.lock:
+            done = key_requests.process(self.store, spool)
+            if done:
+                self.reload_keys()
+        return done
 
     # -- leaks and flows -------------------------------------------------------------------
 

@@ -24,7 +24,9 @@ class ApiSettings:
     ``leaks_cache`` is how many distinct ``/leaks`` answers are kept in memory: the store does
     not change under a running server (it holds the write lock), so an answer stays valid.
     ``warm`` builds the list index when the app starts rather than on the first ``/match``
-    (``roundabout serve`` does; tests do not need to).
+    (``roundabout serve`` does; tests do not need to). ``key_requests`` lets ``roundabout
+    keys`` create, list and revoke keys while the app holds the store
+    (:mod:`roundabout.api.key_requests`; ``roundabout serve`` turns it on).
     """
 
     db: Path
@@ -39,3 +41,4 @@ class ApiSettings:
     docs: bool = True
     title: str = "roundabout"
     warm: bool = False
+    key_requests: bool = False

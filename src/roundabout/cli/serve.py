@@ -39,8 +39,8 @@ def serve(
     """Serve the HTTP API and the dashboard (at /; API docs at /docs).
 
     Every route but /health and the dashboard page needs `Authorization: Bearer KEY`.
-    Create keys with `roundabout keys create` before starting: the server holds the store's
-    write lock while it runs.
+    `roundabout keys create/list/revoke` also work while the server runs: it holds the
+    store's write lock, so it carries out their requests itself, at once.
     """
     import uvicorn
 
@@ -53,7 +53,11 @@ def serve(
         max_body_bytes=max_body,
         cors_origins=tuple(cors_origin or ()),
         lists=tuple(lists or ()),
+        key_requests=True,
     )
+    from roundabout.api import key_requests
+
+    key_requests.open_spool(settings.db)  # key requests queue up while the index is built
     app = create_app(settings)
     # The list index is built now, not on the first /match (some seconds on the full lists),
     # so a bad --list fails here, in one line, before the server listens.
