@@ -118,11 +118,17 @@ def test_numbered_sister_entities_are_candidates() -> None:
             assert compare(q, s.index.names[nid].form, person=False).score <= bound + 1e-4
 
 
-def test_inlined_bounds_equal_the_reference_bound(screener: Screener) -> None:
-    """``NameIndex.bounds`` inlines ``NameIndex.bound``: both give the same numbers."""
+@pytest.mark.parametrize("vector_min", [1, 10**9])
+def test_inlined_bounds_equal_the_reference_bound(
+    screener: Screener, vector_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``NameIndex.bounds`` inlines ``NameIndex.bound``: both give the same numbers (through
+    the numpy path and through the scalar loop)."""
     from roundabout.names.compare import join_key, side_keys, token_weight
+    from roundabout.screening import index as index_module
     from roundabout.screening.index import _digits, _initials, _kept, _QuerySide
 
+    monkeypatch.setattr(index_module, "VECTOR_MIN", vector_min)
     index = screener.index
     for name in QUERIES:
         q = analyze(name)
@@ -153,3 +159,34 @@ def test_inlined_bounds_equal_the_reference_bound(screener: Screener) -> None:
             side = _QuerySide.of(qm | q_init, wq, kq, q_init)
             ref = index.bound(nid, cm, side, index.names[nid].person is not False)
             assert abs(ref - b) < 1e-9, (name, index.names[nid].form.raw, ref, b)
+
+
+def _both_paths(screener: Screener, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from roundabout.screening import index as index_module
+
+    q = analyze(name)
+    for floor in (0.0, 0.5, 0.72):
+        for person in ("list", True, False, None):
+            monkeypatch.setattr(index_module, "VECTOR_MIN", 10**9)
+            scalar = list(screener.index.bounds(q, floor, person).items())
+            monkeypatch.setattr(index_module, "VECTOR_MIN", 1)
+            vector = list(screener.index.bounds(q, floor, person).items())
+            # Same names, same bounds to the last bit, same order (ties are scored in it).
+            assert scalar == vector, (name, floor, person)
+
+
+def test_numpy_bounds_equal_the_scalar_loop(
+    screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [item.form.raw for item in screener.index.names]
+    for name in [*QUERIES, *names, *(n[:-1] for n in names), "Ivan 7 P Ivanov 12", "7 Storm"]:
+        _both_paths(screener, name, monkeypatch)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([*TOKENS, "al", "7", "ivanov", "a"]), min_size=1, max_size=6))
+def test_numpy_bounds_equal_the_scalar_loop_on_token_mixes(
+    screener: Screener, tokens: list[str]
+) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        _both_paths(screener, " ".join(tokens), mp)
