@@ -51,8 +51,8 @@ TOKEN_CACHE = 20_000
 #: float64 operations in the same order as the scalar loop: the same numbers); smaller ones
 #: go through the scalar loop, which is faster for a few names.
 VECTOR_MIN = 48
-#: Queries with more tokens than this use the scalar loop (masks must fit in 64 bits).
-_VECTOR_MAX_TOKENS = 60
+#: Queries with more tokens than this use the scalar loop (query masks index small tables).
+_VECTOR_MAX_TOKENS = 12
 
 _I64 = npt.NDArray[np.int64]
 _F64 = npt.NDArray[np.float64]
@@ -176,12 +176,17 @@ class NameIndex:
         self.joined_arrays = lru_cache(maxsize=TOKEN_CACHE)(self._joined_arrays_uncached)
         # The per-name arrays of the vectorised bound: token weights and kept weights padded
         # with zeros to the longest name, token counts, totals, flags, initials and digits.
-        width = max((len(w) for w in weights), default=1)
+        # Column 64 stays 0.0: where the bit loop of the vectorised bound lands for a name
+        # with no bit left (adding or subtracting 0.0 changes nothing).
+        longest = max((len(w) for w in weights), default=1)
+        width = max(longest, 65)
         self._w = np.zeros((len(weights), width))
         self._k = np.zeros((len(weights), width))
         for nid, (w, kw) in enumerate(zip(weights, self.kept, strict=True)):
             self._w[nid, : len(w)] = w
             self._k[nid, : len(kw)] = kw
+        #: The vectorised bound keeps token masks in int64: names of at most 62 tokens.
+        self._vector_ok = longest <= 62
         self._ntok = np.array([len(w) for w in weights], dtype=np.int64)
         self._total = np.array(self.total, dtype=np.float64)
         self._kept_total = np.array(self.kept_total, dtype=np.float64)
@@ -367,7 +372,7 @@ class NameIndex:
         kq = _kept(form.tokens, wq)
         sides: dict[int, _QuerySide] = {}
         fixed = None if person == "list" else person is not False
-        if len(keep) >= VECTOR_MIN and n <= _VECTOR_MAX_TOKENS:
+        if len(keep) >= VECTOR_MIN and n <= _VECTOR_MAX_TOKENS and self._vector_ok:
             self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig)
             return out
         # The loop below is :meth:`bound` inlined (it runs ~100 times per query): same
@@ -497,12 +502,15 @@ class NameIndex:
             qm |= np.where(c_dig != 0, q_dig, 0)
             cmask |= c_dig
         # The query side, once per distinct set of key-sharing query tokens.
-        uniq, inv = np.unique(qm, return_inverse=True)
-        sides = [_QuerySide.of(int(u) | q_init, wq, kq, q_init) for u in uniq.tolist()]
-        mq = np.array([q.matched for q in sides])[inv]
-        kq_free = np.array([q.kept_free for q in sides])[inv]
-        n_q = np.array([q.n for q in sides], dtype=np.int64)[inv]
-        q0 = sides[0]
+        q_matched = np.zeros(1 << len(keys))
+        q_kept_free = np.zeros(1 << len(keys))
+        q_n = np.zeros(1 << len(keys), dtype=np.int64)
+        for u in set(qm.tolist()):
+            q0 = _QuerySide.of(u | q_init, wq, kq, q_init)
+            q_matched[u], q_kept_free[u], q_n[u] = q0.matched, q0.kept_free, q0.n
+        mq = q_matched[qm]
+        kq_free = q_kept_free[qm]
+        n_q = q_n[qm]
         q_total, q_max, q_inits = q0.total, q0.max_weight, q0.initials
         # The list side.
         c_init = self._initials[cand]
@@ -514,13 +522,14 @@ class NameIndex:
         kc_free = self._kept_total[cand]
         # Token by token, lowest bit first (the order of the scalar loop); names whose tokens
         # all shared a key take their totals below and are left out.
-        rest = np.where(full, 0, cm)
+        rest = np.where(full, 0, cm).astype(np.uint64)
+        one = np.uint64(1)
         while rest.any():
-            low = rest & -rest
-            j = np.bitwise_count(low - 1)
-            on = rest != 0
-            mc = mc + np.where(on, self._w[cand, j], 0.0)
-            kc_free = kc_free - np.where(on, self._k[cand, j], 0.0)
+            low = rest & (~rest + one)
+            # The position of the lowest bit; 64 (a column of zeros) for names with none left.
+            j = np.bitwise_count(low - one)
+            mc = mc + self._w[cand, j]
+            kc_free = kc_free - self._k[cand, j]
             rest ^= low
         mc = np.where(full, c_total, mc)
         kc_free = np.where(full, 0.0, kc_free)
