@@ -6,7 +6,7 @@ import ibis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roundabout.sources.normalize import number, numeric_code, product_code
+from roundabout.sources.normalize import code_map, known_code, number, numeric_code, product_code
 
 con = ibis.duckdb.connect()
 
@@ -86,3 +86,23 @@ def test_numeric_country_codes_lose_leading_zeros() -> None:
     t = ibis.memtable({"c": ["040", "0", "842", " 51 ", "DEU", None]}, schema={"c": "string"})
     out = con.to_pyarrow(t.select(c=numeric_code(t.c))).column("c").to_pylist()
     assert out == ["40", "0", "842", "51", "DEU", None]
+
+
+def test_code_map_and_known_code_look_up_row_by_row_in_order() -> None:
+    nums: list[int | None] = [842, 0, 7, -1, 900, None, 251, 842]
+    isos: list[str | None] = ["usa", "USA", "EU27_2020", "A|B", "USA|FRA", "", None, "XXX"]
+    t = ibis.memtable({"n": nums, "s": isos}, schema={"n": "int64", "s": "string"})
+    mapping = {842: "USA", 0: "W00", 251: "FRA"}
+    known = ["USA", "FRA", "EU27_2020"]
+    out = con.to_pyarrow(t.select(m=code_map(t.n, mapping), k=known_code(t.s, known))).to_pylist()
+    assert [r["m"] for r in out] == ["USA", "W00", None, None, None, None, "FRA", "USA"]
+    assert [r["k"] for r in out] == [None, "USA", "EU27_2020", None, None, None, None, None]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(-5, 1000)), min_size=1, max_size=30))
+def test_code_map_matches_a_dict_lookup(nums: list[int | None]) -> None:
+    mapping = {i: f"C{i % 100:02d}" for i in range(0, 900, 7)}
+    t = ibis.memtable({"n": nums}, schema={"n": "int64"})
+    out = con.to_pyarrow(t.select(m=code_map(t.n, mapping))).to_pylist()
+    assert [r["m"] for r in out] == [None if n is None else mapping.get(n) for n in nums]

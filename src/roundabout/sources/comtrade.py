@@ -17,14 +17,24 @@ Columns are mapped by name, so extra or reordered columns do not matter. What is
 
 from __future__ import annotations
 
+import functools
+
 import ibis
 import ibis.expr.types as ir
 
 from roundabout.errors import InputFileError
-from roundabout.sources.base import Importer, StageContext, Staged, col, scan_csv_text
+from roundabout.sources.base import (
+    Importer,
+    StageContext,
+    Staged,
+    col,
+    scan_csv_text,
+)
 from roundabout.sources.normalize import (
+    code_map,
     country_codes,
     first_reason,
+    known_code,
     known_codes,
     number,
     numeric_code,
@@ -44,6 +54,10 @@ HS_EDITIONS = {
     "H6": "HS2022",
 }
 FLOW_CODES = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
+#: The flows, in the order of their integer ids in the materialised step.
+FLOWS = ["export", "re-export", "import", "re-import"]
+#: Comtrade's numeric country codes: compared as integers (``'040'`` is 40).
+NUMERIC = ("reporterCode", "partnerCode", "partner2Code")
 #: The columns read (besides period, refYear and refMonth); all others are ignored.
 COLUMNS = [
     "freqCode", "reporterCode", "reporterISO", "flowCode", "partnerCode", "partnerISO",
@@ -58,7 +72,9 @@ class ComtradeImporter(Importer):
 
     def stage(self, ctx: StageContext) -> Staged:
         if ctx.path.suffix.lower() == ".json":
-            clean = read_comtrade_json(ctx)
+            raw = read_comtrade_json(ctx)
+            t = ctx.checkpoint(stage_comtrade(raw), "staged")
+            t = t.mutate(_line=(t.rowid() + 1).cast("int64"))
         else:
             scan = scan_csv_text(
                 ctx,
@@ -70,17 +86,21 @@ class ComtradeImporter(Importer):
                     ["partnerCode", "partnerISO"],
                 ],
             )
-            clean = scan.first_step(ctx, clean_comtrade(scan.table))
+            # One pass over the file: every row parsed, checked and normalised, in file
+            # order (no joins), so the step's rowid is the record number.
+            t = scan.first_step(ctx, stage_comtrade(scan.table), "staged")
         return Staged(
-            table=normalize_comtrade(clean, ctx),
+            table=canonical_comtrade(t),
             encoding=ctx.encoding,
             source=self.source,
-            raw=clean.drop("_per"),
         )
 
 
 def read_comtrade_json(ctx: StageContext) -> ir.Table:
-    """Read the API's JSON answer (``{"data": [...]}``), a bare list, or JSON lines."""
+    """Read the API's JSON answer (``{"data": [...]}``), a bare list, or JSON lines.
+
+    Returns the records as a temp table, every field as text, in file order.
+    """
     from roundabout.sources.files import check_exists
 
     size = check_exists(ctx.path)
@@ -104,25 +124,23 @@ def read_comtrade_json(ctx: StageContext) -> ir.Table:
     missing = [c for c in ("flowCode", "cmdCode", "primaryValue") if c not in raw.columns]
     if missing:
         raise InputFileError(ctx.path, f"missing fields: {', '.join(missing)}")
-    clean = ctx.checkpoint(clean_comtrade(raw), "clean")
-    return clean.mutate(_line=(clean.rowid() + 1).cast("int64"))
+    return raw
 
 
-def _country(
-    t: ir.Table, iso_col: str, num_col: str, known: ir.Table, num: ir.Table, out: str
-) -> ir.Table:
-    """Add column ``out``: the numeric code mapped through the crosswalk, else the ISO code
-    when it is a known code; ``{out}_raw`` keeps what the file said."""
-    k = known.rename({f"{out}_k": "code", f"{out}_kv": "iso3"})
-    n = num.rename({f"{out}_n": "code", f"{out}_nv": "iso3"})
-    t = t.left_join(k, t[iso_col] == k[f"{out}_k"]).drop(f"{out}_k")
-    t = t.left_join(n, t[num_col] == n[f"{out}_n"]).drop(f"{out}_n")
-    return t.mutate(
-        **{
-            out: ibis.coalesce(t[f"{out}_nv"], t[f"{out}_kv"]),
-            f"{out}_raw": ibis.coalesce(t[num_col], t[iso_col]),
-        }
-    ).drop(f"{out}_nv", f"{out}_kv")
+@functools.cache
+def _country_refs() -> tuple[dict[int, str], frozenset[str]]:
+    """Comtrade's numeric codes (as integers) to ISO alpha-3, and every known code."""
+    num = country_codes("comtrade").to_pylist()
+    known = frozenset(known_codes()["code"].to_pylist())
+    return {int(r["code"]): r["iso3"] for r in num}, known
+
+
+def _country(t: ir.Table, iso_col: str, num_col: str) -> ir.StringValue:
+    """The numeric code mapped through the crosswalk, else the ISO code when it is a known
+    code (row-wise lookups: no join, file order kept)."""
+    num, known = _country_refs()
+    n = t[num_col].try_cast("int64")
+    return ibis.coalesce(code_map(n, num), known_code(t[iso_col], known))
 
 
 def clean_comtrade(raw: ir.Table) -> ir.Table:
@@ -130,13 +148,12 @@ def clean_comtrade(raw: ir.Table) -> ir.Table:
 
     Missing optional columns become null; the rest of the file's columns are never copied.
     """
-    numeric = ("reporterCode", "partnerCode", "partner2Code")
     upper = ("reporterISO", "partnerISO", "partner2ISO", "flowCode", "freqCode", "customsCode",
              "classificationCode", "cmdCode")  # fmt: skip
     cleaned = {}
     for c in COLUMNS:
         v = col(raw, c)
-        cleaned[c] = numeric_code(v) if c in numeric else v.upper() if c in upper else v
+        cleaned[c] = v.upper() if c in upper else v
     month = col(raw, "refMonth")
     year = col(raw, "refYear")
     month_missing = month.isnull() | month.isin(["52", "0"])
@@ -149,32 +166,23 @@ def clean_comtrade(raw: ir.Table) -> ir.Table:
     )
 
 
-def normalize_comtrade(t: ir.Table, ctx: StageContext) -> ir.Table:
-    """Canonical columns from the clean step (see the module docstring).
+def stage_comtrade(raw: ir.Table) -> ir.Table:
+    """The staged columns (see :mod:`roundabout.sources.base`) straight from the raw text,
+    as one expression: clean text, then parsed values, then checks and canonical columns.
 
-    Two more materialised steps, each built only from the columns of the step before (see
-    :meth:`StageContext.checkpoint`): parsed values with countries, then the result.
+    ``_raw`` (the used fields as read, joined by ``|``) is kept for rejected rows only.
     """
-    known = ctx.temp_table(known_codes())
-    num = ctx.temp_table(country_codes("comtrade"))
-    t = _country(t, "reporterISO", "reporterCode", known, num, "_reporter")
-    t = _country(t, "partnerISO", "partnerCode", known, num, "_partner")
-    t = _country(t, "partner2ISO", "partner2Code", known, num, "_partner2")
-    prod = product_code(t.cmdCode)
-    value, qty, netwgt = number(t.primaryValue), number(t.qty), number(t.netWgt)
+    t = clean_comtrade(raw)
+    prod = product_code(t.cmdCode, cleaned=True)
+    value, qty, netwgt = (number(t[c], cleaned=True) for c in ("primaryValue", "qty", "netWgt"))
     is_month = t._per.length() == 6
     t = t.select(
-        "_line",
         "_per",
-        "_reporter",
-        "_partner",
-        "_partner2",
-        "_partner2_raw",
-        "flowCode",
-        "motCode",
-        "customsCode",
-        "classificationCode",
-        "qtyUnitAbbr",
+        *COLUMNS,
+        _reporter=_country(t, "reporterISO", "reporterCode"),
+        _partner=_country(t, "partnerISO", "partnerCode"),
+        _partner2=_country(t, "partner2ISO", "partner2Code"),
+        _partner2_raw=ibis.coalesce(t.partner2Code, t.partner2ISO),
         _missing_value=t.primaryValue.isnull(),
         _per_ok=t._per.re_search(r"^(19|20)[0-9]{2}((0[1-9])|(1[0-2]))?$"),
         _is_month=is_month,
@@ -182,7 +190,6 @@ def normalize_comtrade(t: ir.Table, ctx: StageContext) -> ir.Table:
         _flow=recode(t.flowCode, FLOW_CODES),
         **parsed_columns(prod, value, qty, netwgt),
     )
-    t = ctx.checkpoint(t, "parsed")
     reason = first_reason(
         (t._per.isnull() | ~t._per_ok, "malformed period"),
         (
@@ -208,32 +215,60 @@ def normalize_comtrade(t: ir.Table, ctx: StageContext) -> ir.Table:
         (t._value < 0, "negative value"),
         *quantity_checks(t),
     )
+    # Only what cannot be derived is materialised (the step may not fit in memory on large
+    # files): text codes become small integers, see :func:`canonical_comtrade`.
     return t.select(
-        period=ibis.cases(
-            (t._is_month, t._per.left(4) + "-" + t._per.substr(4, 2)), else_=t._per.left(4)
-        ),
-        freq=t._freq,
         year=t._per.left(4).try_cast("int16"),
         month=ibis.cases((t._is_month, t._per.substr(4, 2).try_cast("int8")), else_=None),
         reporter=t._reporter,
         partner=t._partner,
         partner2=ibis.cases((t._partner2 == "W00", None), else_=t._partner2),
-        flow=t._flow,
+        _flow_id=_encode(t._flow, FLOWS),
         product_code=t._code,
         product_level=t._level,
-        hs6=t._hs6,
-        hs_edition=recode(t.classificationCode, HS_EDITIONS),
+        _hs_id=_encode(t.classificationCode, list(HS_EDITIONS)),
         value=t._value,
-        currency=ibis.literal("USD"),
-        valuation=recode(
-            t._flow, {"export": "FOB", "re-export": "FOB", "import": "CIF", "re-import": "CIF"}
-        ),
         quantity=t._qty,
         quantity_unit=ibis.cases((t.qtyUnitAbbr.isin(["N/A", "-1"]), None), else_=t.qtyUnitAbbr),
         net_weight_kg=t._wgt,
-        source=ibis.literal("comtrade"),
-        source_line=t._line,
-        _line=t._line,
         _reason=reason,
         _padded=t._padded,
+        _raw=ibis.cases((reason.notnull(), _raw_text(t)), else_=ibis.null("string")),
+    )
+
+
+def _raw_text(t: ir.Table) -> ir.StringValue:
+    """The used fields as read (numeric codes without leading zeros), joined by ``|``."""
+    parts = [(numeric_code(t[c]) if c in NUMERIC else t[c]).fill_null("") for c in COLUMNS]
+    return ibis.literal("|").join(parts)
+
+
+def _encode(v: ir.StringValue, values: list[str]) -> ir.IntegerValue:
+    """The position of ``v`` in ``values`` as int8, null when it is none of them."""
+    return ibis.cases(*[(v == x, i) for i, x in enumerate(values)], else_=None).cast("int8")
+
+
+def _decode(i: ir.IntegerValue, values: list[str]) -> ir.StringValue:
+    return ibis.cases(*[(i == n, x) for n, x in enumerate(values)], else_=ibis.null("string"))
+
+
+def canonical_comtrade(t: ir.Table) -> ir.Table:
+    """The staged table: the canonical columns derived from the materialised step.
+
+    Exact for good rows (their period and frequency passed the checks); rejected rows keep
+    only ``_line``, ``_reason`` and ``_raw``.
+    """
+    is_month = t.month.notnull()
+    year = t.year.cast("string")
+    return t.mutate(
+        period=ibis.cases((is_month, year + "-" + t.month.cast("string").lpad(2, "0")), else_=year),
+        freq=ibis.cases((is_month, "M"), else_="A"),
+        flow=_decode(t._flow_id, FLOWS),
+        hs6=ibis.cases((t.product_level >= 6, t.product_code.left(6)), else_=None),
+        hs_edition=_decode(t._hs_id, list(HS_EDITIONS.values())),
+        currency=ibis.literal("USD"),
+        # Comtrade's convention: exports FOB, imports CIF (ids as in FLOWS)
+        valuation=ibis.cases((t._flow_id <= 1, "FOB"), (t._flow_id <= 3, "CIF"), else_=None),
+        source=ibis.literal("comtrade"),
+        source_line=t._line,
     )

@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +42,13 @@ class TextFile:
     size: int
 
 
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of the file, read in 1 MiB chunks."""
+def sha256_of(path: Path, stop: threading.Event | None = None) -> str:
+    """Hex SHA-256 of the file, read in 1 MiB chunks (gives up with "" once ``stop`` is set)."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
+            if stop is not None and stop.is_set():
+                return ""
             digest.update(chunk)
     return digest.hexdigest()
 

@@ -73,9 +73,12 @@ class Number:
     negative: ir.BooleanValue
 
 
-def number(col: ir.StringValue, *, scale: float = 1.0) -> Number:
-    """Parse a decimal number. Absent is fine (null); text that is not a number is ``bad``."""
-    t = text(col)
+def number(col: ir.StringValue, *, scale: float = 1.0, cleaned: bool = False) -> Number:
+    """Parse a decimal number. Absent is fine (null); text that is not a number is ``bad``.
+
+    ``cleaned``: ``col`` is already :func:`clean_text` (skips trimming it again).
+    """
+    t = col if cleaned else text(col)
     s = ibis.cases((t.isin(list(NULL_MARKERS)), None), else_=t)
     v = s.try_cast("float64")
     bad = s.notnull() & (v.isnull() | v.isnan() | v.isinf())
@@ -94,15 +97,16 @@ class ProductCode:
     bad: ir.BooleanValue
 
 
-def product_code(col: ir.StringValue) -> ProductCode:
+def product_code(col: ir.StringValue, *, cleaned: bool = False) -> ProductCode:
     """Normalise an HS/CN product code.
 
     ``TOTAL`` (any case, also ``TOT``/``ALL``) is the all-products total (level 0). Otherwise
     the code must be 1 to 10 digits (spaces and dots are removed: ``8471.30`` is ``847130``).
     Codes of odd length lost their leading zero (spreadsheets drop it: ``10121`` was
     ``010121``); they are padded and flagged ``padded``. Anything else is ``bad``.
+    ``cleaned``: ``col`` is already :func:`clean_text` and upper case.
     """
-    raw = text(col).upper()
+    raw = col if cleaned else text(col).upper()
     digits = raw.replace(" ", "").replace(".", "")
     is_total = raw.isin(["TOTAL", "TOT", "ALL"])
     n = digits.length()
@@ -195,3 +199,33 @@ def first_reason(*checks: tuple[ir.BooleanValue, str]) -> ir.StringValue:
         (ibis.coalesce(c, False), ibis.literal(msg)) for c, msg in checks
     ]
     return ibis.cases(*cases, else_=ibis.null("string"))
+
+
+def code_map(n: ir.IntegerValue, mapping: dict[int, str], width: int = 3) -> ir.StringValue:
+    """Map small non-negative integer codes to fixed-width texts (null when unmapped).
+
+    A row-wise scalar lookup into one constant string (slot ``n`` holds ``mapping[n]``),
+    so it keeps the rows in file order, unlike a join, and costs a substring per row.
+    """
+    if not mapping:
+        return ibis.null("string")
+    if any(k < 0 for k in mapping) or any(len(v) != width for v in mapping.values()):
+        raise ValueError("code_map needs non-negative codes and values of the given width")
+    top = max(mapping)
+    slots = "".join(mapping.get(i, " " * width) for i in range(top + 1))
+    slot = ibis.literal(slots).substr(n * width, width)
+    inside = (n >= 0) & (n <= top)
+    return ibis.cases((inside & (slot != " " * width), slot), else_=ibis.null("string"))
+
+
+def known_code(col: ir.StringValue, codes: Iterable[str]) -> ir.StringValue:
+    """``col`` when it is one of ``codes`` (none may contain ``|``), else null.
+
+    A substring test against one constant string: row-wise, so file order is kept.
+    """
+    codes = sorted(codes)
+    if any("|" in c or not c for c in codes):
+        raise ValueError("known_code needs non-empty codes without '|'")
+    table = ibis.literal("|" + "|".join(codes) + "|")
+    found = ~col.contains("|") & table.contains("|" + col + "|")
+    return ibis.cases((found, col), else_=ibis.null("string"))

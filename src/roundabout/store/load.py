@@ -25,7 +25,7 @@ import ibis
 import pyarrow as pa
 
 from roundabout.errors import InputFileError
-from roundabout.sources.base import Importer, StageContext, raw_joined
+from roundabout.sources.base import Importer, StageContext, Staged, raw_joined
 from roundabout.sources.files import check_exists, sha256_of
 from roundabout.store.schema import FLOWS_SCHEMA, MANIFEST_SCHEMA, QUARANTINE_SCHEMA
 from roundabout.store.store import Store
@@ -57,6 +57,12 @@ def already_loaded(store: Store, sha256: str) -> bool:
     return bool(m.filter(m.file_sha256 == sha256).count().execute() > 0)
 
 
+def _size_seen(store: Store, size: int) -> bool:
+    """Whether the manifest has a file of this size (only such a file can be a repeat)."""
+    m = store.table("manifest")
+    return bool(m.filter(m.size_bytes == size).count().execute() > 0)
+
+
 def load_file(
     store: Store,
     importer: Importer,
@@ -70,9 +76,18 @@ def load_file(
     """Load ``path`` with ``importer`` into ``store`` (see the module docstring)."""
     started = time.perf_counter()
     size = check_exists(path)
-    sha = sha256_of(path)
-    if already_loaded(store, sha):
-        return LoadResult(str(path), importer.format, "already_loaded", sha, 0, 0, 0, 0, 0.0, {})
+    hashing: _Hashing | None = None
+    sha = ""
+    if _size_seen(store, size):
+        sha = sha256_of(path)
+        if already_loaded(store, sha):
+            return LoadResult(
+                str(path), importer.format, "already_loaded", sha, 0, 0, 0, 0, 0.0, {}
+            )
+    else:
+        # No file of this size was loaded, so this one is new: hash it while the engine
+        # stages it (hashlib releases the GIL), instead of reading the file twice in turn.
+        hashing = _Hashing(path)
     with tempfile.TemporaryDirectory(prefix="roundabout-") as tmp:
         ctx = StageContext(
             backend=store.backend,
@@ -86,21 +101,25 @@ def load_file(
             # Staging reads the file into temp tables (never part of the store) before the
             # transaction; only the inserts touch the store.
             with _watch(store, progress):
-                return _stage_and_insert(store, importer, ctx, path, sha, size, started)
+                staged = importer.stage(ctx)
+                if hashing is not None:
+                    sha = hashing.result()
+                return _insert(store, importer, staged, path, sha, size, started)
         finally:
             ctx.cleanup()
+            if hashing is not None:
+                hashing.stop.set()
 
 
-def _stage_and_insert(
+def _insert(
     store: Store,
     importer: Importer,
-    ctx: StageContext,
+    staged: Staged,
     path: Path,
     sha: str,
     size: int,
     started: float,
 ) -> LoadResult:
-    staged = importer.stage(ctx)
     # The staged table stays an expression over the importer's last materialised step: the
     # counts read two cheap columns of it, the inserts evaluate it once each (good rows, then
     # the few bad ones). Materialising it too would cost a full extra write.
@@ -189,6 +208,30 @@ def _stage_and_insert(
         seconds=round(seconds, 3),
         rejected_reasons=reasons,
     )
+
+
+class _Hashing:
+    """The file's SHA-256, computed in a thread (stopped early when the load fails)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stop = threading.Event()
+        self.sha = ""
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.sha = sha256_of(self.path, self.stop)
+        except BaseException as exc:  # re-raised by result() in the loading thread
+            self.error = exc
+
+    def result(self) -> str:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.sha
 
 
 class _watch:
