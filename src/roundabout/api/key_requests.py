@@ -23,6 +23,7 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -110,8 +111,11 @@ def apply_or_raise(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def process(store: Store, spool: Path) -> int:
-    """Answer every pending request in ``spool``; how many were answered."""
+def process(store: Store, spool: Path, applied: Callable[[], None] | None = None) -> int:
+    """Answer every pending request in ``spool``; how many were answered.
+
+    ``applied`` runs after a request is carried out and before its answer is written (the
+    server reloads its keys there), so a command that got its answer can rely on it."""
     done = 0
     for req in pending(spool):
         try:
@@ -126,6 +130,8 @@ def process(store: Store, spool: Path) -> int:
                 if isinstance(request, dict)
                 else {"error": "a request is a JSON object"}
             )
+        if applied is not None and "error" not in answer:
+            applied()
         _write_atomic(req.with_name(req.name.replace(".request.", ".answer.")), answer)
         req.unlink(missing_ok=True)
         done += 1

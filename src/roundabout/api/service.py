@@ -126,10 +126,7 @@ class Backend:
     def process_key_requests(self, spool: Path) -> int:
         """Answer ``roundabout keys`` requests waiting in ``spool``; reload the keys after."""
         with self.lock:
-            done = key_requests.process(self.store, spool)
-            if done:
-                self.reload_keys()
-        return done
+            return key_requests.process(self.store, spool, applied=self.reload_keys)
 
     # -- leaks and flows -------------------------------------------------------------------
 
