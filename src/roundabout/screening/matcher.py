@@ -81,7 +81,9 @@ class Screener:
         best: dict[int, tuple[NameComparison, str]] = {}
         qflag = person_flag(schema)
         bounds = self.index.bounds(form, floor, "list" if schema is None else qflag)
-        for nid in sorted(bounds, key=lambda n: -bounds[n]):
+        # ties in the bound are taken in name order, so the reported name does not depend on
+        # the order of a hash set (PYTHONHASHSEED)
+        for nid in sorted(bounds, key=lambda n: (-bounds[n], n)):
             item = self.index.names[nid]
             cur = best.get(item.entity)
             if cur is not None and cur[0].score >= bounds[nid]:
