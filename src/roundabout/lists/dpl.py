@@ -14,7 +14,7 @@ from pathlib import Path
 
 from roundabout.errors import InputFileError
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import MAX_NAME_CHARS, check_field, read_text, sha256_file
+from roundabout.lists.limits import MAX_NAME_CHARS, check_field, read_text
 from roundabout.lists.model import ListEntity, ParsedList
 
 _HEADER = ["Name", "Street_Address", "City", "State", "Country", "Postal_Code"]
@@ -66,10 +66,4 @@ def parse(path: Path, publication_date: str | None = None) -> ParsedList:
         raise InputFileError(path, f"malformed TSV: {exc}", reader.line_num) from None
     if not entities:
         raise InputFileError(path, "no records")
-    return ParsedList(
-        "bis_dpl",
-        publication_date or (latest[:10] or None),
-        sha256_file(path),
-        (str(path),),
-        tuple(entities),
-    )
+    return ParsedList.of_file("bis_dpl", path, publication_date or (latest[:10] or None), entities)

@@ -43,7 +43,7 @@ from roundabout.lists.common import (
     xml_entities,
 )
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import MAX_ENTITIES, check_file, read_text, sha256_file
+from roundabout.lists.limits import MAX_ENTITIES, check_file, read_text
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.lists.remarks import id_kind, normalize_id
 from roundabout.lists.un import load_xml
@@ -174,13 +174,7 @@ def parse_xml(path: Path, publication_date: str | None = None) -> ParsedList:
         path, root.iter("sanctionEntity"), _xml_entity, tag="sanctionEntity", id_name="logicalId"
     )
     generated = iso_prefix(root.get("generationDate") or "")
-    return ParsedList(
-        source="eu_fsf",
-        publication_date=publication_date or generated,
-        sha256=sha256_file(path),
-        files=(str(path),),
-        entities=entities,
-    )
+    return ParsedList.of_file("eu_fsf", path, publication_date or generated, entities)
 
 
 def parse_csv(path: Path, publication_date: str | None = None) -> ParsedList:
@@ -231,13 +225,7 @@ def parse_csv(path: Path, publication_date: str | None = None) -> ParsedList:
     if not accs:
         raise InputFileError(path, "no records")
     entities = [acc.entity(path) for acc in accs.values()]
-    return ParsedList(
-        source="eu_fsf",
-        publication_date=publication_date or generated,
-        sha256=sha256_file(path),
-        files=(str(path),),
-        entities=tuple(entities),
-    )
+    return ParsedList.of_file("eu_fsf", path, publication_date or generated, entities)
 
 
 def parse(path: Path, publication_date: str | None = None) -> ParsedList:

@@ -17,7 +17,7 @@ from followthemoney import model
 
 from roundabout.errors import InputFileError
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import MAX_NAME_CHARS, check_field, read_text, sha256_file
+from roundabout.lists.limits import MAX_NAME_CHARS, check_field, read_text
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.lists.remarks import normalize_id
 
@@ -116,10 +116,4 @@ def parse(path: Path, publication_date: str | None = None) -> ParsedList:
         )
     if not entities:
         raise InputFileError(path, "no person, organisation, vessel or aircraft entities")
-    return ParsedList(
-        source="ftm",
-        publication_date=publication_date or (last_change[:10] or None),
-        sha256=sha256_file(path),
-        files=(str(path),),
-        entities=tuple(entities),
-    )
+    return ParsedList.of_file("ftm", path, publication_date or (last_change[:10] or None), entities)

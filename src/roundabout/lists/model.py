@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
 #: Schemata (FollowTheMoney names) an entry can have.
@@ -78,3 +80,16 @@ class ParsedList:
     sha256: str  # of the main file (and of the companion files, combined)
     files: tuple[str, ...]
     entities: tuple[ListEntity, ...] = field(default=())
+
+    @classmethod
+    def of_file(
+        cls,
+        source: str,
+        path: Path,
+        publication_date: str | None,
+        entities: Iterable[ListEntity],
+    ) -> ParsedList:
+        """A list read from the one file ``path`` (its sha256 computed here)."""
+        from roundabout.lists.limits import sha256_file
+
+        return cls(source, publication_date, sha256_file(path), (str(path),), tuple(entities))

@@ -30,7 +30,6 @@ from roundabout.lists.common import (
     xml_entities,
 )
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import sha256_file
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.lists.remarks import _date, id_kind, normalize_id
 from roundabout.lists.un import load_xml
@@ -145,10 +144,4 @@ def parse(path: Path, publication_date: str | None = None) -> ParsedList:
         raise InputFileError(path, f"root element is <{root.tag}>, not <sdnList>")
     entities = xml_entities(path, root.findall("sdnEntry"), _entry, tag="sdnEntry", id_name="uid")
     published = month_first(text_of(root, "publshInformation/Publish_Date"))
-    return ParsedList(
-        source="ofac_sdn",
-        publication_date=publication_date or published,
-        sha256=sha256_file(path),
-        files=(str(path),),
-        entities=entities,
-    )
+    return ParsedList.of_file("ofac_sdn", path, publication_date or published, entities)

@@ -40,7 +40,7 @@ from roundabout.lists.common import (
     xml_entities,
 )
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import MAX_ENTITIES, check_file, read_text, sha256_file
+from roundabout.lists.limits import MAX_ENTITIES, check_file, read_text
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.lists.remarks import normalize_id
 from roundabout.lists.un import load_xml
@@ -220,13 +220,7 @@ def parse_fcdo_xml(path: Path, publication_date: str | None = None) -> ParsedLis
         none_found=f"no Designation records (root element <{root.tag}>)",
     )
     generated = any_date(text_of(root, "DateGenerated") or root.get("DateGenerated", ""))
-    return ParsedList(
-        source="uk_fcdo",
-        publication_date=publication_date or generated,
-        sha256=sha256_file(path),
-        files=(str(path),),
-        entities=entities,
-    )
+    return ParsedList.of_file("uk_fcdo", path, publication_date or generated, entities)
 
 
 def parse_conlist(path: Path, publication_date: str | None = None) -> ParsedList:
@@ -276,10 +270,4 @@ def parse_conlist(path: Path, publication_date: str | None = None) -> ParsedList
                 listed_on=min(g.listed) if g.listed else None,
             )
         )
-    return ParsedList(
-        source="uk_ofsi",
-        publication_date=publication_date or updated,
-        sha256=sha256_file(path),
-        files=(str(path),),
-        entities=tuple(entities),
-    )
+    return ParsedList.of_file("uk_ofsi", path, publication_date or updated, entities)

@@ -15,7 +15,7 @@ from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
 from roundabout.errors import InputFileError
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import MAX_NAME_CHARS, check_field, read_text, sha256_file
+from roundabout.lists.limits import MAX_NAME_CHARS, check_field, read_text
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.lists.remarks import normalize_id
 
@@ -112,10 +112,4 @@ def parse(path: Path, publication_date: str | None = None) -> ParsedList:
     if not entities:
         raise InputFileError(path, "no INDIVIDUAL or ENTITY records")
     generated = root.get("dateGenerated", "")
-    return ParsedList(
-        source="un_sc",
-        publication_date=publication_date or (generated[:10] or None),
-        sha256=sha256_file(path),
-        files=(str(path),),
-        entities=tuple(entities),
-    )
+    return ParsedList.of_file("un_sc", path, publication_date or (generated[:10] or None), entities)

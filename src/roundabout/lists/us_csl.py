@@ -25,7 +25,7 @@ from pathlib import Path
 from roundabout.errors import InputFileError
 from roundabout.lists.common import check_name, csv_records, date_in_name, iso_prefix, unique
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import MAX_ENTITIES, read_text, sha256_file
+from roundabout.lists.limits import MAX_ENTITIES, read_text
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.lists.ofac import person_name
 from roundabout.lists.ofac_xml import ofac_date, ofac_identifier
@@ -105,10 +105,4 @@ def parse(path: Path, publication_date: str | None = None) -> ParsedList:
         )
     if not entities:
         raise InputFileError(path, "no records")
-    return ParsedList(
-        source="us_csl",
-        publication_date=publication_date or date_in_name(path),
-        sha256=sha256_file(path),
-        files=(str(path),),
-        entities=tuple(entities),
-    )
+    return ParsedList.of_file("us_csl", path, publication_date or date_in_name(path), entities)
