@@ -35,6 +35,25 @@ UNSANCTIONED_WEIGHT = 0.01
 NO_ONWARD_WEIGHT = 0.5
 
 
+def _per_hub(
+    t: ir.Table, other: ir.Table | None, col: str, out: str, hubs: tuple[str, ...]
+) -> ir.Table:
+    """Attach ``other.col`` by (hub, product) as ``out``: 0 where a hub that has the data
+    shows nothing for the product, null for hubs without the data (measure unavailable)."""
+    if other is None or not hubs:
+        return t.mutate(**{out: ibis.null("float64")})
+    o = other.select(_o_hub="hub", _o_product="product", _o_value=col)
+    t = t.left_join(o, (t.hub == o._o_hub) & (t.product == o._o_product))
+    return t.mutate(
+        **{
+            out: ibis.cases(
+                (t.hub.isin(list(hubs)), t._o_value.fill_null(0.0)),
+                else_=ibis.null("float64"),
+            )
+        }
+    ).drop("_o_hub", "_o_product", "_o_value")
+
+
 def score_table(
     hubx: ir.Table,
     months: ir.Table,
@@ -49,28 +68,8 @@ def score_table(
     t = hubx
     m = months.select(m_hub="hub", m_product="product", months_above="months_above")
     t = t.left_join(m, (t.hub == m.m_hub) & (t.product == m.m_product)).drop("m_hub", "m_product")
-    if onward is not None and plan.onward_hubs:
-        o = onward.select(o_hub="hub", o_product="product", o_excess="excess_out")
-        t = t.left_join(o, (t.hub == o.o_hub) & (t.product == o.o_product))
-        t = t.mutate(
-            excess_out=ibis.cases(
-                (t.hub.isin(list(plan.onward_hubs)), t.o_excess.fill_null(0.0)),
-                else_=ibis.null("float64"),
-            )
-        ).drop("o_hub", "o_product", "o_excess")
-    else:
-        t = t.mutate(excess_out=ibis.null("float64"))
-    if lost is not None and plan.mirror_hubs:
-        x = lost.select(x_hub="hub", x_product="product", x_lost="lost")
-        t = t.left_join(x, (t.hub == x.x_hub) & (t.product == x.x_product))
-        t = t.mutate(
-            lost_in_transit=ibis.cases(
-                (t.hub.isin(list(plan.mirror_hubs)), t.x_lost.fill_null(0.0)),
-                else_=ibis.null("float64"),
-            )
-        ).drop("x_hub", "x_product", "x_lost")
-    else:
-        t = t.mutate(lost_in_transit=ibis.null("float64"))
+    t = _per_hub(t, onward, "excess_out", "excess_out", plan.onward_hubs)
+    t = _per_hub(t, lost, "lost", "lost_in_transit", plan.mirror_hubs)
     if drop is not None:
         d = drop.select(d_product="product", direct_drop="direct_drop")
         t = t.left_join(d, t.product == d.d_product).drop("d_product")
