@@ -38,7 +38,11 @@ def test_detect_names_each_layout() -> None:
 
 
 def test_detect_names_what_is_missing() -> None:
-    with pytest.raises(InputFileError, match=r"missing columns: .*Trade Value \(US\$\)"):
+    with pytest.raises(
+        InputFileError,
+        match=r"missing columns: primaryValue \(legacy and snake_case layouts: .*"
+        r"Trade Value \(US\$\)",
+    ):
         detect(["period", "flowCode", "reporterCode", "partnerCode", "cmdCode"], "x.csv")
 
 

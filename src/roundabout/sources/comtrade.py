@@ -104,14 +104,20 @@ def read_comtrade_json(ctx: StageContext) -> tuple[ir.Table, Layout]:
     Returns the records as a temp table, every field as text, in file order, with the
     fields named as in API v1, and the layout found.
     """
-    from roundabout.sources.files import check_exists
+    from roundabout.sources.files import check_exists, check_utf8, transcode_to_utf8
 
     size = check_exists(ctx.path)
+    path = ctx.path
+    if ctx.encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig"):
+        check_utf8(path)
+    else:
+        path = transcode_to_utf8(path, ctx.encoding, ctx.workdir)
+        size = path.stat().st_size
     con = ctx.backend
     view = ctx.temp_name("json")
     try:
         # the API answer is one JSON object: the reader's buffer must hold the whole file
-        t = con.read_json(str(ctx.path), table_name=view, maximum_object_size=size + (1 << 20))
+        t = con.read_json(str(path), table_name=view, maximum_object_size=size + (1 << 20))
         if "data" in t.columns and t.count().execute() >= 1:
             t = t.select(rec=t.data.unnest()).unpack("rec")
         name = ctx.temp_name("raw")

@@ -21,7 +21,7 @@ columns and treats every layout alike; values differ only in the flow codes, whi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,15 +110,16 @@ def detect(header: Sequence[str], path: Path | str = "(input)", *, line: int | N
             if name in present:
                 columns[field] = name
                 break
-    missing = [
-        " or ".join(_names(group)) for group in REQUIRED if not any(f in columns for f in group)
-    ]
+    missing = [group for group in REQUIRED if not any(f in columns for f in group)]
     if missing:
         found = ", ".join(header[:12]) + (" ..." if len(header) > 12 else "")
+        v1 = ", ".join(" or ".join(group) for group in missing)
+        other = "; ".join(
+            "/".join(n for f in group for n in ALIASES[f] if n not in group) for group in missing
+        )
         raise InputFileError(
             path,
-            f"not a known Comtrade layout (API v1, legacy or snake_case): missing columns: "
-            f"{'; '.join(missing)} (found: {found})",
+            f"missing columns: {v1} (legacy and snake_case layouts: {other}) (found: {found})",
             line,
         )
     value = columns["primaryValue"]
@@ -131,7 +132,3 @@ def detect(header: Sequence[str], path: Path | str = "(input)", *, line: int | N
     else:
         name = "snake_case"
     return Layout(name=name, columns=columns)
-
-
-def _names(group: Iterable[str]) -> list[str]:
-    return [n for f in group for n in ALIASES[f]]

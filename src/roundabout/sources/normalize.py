@@ -155,11 +155,8 @@ MAX_VALUE: float = 1e13
 MAX_VALUE_OTHER: float = 1e18
 
 
-def value_bound(currency: str | None) -> float:
-    """:data:`MAX_VALUE` for USD and EUR (and other major currencies), else
-    :data:`MAX_VALUE_OTHER`."""
-    major = {"USD", "EUR", "GBP", "CHF", "CAD", "AUD"}
-    return MAX_VALUE if currency in major else MAX_VALUE_OTHER
+#: The currencies :data:`MAX_VALUE` applies to (the others get :data:`MAX_VALUE_OTHER`).
+MAJOR_CURRENCIES: tuple[str, ...] = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD")
 
 
 def bound_message(bound: float, currency: str) -> str:

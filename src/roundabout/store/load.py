@@ -129,14 +129,15 @@ def _insert(
     # the few bad ones). Materialising it too would cost a full extra write.
     st = staged.table
     # A staged row may stand for several file rows (breakdowns summed into their total).
-    stands_for = st._rows if "_rows" in st.columns else ibis.literal(1, "int64")
-    summed = st._summed if "_summed" in st.columns else ibis.literal(False)
+    summing = "_rows" in st.columns
     counts = (
         st.aggregate(
-            read=stands_for.sum(),
+            read=st._rows.sum() if summing else st.count(),
             rejected=st._reason.notnull().sum(),
             padded=st._padded.sum(),
-            summed=ibis.cases((summed, stands_for), else_=0).sum(),
+            summed=(
+                ibis.cases((st._summed, st._rows), else_=0).sum() if summing else ibis.literal(0)
+            ),
         )
         .to_pyarrow()
         .to_pylist()[0]
