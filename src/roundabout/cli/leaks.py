@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -11,9 +13,21 @@ from rich.table import Table
 
 from roundabout.analytics import LeakParams, LeakResult, Span, find_leaks
 from roundabout.analytics.explain import amount
-from roundabout.analytics.params import DEFAULT_GOODS, DEFAULT_HUBS, DEFAULT_TARGET, parse_codes
+from roundabout.analytics.params import (
+    DEFAULT_GOODS,
+    DEFAULT_HUBS,
+    DEFAULT_TARGET,
+    SANCTIONING,
+    parse_codes,
+)
 from roundabout.cli._common import DbOption, JsonOption, db_path, print_json
+from roundabout.fx.store_flows import flows_in
 from roundabout.store import Store
+
+
+class Currency(StrEnum):
+    EUR = "EUR"
+    USD = "USD"
 
 
 def leaks(
@@ -61,6 +75,15 @@ def leaks(
     did: Annotated[
         bool, typer.Option("--did/--no-did", help="Run the DiD and event study (pyfixest).")
     ] = True,
+    currency: Annotated[
+        Currency | None,
+        typer.Option(
+            "--currency",
+            help="Convert every flow to this currency, month by month (default: the "
+            "origins' currency); see `roundabout fx show`.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Find sanctioned goods re-routed to the target through hubs, ranked, with the evidence."""
@@ -75,7 +98,9 @@ def leaks(
         top=top,
     )
     with Store(db_path(db), read_only=True) as store:
-        result = find_leaks(store.flows(), params)
+        fx = flows_in(store, currency, params.origins or SANCTIONING, required="M")
+        result = find_leaks(fx.flows, params)
+    result = replace(result, notes=(*fx.notes, *result.notes))
     if as_json:
         print_json(result.to_dict())
     else:

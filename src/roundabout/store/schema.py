@@ -92,6 +92,7 @@ FX_RATES_SCHEMA: Final = ibis.schema(
         "period": dt.String(nullable=False),
         "per_target": dt.Float64(nullable=False),
         "target": dt.String(nullable=False),
+        "source": dt.String(),
     }
 )
 
