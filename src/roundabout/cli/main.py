@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from roundabout.cli._common import fails_cleanly
+from roundabout.cli.fetch import fetch_app
 from roundabout.cli.fx import fx_app
 from roundabout.cli.ingest import ingest
 from roundabout.cli.keys import keys_app
@@ -38,6 +39,7 @@ app.command("report")(fails_cleanly(report))
 app.command("serve")(fails_cleanly(serve))
 app.add_typer(keys_app, name="keys")
 app.add_typer(fx_app, name="fx")
+app.add_typer(fetch_app, name="fetch")
 
 
 def main() -> None:
