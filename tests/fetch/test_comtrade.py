@@ -173,7 +173,8 @@ def test_cli_without_key_uses_the_preview_and_says_so(
     monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
     r = runner.invoke(app, ["fetch", "comtrade", "--reporters", "ARM", "--partners", "RUS",
                             "--period", "2022:2022", "--freq", "A", "--hs", "870323",
-                            "--db", str(tmp_path / "s.duckdb"), "--cache", str(tmp_path / "c")])  # fmt: skip
+                            "--db", str(tmp_path / "s.duckdb"),
+                            "--cache", str(tmp_path / "c")])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "public preview endpoint, at most 500 records per request" in r.output
     assert server.requests[0].path == "/public/v1/preview/C/A/HS"
