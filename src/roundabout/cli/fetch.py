@@ -12,7 +12,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from roundabout.cli._common import DbOption, JsonOption, QuietOption, db_path, print_json
+from roundabout.fetch import baci as bc
 from roundabout.fetch import comtrade as ct
+from roundabout.fetch.http import Client
 from roundabout.fetch.load import load_pages
 from roundabout.store import Store
 from roundabout.store.load import LoadResult
@@ -110,6 +112,43 @@ def comtrade(
     with Store(db_path(db)) as store:
         results = load_pages(store, "comtrade", pages)
     _report("comtrade", out, results, as_json, quiet)
+
+
+@fetch_app.command("baci")
+def baci(
+    release: Annotated[str, typer.Option("--release", help="BACI release, e.g. V202501.")],
+    hs: Annotated[str, typer.Option("--hs", help="HS edition: HS17 or HS22.")],
+    years: Annotated[
+        str | None, typer.Option("--years", help="YYYY or YYYY:YYYY (default: all).")
+    ] = None,
+    countries: Annotated[
+        str | None,
+        typer.Option("--countries", help="Keep flows from or to these (ISO3; default: all)."),
+    ] = None,
+    db: DbOption = None,
+    cache: CacheOption = None,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """CEPII BACI (annual, HS6, bilateral): the release zip, read in place with filters."""
+    req = bc.parse_request(release, hs, years, countries)
+    base = os.environ.get("ROUNDABOUT_BACI_URL") or bc.DEFAULT_BASE
+    folder = cache_dir(cache)
+    if dry_run:
+        typer.echo(f"GET {base.rstrip('/')}/{req.zip_name}")
+        typer.echo("1 request planned (a resumed download adds one per interruption)")
+        return
+    client = Client()
+    try:
+        archive, fetched = bc.download(req, base, folder, client)
+    finally:
+        client.close()
+    files = bc.extract(req, archive, folder)
+    with Store(db_path(db)) as store:
+        results = load_pages(store, "baci", files)
+    out = ct.Outcome(pages=files, requests=client.requests, cached=0 if fetched else 1)
+    _report("baci", out, results, as_json, quiet)
 
 
 def _report(source: str, out: Any, results: list[LoadResult], as_json: bool, quiet: bool) -> None:

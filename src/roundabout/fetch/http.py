@@ -101,7 +101,7 @@ class Client:
                         raise FetchError(f"{url}: HTTP {r.status_code}")
                     mode = "ab" if have and r.status_code == 206 else "wb"
                     with part.open(mode) as fh:
-                        for chunk in r.iter_bytes(1 << 20):
+                        for chunk in r.iter_bytes():  # as received: a cut keeps it
                             fh.write(chunk)
                 break
             except httpx.TransportError as exc:  # cut midway: resume from what we have
