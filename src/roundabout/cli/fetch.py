@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from roundabout.cli._common import DbOption, JsonOption, QuietOption, db_path, print_json
 from roundabout.fetch import baci as bc
+from roundabout.fetch import comext as cx
 from roundabout.fetch import comtrade as ct
 from roundabout.fetch.http import Client
 from roundabout.fetch.load import load_pages
@@ -149,6 +150,48 @@ def baci(
         results = load_pages(store, "baci", files)
     out = ct.Outcome(pages=files, requests=client.requests, cached=0 if fetched else 1)
     _report("baci", out, results, as_json, quiet)
+
+
+@fetch_app.command("comext")
+def comext(
+    period: Annotated[
+        str, typer.Option("--period", help="YYYY-MM:YYYY-MM (months) or YYYY:YYYY (years).")
+    ],
+    dataset: Annotated[str, typer.Option("--dataset", help="Eurostat dataset.")] = "DS-045409",
+    reporters: Annotated[
+        str | None, typer.Option("--reporters", help="Reporters (DE,FR or DEU,FRA; default all).")
+    ] = None,
+    partners: Annotated[
+        str | None, typer.Option("--partners", help="Partners (RU,KZ or RUS,KAZ; default all).")
+    ] = None,
+    products: Annotated[
+        str | None, typer.Option("--products", help="CN code prefixes (84,8703; default all).")
+    ] = None,
+    db: DbOption = None,
+    cache: CacheOption = None,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Eurostat Comext bulk files (monthly, CN8, EUR): .7z read in place with filters."""
+    req = cx.parse_request(dataset, period, reporters, partners, products)
+    base = os.environ.get("ROUNDABOUT_COMEXT_URL") or cx.DEFAULT_BASE
+    if dry_run:
+        for p in req.periods:
+            typer.echo(f"GET {base}{req.file_name(p)}")
+        typer.echo(f"{len(req.periods)} requests planned (one archive per month or year)")
+        return
+    folder = cache_dir(cache)
+    client = Client()
+    try:
+        archives, fetched = cx.download(req, base, folder, client)
+    finally:
+        client.close()
+    files = [cx.extract(req, a, folder) for a in archives]
+    with Store(db_path(db)) as store:
+        results = load_pages(store, "comext", files)
+    out = ct.Outcome(pages=files, requests=client.requests, cached=len(archives) - fetched)
+    _report("comext", out, results, as_json, quiet)
 
 
 def _report(source: str, out: Any, results: list[LoadResult], as_json: bool, quiet: bool) -> None:
