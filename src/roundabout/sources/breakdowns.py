@@ -46,12 +46,23 @@ def sum_breakdowns(ctx: StageContext, t: ir.Table) -> ir.Table:
     """The staged step with breakdown-only keys summed (see the module docstring).
 
     ``t`` has the key columns, ``value``, ``quantity``, ``quantity_unit``,
-    ``net_weight_kg``, ``_line``, ``_reason``, ``_padded``, ``_raw``, ``_brk`` (-1: the row
-    is rejected before its key is known; 0: a total; 1 transport, 2 customs, 3 both) and
-    ``_reason_b`` (a breakdown row's own problem). Files without breakdowns pass through.
+    ``net_weight_kg``, ``_line``, ``_reason``, ``_padded``, ``_raw``, ``_brk`` (0: a total;
+    1 by transport, 2 by customs procedure, 3 both) and ``_reason_b`` (a breakdown row's own
+    problem, such as a bad value). Files without breakdowns pass through.
+
+    A total with a bad value is quarantined; its breakdowns, if good, then stand for it.
     """
     if int(t.filter(t._brk > 0).count().execute()) == 0:
         return t.mutate(_rows=ibis.literal(1, "int64"), _summed=ibis.literal(False))
+    # Which rows' keys are known: a breakdown whose only problem is being a breakdown (its
+    # reason is the breakdown's: the checks of the key come first), or a good total.
+    t = t.mutate(
+        _brk=ibis.cases(
+            ((t._brk > 0) & t._reason.isin(list(BREAKDOWN_REASONS.values())), t._brk),
+            ((t._brk == 0) & t._reason.isnull(), 0),
+            else_=-1,
+        ).cast("int8")
+    )
     w = ibis.window(group_by=KEY)
     t = t.mutate(
         _has_total=(t._brk == 0).max().over(w),

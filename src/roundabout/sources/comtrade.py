@@ -193,13 +193,8 @@ def stage_comtrade(raw: ir.Table, layout: Layout | None = None) -> ir.Table:
         "_per",
         *COLUMNS,
         **{
-            f"_{side}_{kind}": (
-                code_map(t[f"{side}Code"].try_cast("int64"), num)
-                if kind == "num"
-                else known_code(t[f"{side}ISO"], known)
-            )
+            f"_{side}_num": code_map(t[f"{side}Code"].try_cast("int64"), num)
             for side in ("reporter", "partner")
-            for kind in ("num", "iso")
         },
         _partner2=_country(t, "partner2ISO", "partner2Code"),
         _partner2_raw=ibis.coalesce(t.partner2Code, t.partner2ISO),
@@ -211,8 +206,8 @@ def stage_comtrade(raw: ir.Table, layout: Layout | None = None) -> ir.Table:
         _aggr=t.aggrLevel.try_cast("int8"),
         **parsed_columns(prod, value, qty, netwgt),
     )
-    reporter = ibis.coalesce(t._reporter_num, t._reporter_iso)
-    partner = ibis.coalesce(t._partner_num, t._partner_iso)
+    reporter = ibis.coalesce(t._reporter_num, known_code(t.reporterISO, known))
+    partner = ibis.coalesce(t._partner_num, known_code(t.partnerISO, known))
     reason_a = first_reason(
         (t._per.isnull() | ~t._per_ok, "malformed period"),
         (
@@ -266,15 +261,20 @@ def stage_comtrade(raw: ir.Table, layout: Layout | None = None) -> ir.Table:
         _reason=reason,
         _padded=t._padded,
         _raw=ibis.cases((reason.notnull(), _raw_text(t)), else_=ibis.null("string")),
-        _brk=ibis.cases((reason_a.isnull(), brk), else_=0).cast("int8"),
+        _brk=brk.cast("int8"),
         _reason_b=ibis.cases((brk > 0, reason_b), else_=ibis.null("string")),
     )
 
 
 def _disagree(t: ir.Table, side: str) -> ir.BooleanValue:
-    """Whether the row's numeric code and ISO code name two different known countries."""
-    num, iso = t[f"_{side}_num"], t[f"_{side}_iso"]
-    return num.notnull() & iso.notnull() & (num != iso)
+    """Whether the row's numeric code and its ISO code name two different places.
+
+    Both must be three-letter codes: Comtrade writes codes such as ``_X`` or ``X1`` for
+    areas not elsewhere specified, which contradict nothing. (A lookup of the ISO code in
+    the known codes would cost a third of the staging pass.)
+    """
+    num, iso = t[f"_{side}_num"], t[f"{side}ISO"]
+    return ibis.coalesce((num != iso) & (iso.length() == 3), False)
 
 
 def _disagreement(t: ir.Table, side: str) -> ir.StringValue:
@@ -284,7 +284,7 @@ def _disagreement(t: ir.Table, side: str) -> ir.StringValue:
         + " is "
         + t[f"_{side}_num"]
         + f" but {side}ISO is "
-        + t[f"_{side}_iso"]
+        + t[f"{side}ISO"]
     )
 
 

@@ -130,6 +130,29 @@ def check_utf8(path: Path) -> None:
         raise _bad_line(path, offset - 1) from None
 
 
+class Utf8Check:
+    """:func:`check_utf8` in a thread, so it overlaps the engine's pass over the file.
+
+    :meth:`result` waits for it and raises its error, if any.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.error: InputFileError | None = None
+        self.thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self.thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            check_utf8(path)
+        except InputFileError as exc:
+            self.error = exc
+
+    def result(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def _bad_line(path: Path, at: int) -> InputFileError:
     """The error for an invalid byte at offset ``at`` (the file re-read up to it)."""
     lines = 0
@@ -175,12 +198,14 @@ def check_text_file(
     encoding: str = "utf-8",
     skip_rows: int = 0,
     workdir: Path | None = None,
+    full_utf8: bool = True,
 ) -> TextFile:
     """Check a delimited text file and read its header.
 
     Raises :class:`InputFileError` for a missing, empty or binary file, bad encoding, or a
     header that does not split on ``delimiter`` (naming the delimiter it seems to use).
     Files in another encoding are transcoded to UTF-8 into ``workdir`` first.
+    ``full_utf8=False``: the head only; the caller checks the rest (see :class:`Utf8Check`).
     """
     size = check_exists(path)
     with path.open("rb") as fh:
@@ -189,7 +214,7 @@ def check_text_file(
     _check_encoding(head, encoding, path)
     read_path = path
     if _is_utf8_name(encoding):
-        if size > len(head):
+        if full_utf8 and size > len(head):
             check_utf8(path)
     else:
         read_path = transcode_to_utf8(path, encoding, workdir or Path(tempfile.gettempdir()))
