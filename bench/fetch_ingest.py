@@ -26,12 +26,13 @@ from roundabout.synth.comtrade_csv import write_comtrade_csv
 
 HERE = Path(__file__).parent
 LOAD = (
-    "import sys, time; from pathlib import Path; "
+    "import sys, time, resource; from pathlib import Path; "
     "from roundabout.store import Store; from roundabout.store.load import load_file; "
     "from roundabout.sources import importer_for; "
     "t = time.perf_counter(); s = Store(Path(sys.argv[1])); imp = importer_for('comtrade'); "
     "n = sum(load_file(s, imp, Path(p)).rows_loaded for p in sys.argv[2:]); s.close(); "
-    "print(n, time.perf_counter() - t)"
+    "u = resource.getrusage(resource.RUSAGE_SELF); "
+    "print(n, time.perf_counter() - t, u.ru_utime + u.ru_stime)"
 )
 NUMERIC = {"refYear", "refMonth", "reporterCode", "partnerCode", "partner2Code", "aggrLevel",
            "qtyUnitCode", "qty", "altQtyUnitCode", "altQty", "netWgt", "grossWgt", "cifvalue",
@@ -72,13 +73,14 @@ def _dump(folder: Path, i: int, batch: list[dict[str, object]]) -> Path:
     return p
 
 
-def load(db: Path, files: list[Path]) -> tuple[int, float]:
+def load(db: Path, files: list[Path]) -> tuple[int, float, float]:
+    """Rows loaded, wall seconds and CPU seconds (the whole process) of one load."""
     out = subprocess.run(
         [sys.executable, "-c", LOAD, str(db), *map(str, files)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
-    n, s = out.stdout.split()
-    return int(n), float(s)
+    n, s, cpu = out.stdout.split()
+    return int(n), float(s), float(cpu)
 
 
 def main() -> None:
@@ -101,21 +103,25 @@ def main() -> None:
     json_mb = sum(p.stat().st_size for p in pages) / 1e6
     print(f"input: {args.rows:,} rows; CSV {data.stat().st_size / 1e6:,.0f} MB; "
           f"{len(pages)} JSON pages, {json_mb:,.0f} MB")  # fmt: skip
-    runs: dict[str, list[float]] = {"csv (one file)": [], "json pages": []}
+    runs: dict[str, list[tuple[float, float]]] = {"csv (one file)": [], "json pages": []}
     for i in range(args.repeat):
         with tempfile.TemporaryDirectory(dir=HERE / "_data") as tmp:
-            n, s = load(Path(tmp) / "a.duckdb", [data])
-            runs["csv (one file)"].append(s)
-            m, t = load(Path(tmp) / "b.duckdb", pages)
-            runs["json pages"].append(t)
+            n, s, c = load(Path(tmp) / "a.duckdb", [data])
+            runs["csv (one file)"].append((s, c))
+            m, t, d = load(Path(tmp) / "b.duckdb", pages)
+            runs["json pages"].append((t, d))
             assert n == m, (n, m)
-        print(f"  run {i + 1}: csv {s:.1f} s, json pages {t:.1f} s ({n:,} rows loaded each)")
-    base = statistics.median(runs["csv (one file)"])
-    print("\n| input | median s | rows/s | vs csv |")
-    print("|---|---:|---:|---:|")
-    for name, secs in runs.items():
-        med = statistics.median(secs)
-        print(f"| {name} | {med:.1f} | {args.rows / med:,.0f} | {med / base:.2f}x |")
+        print(f"  run {i + 1}: csv {s:.1f} s ({c:.1f} CPU-s), json pages {t:.1f} s "
+              f"({d:.1f} CPU-s), {n:,} rows loaded each")  # fmt: skip
+    base = statistics.median(s for s, _ in runs["csv (one file)"])
+    base_cpu = statistics.median(c for _, c in runs["csv (one file)"])
+    print("\n| input | median s | rows/s | vs csv | median CPU-s | CPU vs csv |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, res in runs.items():
+        med = statistics.median(s for s, _ in res)
+        cpu = statistics.median(c for _, c in res)
+        print(f"| {name} | {med:.1f} | {args.rows / med:,.0f} | {med / base:.2f}x | "
+              f"{cpu:.1f} | {cpu / base_cpu:.2f}x |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -131,3 +131,36 @@ def test_v1_numeric_code_contradicting_iso(store: Store, load, tmp_path: Path) -
     result = load("comtrade", p)
     assert (result.rows_loaded, result.rows_rejected) == (2, 1)
     assert quarantine(store) == {3: "partnerCode 643 is RUS but partnerISO is KAZ"}
+
+
+def test_ingest_json_reports_rows_summed(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from roundabout.cli.main import app
+
+    r = CliRunner().invoke(
+        app,
+        ["ingest", "-f", "comtrade", str(DATA / "snake_breakdowns.csv"), "--db",
+         str(tmp_path / "s.duckdb"), "--json"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.output)[0]
+    assert (got["rows_read"], got["rows_loaded"], got["rows_summed"]) == (10, 7, 6)
+
+
+@pytest.mark.parametrize("fmt", ["comtrade"])
+def test_placeholder_values_are_quarantined(store: Store, load, tmp_path: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "big.csv"
+    p.write_text(
+        "period,reporterCode,flowCode,partnerCode,cmdCode,primaryValue\n"
+        "2022,51,X,643,870323,1e308\n"
+        "2022,51,X,643,870324,10000000000001\n"
+        "2022,51,X,643,870322,9999999999999\n"
+    )
+    result = load(fmt, p)
+    assert (result.rows_loaded, result.rows_rejected) == (1, 2)
+    assert result.rejected_reasons == {
+        "value implausibly large for one trade line (above 1e+13 USD)": 2
+    }
