@@ -3,9 +3,15 @@
 Generates N rows of Comtrade API v1 data (the generator of ``bench/ingest.py``), writes them
 once as one CSV and once as API answers of ``--page`` records each
 (``{"count": n, "data": [...]}`` with numbers as numbers, as ``/data/v1/get`` answers and
-``roundabout fetch comtrade`` caches them), then loads both through the same loader
-(:func:`roundabout.store.load.load_file`) into fresh stores, alternating, ``--repeat``
-times, each load in its own process. Prints rows/s of each and the ratio.
+``roundabout fetch comtrade`` caches them), then loads, into fresh stores, alternating,
+``--repeat`` times, each load in its own process:
+
+* the CSV through :func:`roundabout.store.load.load_file`;
+* the answers as ``fetch`` does: each parsed, its records written as a CSV page beside it,
+  the pages loaded (the time includes the parsing and the writing);
+* the answers loaded directly (``roundabout ingest --format comtrade page.json``).
+
+Prints wall and CPU seconds (the machine is shared: CPU seconds are the steadier figure).
 
 Run by hand: ``.venv/bin/python bench/fetch_ingest.py --rows 1000000 --page 100000``.
 """
@@ -30,7 +36,13 @@ LOAD = (
     "from roundabout.store import Store; from roundabout.store.load import load_file; "
     "from roundabout.sources import importer_for; "
     "t = time.perf_counter(); s = Store(Path(sys.argv[1])); imp = importer_for('comtrade'); "
-    "n = sum(load_file(s, imp, Path(p)).rows_loaded for p in sys.argv[2:]); s.close(); "
+    "from roundabout.fetch.comtrade import Outcome, _keep, answer_records; "
+    "paths = [Path(p) for p in sys.argv[2:]]; "
+    "fetched = paths[0].name.startswith('fetched'); "
+    "o = Outcome(pages=[]); "
+    "[_keep(p, answer_records(p.read_bytes(), str(p)), o) for p in paths] if fetched else 0; "
+    "paths = o.pages if fetched else paths; "
+    "n = sum(load_file(s, imp, p).rows_loaded for p in paths); s.close(); "
     "u = resource.getrusage(resource.RUSAGE_SELF); "
     "print(n, time.perf_counter() - t, u.ru_utime + u.ru_stime)"
 )
@@ -103,16 +115,28 @@ def main() -> None:
     json_mb = sum(p.stat().st_size for p in pages) / 1e6
     print(f"input: {args.rows:,} rows; CSV {data.stat().st_size / 1e6:,.0f} MB; "
           f"{len(pages)} JSON pages, {json_mb:,.0f} MB")  # fmt: skip
-    runs: dict[str, list[tuple[float, float]]] = {"csv (one file)": [], "json pages": []}
+    runs: dict[str, list[tuple[float, float]]] = {
+        "csv (one file)": [],
+        "fetch: answers -> csv pages -> ingest": [],
+        "ingest json answers directly": [],
+    }
     for i in range(args.repeat):
         with tempfile.TemporaryDirectory(dir=HERE / "_data") as tmp:
+            # what fetch does: each cached answer parsed, its records written as a CSV page
+            fetched = []
+            for p in pages:
+                f = Path(tmp) / f"fetched_{p.name}"
+                f.symlink_to(p.resolve())
+                fetched.append(f)
             n, s, c = load(Path(tmp) / "a.duckdb", [data])
             runs["csv (one file)"].append((s, c))
-            m, t, d = load(Path(tmp) / "b.duckdb", pages)
-            runs["json pages"].append((t, d))
-            assert n == m, (n, m)
-        print(f"  run {i + 1}: csv {s:.1f} s ({c:.1f} CPU-s), json pages {t:.1f} s "
-              f"({d:.1f} CPU-s), {n:,} rows loaded each")  # fmt: skip
+            m, t, d = load(Path(tmp) / "b.duckdb", fetched)
+            runs["fetch: answers -> csv pages -> ingest"].append((t, d))
+            k, u, e = load(Path(tmp) / "c.duckdb", pages)
+            runs["ingest json answers directly"].append((u, e))
+            assert n == m == k, (n, m, k)
+        print(f"  run {i + 1}: csv {s:.1f} s ({c:.1f} CPU-s), fetched {t:.1f} s ({d:.1f} CPU-s), "
+              f"json {u:.1f} s ({e:.1f} CPU-s), {n:,} rows loaded each")  # fmt: skip
     base = statistics.median(s for s, _ in runs["csv (one file)"])
     base_cpu = statistics.median(c for _, c in runs["csv (one file)"])
     print("\n| input | median s | rows/s | vs csv | median CPU-s | CPU vs csv |")

@@ -97,11 +97,14 @@ def test_answers_at_the_cap_are_split_never_truncated(server: Server, tmp_path: 
     assert out.split > 0
     assert all(int(r.query["maxRecords"]) == 10 for r in server.requests)
     assert out.records == 2 * 36
-    got = [rec for p in out.pages for rec in json.loads(p.read_bytes())["data"]]
+    answers = [p.with_suffix(".json") for p in out.pages]  # the pages are their CSVs
+    got = [rec for p in answers for rec in json.loads(p.read_bytes())["data"]]
     want = [rec for q in qs for rec in records(q.params())]
     key = lambda r: (r["reporterCode"], r["partnerCode"], r["period"], r["cmdCode"], r["flowCode"])  # noqa: E731
     assert sorted(map(key, got)) == sorted(map(key, want))
-    assert all(len(json.loads(p.read_bytes())["data"]) < 10 for p in out.pages)
+    assert all(len(json.loads(p.read_bytes())["data"]) < 10 for p in answers)
+    # each CSV page holds its answer's records
+    assert sum(len(p.read_text().splitlines()) - 1 for p in out.pages) == len(got)
 
 
 def test_retries_429_honouring_retry_after_then_500(server: Server, tmp_path: Path) -> None:

@@ -109,9 +109,8 @@ def comtrade(
             out = ct.fetch(queries, settings, folder, advance=lambda n: bar.advance(task, n))
     else:
         out = ct.fetch(queries, settings, folder)
-    pages = [p for p in out.pages if ct._count(p) > 0]
     with Store(db_path(db)) as store:
-        results = load_pages(store, "comtrade", pages)
+        results = load_pages(store, "comtrade", out.pages)
     _report("comtrade", out, results, as_json, quiet)
 
 

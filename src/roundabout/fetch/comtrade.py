@@ -229,7 +229,8 @@ def plan(
 
 @dataclass
 class Outcome:
-    """What a fetch did: pages kept (paths), requests made, answers split, cache hits."""
+    """What a fetch did: the pages to load (CSV files of non-empty answers), requests made,
+    answers split at the cap, answers read from the cache, records."""
 
     pages: list[Path]
     requests: int = 0
@@ -264,8 +265,7 @@ def fetch(
             path = cache / q.cache_name(settings.preview)
             if path.exists():
                 out.cached += 1
-                out.pages.append(path)
-                out.records += _count(path)
+                _keep(path, answer_records(path.read_bytes(), str(path)), out)
                 advance(1)
                 continue
             url = settings.base + q.path(settings.preview)
@@ -280,8 +280,7 @@ def fetch(
             tmp = path.with_name(path.name + ".tmp")
             tmp.write_bytes(r.content)
             tmp.replace(path)
-            out.pages.append(path)
-            out.records += len(records)
+            _keep(path, records, out)
             advance(1)
     finally:
         if own:
@@ -304,5 +303,18 @@ def answer_records(body: bytes, url: str) -> list[Any]:
     return records
 
 
-def _count(path: Path) -> int:
-    return len(answer_records(path.read_bytes(), str(path)))
+def _keep(answer: Path, records: list[Any], out: Outcome) -> None:
+    """Count the answer's records and hand its CSV (written once, beside it) to the ingest.
+
+    The ingest reads the records as a CSV with API v1 columns: the CSV path's speed, and
+    the same file (same SHA-256, loaded once) for the same answer.
+    """
+    from roundabout.sources.comtrade_json import write_records_csv
+
+    out.records += len(records)
+    if not records:
+        return
+    page = answer.with_suffix(".csv")
+    if not page.exists():
+        write_records_csv(records, page)
+    out.pages.append(page)

@@ -31,6 +31,7 @@ from roundabout.sources.base import (
     scan_csv_text,
 )
 from roundabout.sources.breakdowns import BREAKDOWN_REASONS, sum_breakdowns
+from roundabout.sources.comtrade_json import answer_records, is_answer_object, records_table
 from roundabout.sources.comtrade_layouts import LEGACY_FLOWS, Layout, detect
 from roundabout.sources.normalize import (
     MAX_VALUE,
@@ -114,12 +115,18 @@ def read_comtrade_json(ctx: StageContext) -> tuple[ir.Table, Layout]:
         path = transcode_to_utf8(path, ctx.encoding, ctx.workdir)
         size = path.stat().st_size
     con = ctx.backend
+    if is_answer_object(path):
+        # one API answer: parsed in Python (see roundabout.sources.comtrade_json)
+        records = answer_records(path)
+        if not records:
+            raise InputFileError(ctx.path, "no data rows (the answer's 'data' list is empty)")
+        raw = ctx.temp_table(records_table(records), "raw")
+        layout = detect(raw.columns, ctx.path, line=None)
+        return renamed(raw, layout), layout
     view = ctx.temp_name("json")
     try:
-        # the API answer is one JSON object: the reader's buffer must hold the whole file
+        # a list of records, or JSON lines
         t = con.read_json(str(path), table_name=view, maximum_object_size=size + (1 << 20))
-        if "data" in t.columns and t.count().execute() >= 1:
-            t = t.select(rec=t.data.unnest()).unpack("rec")
         name = ctx.temp_name("raw")
         con.create_table(
             name, t.select(*[t[c].cast("string").name(c) for c in t.columns]), temp=True
