@@ -142,7 +142,7 @@ def convert(
         notes = (
             *notes,
             f"annual rows without a rate to {target} keep their currency ({spans}); "
-            "this analysis reads monthly rows only",
+            "only monthly rows had to convert",
         )
     return Converted(out, target, notes)
 
