@@ -2,6 +2,11 @@
 
 ``engine`` is parametrized over DuckDB and Spark so that one test body runs on every engine
 (splink's rule). The Spark session is local, started once per test session (5-10 s).
+
+Every test that starts Spark carries the ``spark`` marker: the Spark half of ``engine`` is a
+marked parameter, and any test asking for ``spark_session`` directly is marked at collection
+(:func:`pytest_collection_modifyitems`). ``pytest -m "not spark"`` (``make test-fast``)
+therefore never starts Java.
 """
 
 from __future__ import annotations
@@ -42,6 +47,16 @@ def load(store: Store) -> Callable[..., LoadResult]:
     return _load
 
 
+SPARK_FIXTURES = frozenset({"spark_session"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that asks for a Spark fixture (directly or through another fixture)."""
+    for item in items:
+        if SPARK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.spark)
+
+
 @pytest.fixture(scope="session")
 def spark_session() -> Iterator[Any]:
     from roundabout.store.engines import spark_session as make
@@ -52,7 +67,7 @@ def spark_session() -> Iterator[Any]:
     session.stop()
 
 
-@pytest.fixture(params=["duckdb", "spark"])
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def engine(request: pytest.FixtureRequest) -> Callable[[str, pa.Table], Any]:
     """``engine(name, arrow_table)`` registers a table on the engine and returns it (Ibis)."""
     import ibis
