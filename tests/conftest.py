@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from roundabout.sources import importer_for
@@ -24,6 +25,45 @@ from roundabout.store.load import LoadResult, load_file
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
+
+
+# The one synthetic store: a small panel with planted re-routing through ARM, KAZ and KGZ
+# (monthly, 2021-01..2022-10), with every table of a store. Tests that write copy it.
+SYNTHETIC_SPEC: dict[str, Any] = {
+    "products": 40,
+    "origins": ("DEU", "FRA"),
+    "hubs": ("ARM", "KAZ", "KGZ"),
+    "controls": ("CHL",),
+    "start": "2021-01",
+    "end": "2022-10",
+    "n_reroute": 3,
+    "n_lost": 2,
+    "n_local": 2,
+    "n_unsanctioned": 2,
+    "seed": 4,
+}
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a store holding the synthetic panel (:data:`SYNTHETIC_SPEC`); read it only
+    (``Store(path, read_only=True)``) or copy it first (:func:`synthetic_copy`)."""
+    from roundabout.synth.panel import PanelSpec, write_panel
+
+    tmp = tmp_path_factory.mktemp("synthetic")
+    panel = write_panel(tmp / "panel.parquet", PanelSpec(**SYNTHETIC_SPEC), fmt="parquet")
+    path = tmp / "store.duckdb"
+    with Store(path) as s:
+        s.append("flows", pq.read_table(panel.path))
+    return path
+
+
+@pytest.fixture
+def synthetic_copy(synthetic_store: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of :func:`synthetic_store`."""
+    path = tmp_path / "synthetic.duckdb"
+    path.write_bytes(synthetic_store.read_bytes())
+    return path
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from roundabout.cli._common import DbOption, db_path
+from roundabout.cli._common import DbOption, db_path, output_file
 
 
 def report(
@@ -32,6 +32,7 @@ def report(
     Sections: summary next to the published figures, Sankey, monthly series, findings, lost
     in transit, event study, CHP tiers, screening.
     """
+    output_file(out)  # before the work: a missing directory is refused, not created
     from roundabout.analytics import LeakParams
     from roundabout.analytics.params import DEFAULT_HUBS, parse_codes
     from roundabout.report import build, render
@@ -40,7 +41,6 @@ def report(
     params = LeakParams(hubs=parse_codes(hubs, DEFAULT_HUBS), did=did)
     with Store(db_path(db), read_only=True) as store:
         html = render(build(store, params))
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(out)
