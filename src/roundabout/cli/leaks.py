@@ -13,6 +13,7 @@ from roundabout.analytics import LeakParams, LeakResult, Span, find_leaks
 from roundabout.analytics.explain import amount
 from roundabout.analytics.params import DEFAULT_GOODS, DEFAULT_HUBS, DEFAULT_TARGET, parse_codes
 from roundabout.cli._common import DbOption, JsonOption, db_path, print_json
+from roundabout.cli.output import OutOption, write_leaks
 from roundabout.store import Store
 
 
@@ -62,6 +63,7 @@ def leaks(
         bool, typer.Option("--did/--no-did", help="Run the DiD and event study (pyfixest).")
     ] = True,
     as_json: JsonOption = False,
+    out: OutOption = None,
 ) -> None:
     """Find sanctioned goods re-routed to the target through hubs, ranked, with the evidence."""
     params = LeakParams(
@@ -76,6 +78,7 @@ def leaks(
     )
     with Store(db_path(db), read_only=True) as store:
         result = find_leaks(store.flows(), params)
+    write_leaks(out, result)
     if as_json:
         print_json(result.to_dict())
     else:
