@@ -101,28 +101,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def spark_session() -> Iterator[Any]:
     from roundabout.store.engines import spark_session as make
 
-    session = make("roundabout-tests")
-    session.sparkContext.setLogLevel("ERROR")
+    session = make("roundabout-tests", master="local[2]")
     yield session
     session.stop()
 
 
 @pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def engine(request: pytest.FixtureRequest) -> Callable[[str, pa.Table], Any]:
-    """``engine(name, arrow_table)`` registers a table on the engine and returns it (Ibis)."""
-    import ibis
+    """``engine(name, arrow_table)`` registers a table on the engine and returns it (Ibis);
+    ``engine.adapter`` is the :class:`~roundabout.store.engines.Engine` itself."""
+    from roundabout.store.engines import DuckDBEngine, Engine, SparkEngine
 
+    adapter: Engine
     if request.param == "duckdb":
-        backend = ibis.duckdb.connect()
+        adapter = DuckDBEngine()
     else:
-        from roundabout.store.engines import spark_backend
-
-        backend = spark_backend(request.getfixturevalue("spark_session"))
+        adapter = SparkEngine(request.getfixturevalue("spark_session"))
 
     def register(name: str, table: pa.Table) -> Any:
-        from roundabout.store.engines import read_table
-
-        return read_table(backend, name, table)
+        return adapter.register(name, table)
 
     register.name = request.param  # type: ignore[attr-defined]
+    register.adapter = adapter  # type: ignore[attr-defined]
     return register

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from roundabout.cli._common import fails_cleanly
+from roundabout.cli.export import export
 from roundabout.cli.ingest import ingest
 from roundabout.cli.keys import keys_app
 from roundabout.cli.leaks import leaks
@@ -53,6 +54,7 @@ app.add_typer(lists_app, name="lists")
 app.command("report")(fails_cleanly(report))
 app.command("serve")(fails_cleanly(serve))
 app.add_typer(keys_app, name="keys")
+app.command("export")(fails_cleanly(export))
 
 
 def main() -> None:
