@@ -21,6 +21,7 @@ from roundabout.cli.engine import (
     open_flows,
 )
 from roundabout.cli.output import OutOption, write_leaks
+from roundabout.cli.progress import progress
 
 
 def leaks(
@@ -85,7 +86,10 @@ def leaks(
         did=did,
         top=top,
     )
-    with open_flows(engine, db, parquet, spark_master) as flows:
+    with (
+        progress(f"leaks: analysing on {engine.value}"),
+        open_flows(engine, db, parquet, spark_master) as flows,
+    ):
         result = find_leaks(flows, params)
     write_leaks(out, result)
     if as_json:

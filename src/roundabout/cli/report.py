@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from roundabout.cli._common import DbOption, db_path, output_file
+from roundabout.cli.progress import progress
 
 
 def report(
@@ -39,8 +40,13 @@ def report(
     from roundabout.store import Store
 
     params = LeakParams(hubs=parse_codes(hubs, DEFAULT_HUBS), did=did)
-    with Store(db_path(db), read_only=True) as store:
-        html = render(build(store, params))
+    with (
+        progress("report: building the sections") as step,
+        Store(db_path(db), read_only=True) as store,
+    ):
+        data = build(store, params)
+        step("report: drawing the charts")
+        html = render(data)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(out)
