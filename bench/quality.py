@@ -35,11 +35,11 @@ from itertools import combinations
 from pathlib import Path
 
 from roundabout.lists.model import ListEntity
-from roundabout.names.compare import compare
-from roundabout.names.normalize import analyze
-from roundabout.screening import features
-from roundabout.screening.matcher import DEFAULT_THRESHOLD, person_flag
-from roundabout.screening.model import Party
+from roundabout.matching import features
+from roundabout.matching.compare import compare
+from roundabout.matching.matcher import DEFAULT_THRESHOLD, person_flag
+from roundabout.matching.model import Party
+from roundabout.matching.normalize import analyze
 
 DATA = Path(__file__).parent / "data"
 BASELINE = Path(__file__).parent / "baselines" / "quality.json"

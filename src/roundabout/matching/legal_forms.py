@@ -17,7 +17,7 @@ from typing import Final
 import yaml
 from rapidfuzz.distance import Levenshtein
 
-from roundabout.names.tokenize import ascii_tokens
+from roundabout.matching.tokenize import ascii_tokens
 
 #: Generic classes, in the order of the YAML file.
 CLASSES: Final = (
@@ -58,7 +58,9 @@ class LegalFormHit:
 
 @cache
 def table() -> LegalFormTable:
-    text = resources.files("roundabout.names").joinpath("data/legal_forms.yml").read_text("utf-8")
+    text = (
+        resources.files("roundabout.matching").joinpath("data/legal_forms.yml").read_text("utf-8")
+    )
     raw = yaml.safe_load(text)
     forms: dict[tuple[str, ...], str] = {}
     for generic in CLASSES:
@@ -74,11 +76,11 @@ def table() -> LegalFormTable:
 
 @cache
 def vocabulary() -> frozenset[str]:
-    """Skeletons (:func:`roundabout.names.keys.skeleton`) of the words of 4+ letters legal forms
+    """Skeletons (:func:`roundabout.matching.keys.skeleton`) of the words of 4+ letters legal forms
     are made of (``obshchestvo``, ``ogranichennoy``, ``joint``, ``stock``, ``limited``, ...):
     the scorer weighs them lightly, as they say nothing about which company it is (and they are
     left in a name when the form is shuffled or misspelt beyond recognition)."""
-    from roundabout.names.keys import skeleton
+    from roundabout.matching.keys import skeleton
 
     return frozenset(skeleton(w) for key in table().forms for w in key if len(w) >= 4)
 

@@ -16,7 +16,7 @@ sister vessels). The score is the aligned share of the token weight of both name
 weigh more; particles (``al``, ``bin``, ``de``), generic business words (``trading``, ``group``)
 and the words legal forms are made of (``joint``, ``stock``, ``obshchestvo``) less; an unmatched
 patronymic or an extra middle name of a person costs little. Each token's weight is also
-multiplied by its rarity in the sanctions lists (:mod:`roundabout.names.rarity`), so shared
+multiplied by its rarity in the sanctions lists (:mod:`roundabout.matching.rarity`), so shared
 common given names ("Mohammed Ali", "Ivan") add little, and one aligned token among several
 caps the score below the default threshold.
 
@@ -28,11 +28,11 @@ legal forms of different families (``AG`` / ``GmbH``, x0.7; within LLC/LLP or JS
 x0.9).
 
 **Blocking contract.** Two tokens align only if their keys *meet*
-(:func:`roundabout.names.keys.meet`: equal or one edit apart), either their skeletons (consonant
+(:func:`roundabout.matching.keys.meet`: equal or one edit apart), either their skeletons (consonant
 skeletons for a name in abjad script) or their consonant skeletons (``Mirziyoyev`` /
 ``Mirzieev``: ``mrzv``); a merge (``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when
 the joined keys meet; the acronym rule needs an exact acronym. Initials align with any token of
-the same first letter. :mod:`roundabout.screening.index` looks names up by exactly these keys
+the same first letter. :mod:`roundabout.matching.index` looks names up by exactly these keys
 and bounds the score of everything else, which is what makes its candidate set complete.
 """
 
@@ -44,10 +44,10 @@ from typing import Final
 
 from rapidfuzz.distance import Indel
 
-from roundabout.names import legal_forms
-from roundabout.names.keys import consonants, meet, meet_joined, meet_merged, skeleton
-from roundabout.names.normalize import NameForm, is_patronymic
-from roundabout.names.rarity import rarity
+from roundabout.matching import legal_forms
+from roundabout.matching.keys import consonants, meet, meet_joined, meet_merged, skeleton
+from roundabout.matching.normalize import NameForm, is_patronymic
+from roundabout.matching.rarity import rarity
 
 #: Tokens that say little about identity (weight multiplier).
 LIGHT: Final[dict[str, float]] = {

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from roundabout.names import legal_forms, numbers
-from roundabout.names.keys import consonants, skeleton
-from roundabout.names.tokenize import _WORD, casefold_name, native_tokens
-from roundabout.names.translit import ABJADS, scripts_of, to_ascii
+from roundabout.matching import legal_forms, numbers
+from roundabout.matching.keys import consonants, skeleton
+from roundabout.matching.tokenize import _WORD, casefold_name, native_tokens
+from roundabout.matching.translit import ABJADS, scripts_of, to_ascii
 
 __all__ = ["NameForm", "analyze", "casefold_name", "is_patronymic"]
 
@@ -91,7 +91,7 @@ class NameForm:
     raw: str
     native: tuple[str, ...]  # casefolded tokens in the original script(s), legal forms removed
     tokens: tuple[str, ...]  # ASCII tokens, legal forms and titles removed
-    skeletons: tuple[str, ...]  # :func:`roundabout.names.keys.skeleton` of each token
+    skeletons: tuple[str, ...]  # :func:`roundabout.matching.keys.skeleton` of each token
     legal_forms: tuple[str, ...]  # generic classes found (llc, jsc, ...)
     legal_surface: tuple[str, ...]  # the forms as written (ASCII)
     abjad: bool  # written in Arabic/Hebrew script: compare consonants

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from roundabout.lists.model import ListEntity
-from roundabout.names.compare import NameComparison, compare
-from roundabout.names.normalize import analyze
-from roundabout.screening import features
-from roundabout.screening.index import IndexedName, NameIndex
-from roundabout.screening.model import DEFAULT_THRESHOLD, Feature, Hit, Party
+from roundabout.matching import features
+from roundabout.matching.compare import NameComparison, compare
+from roundabout.matching.index import IndexedName, NameIndex
+from roundabout.matching.model import DEFAULT_THRESHOLD, Feature, Hit, Party
+from roundabout.matching.normalize import analyze
 
 __all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag"]
 
@@ -68,7 +68,7 @@ class Screener:
         """Best name comparison per entity among the index candidates for ``name``.
 
         Every entity with a name scoring at least ``floor`` is included (for ``floor`` above
-        :data:`roundabout.names.compare.WEAK_CAP`; see :mod:`roundabout.screening.index`);
+        :data:`roundabout.matching.compare.WEAK_CAP`; see :mod:`roundabout.matching.index`);
         entities found on the way that score less may be included too. Results are cached
         per (name, schema, floor) (``cache_size`` of the constructor; 0 turns it off).
         """
