@@ -283,7 +283,25 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
 
 
 def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComparison:
-    """Compare query ``q`` with candidate ``c``; ``person`` enables person-name leniency."""
+    """Compare query ``q`` with candidate ``c``; ``person`` enables person-name leniency.
+
+    A name with a named-after clause set aside (:attr:`NameForm.alt`) is also compared with
+    the clause kept; the better comparison is the result. (The screener indexes both forms.)
+    """
+    best = _compare(q, c, person)
+    if q.alt is None and c.alt is None:
+        return best
+    for qv in (q, q.alt):
+        for cv in (c, c.alt):
+            if qv is None or cv is None or (qv is q and cv is c):
+                continue
+            other = _compare(qv, cv, person)
+            if other.score > best.score:
+                best = other
+    return best
+
+
+def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     if q.empty or c.empty:
         return NameComparison(0.0, notes=("empty name",))
     abjad = q.abjad or c.abjad
@@ -413,6 +431,10 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         }
         score *= LEGAL_FAMILY if related else LEGAL_OTHER
         notes.append(f"legal forms differ ({'/'.join(q.legal_forms)} vs {'/'.join(c.legal_forms)})")
+    if q.designations and c.designations:
+        score, note = _designations(q.designations, c.designations, score)
+        if note:
+            notes.append(note)
     if (
         score < 0.9
         and person is not True
@@ -427,6 +449,26 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         tuple(ct[j] for j in free_c),
         tuple(notes),
     )
+
+
+#: Factor for designations of different kinds on both sides (``NII`` / ``plant``).
+DESIGNATION_OTHER: Final = 0.9
+#: Factor for two bodies named after different people (``imeni Kirova`` / ``imeni Lenina``).
+NAMED_AFTER_OTHER: Final = 0.8
+
+
+def _designations(dq: tuple[str, ...], dc: tuple[str, ...], score: float) -> tuple[float, str]:
+    """Designations on both sides that share nothing: a sister body, or another one. One side
+    without designations is the short form of the other's name (no change)."""
+    nq = {d for d in dq if ":" in d}
+    nc = {d for d in dc if ":" in d}
+    if nq and nc and not nq & nc:
+        return score * NAMED_AFTER_OTHER, "named after another"
+    kq = {d for d in dq if ":" not in d}
+    kc = {d for d in dc if ":" not in d}
+    if kq and kc and not kq & kc:
+        return score * DESIGNATION_OTHER, f"designations differ ({'/'.join(kq)} vs {'/'.join(kc)})"
+    return score, ""
 
 
 def _short_fuzzy(a: str, b: str) -> bool:

@@ -54,6 +54,8 @@ class Screener:
                 form = analyze(n, flag)
                 if not form.empty:
                     names.append(IndexedName(i, form, flag))
+                    if form.alt is not None:  # the name with its named-after clause
+                        names.append(IndexedName(i, form.alt, flag))
             for ident in e.identifiers:
                 self.by_id.setdefault(ident, []).append(i)
         self.index = NameIndex(names)
@@ -81,6 +83,12 @@ class Screener:
         best: dict[int, tuple[NameComparison, str]] = {}
         qflag = person_flag(schema)
         bounds = self.index.bounds(form, floor, "list" if schema is None else qflag)
+        if form.alt is not None:
+            for nid, b in self.index.bounds(
+                form.alt, floor, "list" if schema is None else qflag
+            ).items():
+                if b > bounds.get(nid, -1.0):
+                    bounds[nid] = b
         # ties in the bound are taken in name order, so the reported name does not depend on
         # the order of a hash set (PYTHONHASHSEED)
         for nid in sorted(bounds, key=lambda n: (-bounds[n], n)):

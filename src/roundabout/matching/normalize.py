@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
-from roundabout.matching import legal_forms, numbers
+from roundabout.matching import legal_forms, numbers, vocabulary
 from roundabout.matching.keys import consonants, skeleton
 from roundabout.matching.tokenize import _WORD, casefold_name, native_tokens
 from roundabout.matching.translit import ABJADS, scripts_of, to_ascii
@@ -95,6 +95,11 @@ class NameForm:
     legal_forms: tuple[str, ...]  # generic classes found (llc, jsc, ...)
     legal_surface: tuple[str, ...]  # the forms as written (ASCII)
     abjad: bool  # written in Arabic/Hebrew script: compare consonants
+    #: designations set aside (:mod:`roundabout.matching.vocabulary`): ``plant``,
+    #: ``researchinstitute``, ``imeni:<name>``, ...
+    designations: tuple[str, ...] = ()
+    #: the same name with its named-after clause kept as tokens (``None`` without one)
+    alt: NameForm | None = None
 
     @property
     def key(self) -> str:
@@ -112,7 +117,8 @@ class NameForm:
 
 @lru_cache(maxsize=300_000)
 def analyze(name: str, person: bool | None = None) -> NameForm:
-    """Analyse ``name``. ``person``: True strips titles; False/None strips legal forms too."""
+    """Analyse ``name``. ``person``: True strips titles; False/None strips legal forms and sets
+    designations aside too."""
     native = native_tokens(name)
     ascii_parts: list[str] = []
     owner: list[int] = []  # native token index of each ASCII token
@@ -131,11 +137,15 @@ def analyze(name: str, person: bool | None = None) -> NameForm:
             tokens = tuple(t for t, _ in kept)
             keep = [k for _, k in kept]
     kept_native = sorted({owner[k] for k in keep})
+    designations: tuple[str, ...] = ()
+    clause: tuple[str, ...] = ()
+    if person is not True:
+        tokens, designations, clause = vocabulary.canonicalize(tokens)
     tokens = numbers.merge_compounds(
         tuple(SYNONYMS.get(t, numbers.normalize_token(t)) for t in tokens)
     )
     scripts = scripts_of(name)
-    return NameForm(
+    form = NameForm(
         raw=name,
         native=tuple(native[i] for i in kept_native),
         tokens=tokens,
@@ -143,4 +153,17 @@ def analyze(name: str, person: bool | None = None) -> NameForm:
         legal_forms=tuple(h.generic for h in hits),
         legal_surface=tuple(h.surface for h in hits),
         abjad=bool(scripts & ABJADS),
+        designations=designations,
     )
+    if clause:
+        full = numbers.merge_compounds(
+            (*tokens, *(SYNONYMS.get(t, numbers.normalize_token(t)) for t in clause))
+        )
+        alt = replace(
+            form,
+            tokens=full,
+            skeletons=tuple(skeleton(t) for t in full),
+            designations=tuple(d for d in designations if ":" not in d),
+        )
+        form = replace(form, alt=alt)
+    return form
