@@ -350,9 +350,13 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         # A particle written apart on one side and joined on the other ("El Shafee" /
         # "ELSHAFEE", "Abu Bakr" / "Abubakr") is one name: joined before tokens align, so the
         # particle does not align alone with the other side's particle.
-        pre = _merges(qt, q.abjad, ct, cs, used_q, used_c, particles=True) + [
-            (b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
-        ]
+        if not _PARTICLES.isdisjoint(qt[:-1]):
+            pre = _merges(qt, q.abjad, ct, cs, used_q, used_c, particles=True)
+        if not _PARTICLES.isdisjoint(ct[:-1]):
+            pre += [
+                (b, a, s)
+                for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
+            ]
     pairs: list[tuple[int, int, float, str]] = []
     for sim, i, j, how in cands:
         if i in used_q or j in used_c:
@@ -368,11 +372,13 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         used_q.add(i)
         used_c.add(j)
         pairs.append((i, j, NUMBER_SIM, "number"))
-    merged = (
-        pre
-        + _merges(qt, q.abjad, ct, cs, used_q, used_c)
-        + [(b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)]
-    )
+    merged = pre
+    # Merges need two free tokens on one side and one on the other.
+    free_nq, free_nc = len(qt) - len(used_q), len(ct) - len(used_c)
+    if free_nq >= 2 and free_nc >= 1:
+        merged = merged + _merges(qt, q.abjad, ct, cs, used_q, used_c)
+    if len(ct) - len(used_c) >= 2 and len(qt) - len(used_q) >= 1:
+        merged = merged + [(b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)]
     wq = [token_weight(t, k) for t, k in zip(qt, q.skeletons, strict=True)]
     wc = [token_weight(t, k) for t, k in zip(ct, c.skeletons, strict=True)]
     num = 0.0
@@ -409,7 +415,11 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         notes.append("patronymics differ")
     if person is not False:
         # A middle initial against another middle initial or name: a different middle name.
-        clash = _initials_clash(qt, ct, free_q, free_c)
+        clash = (
+            _initials_clash(qt, ct, free_q, free_c)
+            if (free_q and free_c and (_has_initial(qt, free_q) or _has_initial(ct, free_c)))
+            else ""
+        )
         if clash:
             score *= SUB_BASE
             notes.append(f"initials differ ({clash})")
@@ -625,6 +635,10 @@ def _patronymics_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: 
     pq = [qt[i] for i in free_q if is_patronymic(qt[i])]
     pc = [ct[j] for j in free_c if is_patronymic(ct[j])]
     return bool(pq and pc)
+
+
+def _has_initial(tokens: list[str], free: list[int]) -> bool:
+    return any(len(tokens[i]) == 1 for i in free)
 
 
 def _initials_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> str:
