@@ -17,9 +17,9 @@ from pathlib import Path
 SRC = Path(__file__).parent.parent / "src" / "roundabout"
 
 #: (importer, imported) edges allowed to close a cycle for now; being removed:
-#: names -> screening (names/rarity.py uses screening.matcher to build its data),
-#: lists -> screening (lists/snapshots.py writes screening/audit).
-KNOWN: frozenset[tuple[str, str]] = frozenset({("names", "screening"), ("lists", "screening")})
+#: lists -> screening (lists/snapshots.py writes screening/audit). (names -> screening is
+#: gone: the matching package replaced names/.)
+KNOWN: frozenset[tuple[str, str]] = frozenset({("lists", "screening")})
 
 
 def _node(module: str) -> str | None:

@@ -69,7 +69,7 @@ def test_the_wheel_holds_the_package_its_data_and_the_licence(wheel: Path) -> No
     assert f"{info}/licenses/LICENSE" in names
     assert "roundabout = roundabout.cli.main:main" in entry
     assert not [n for n in names if n.startswith("roundabout/synth/")]  # tests and bench only
-    for data in ("lists/data", "reference/data", "dashboard/static", "names/data"):
+    for data in ("lists/data", "reference/data", "dashboard/static", "matching/data"):
         src = [p for p in (REPO / "src" / "roundabout" / data).rglob("*") if p.is_file()]
         src = [p for p in src if "__pycache__" not in p.parts]
         assert src and all(

@@ -147,7 +147,7 @@ def screen_parties(
     lists on an empty store). Without ``db`` everything happens in a store in memory; with a
     store, the run is recorded there and hits are marked new/seen/changed/dismissed.
     """
-    from roundabout.screening.matcher import DEFAULT_THRESHOLD
+    from roundabout.matching.model import DEFAULT_THRESHOLD
     from roundabout.screening.run import screen_parties as run_screen
 
     with _party_file(parties) as path, _store(db, in_memory=True) as store:
