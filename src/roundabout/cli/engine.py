@@ -54,7 +54,7 @@ def open_flows(
 ) -> Iterator[ir.Table]:
     """The canonical flows on the chosen engine, open for the duration of the block."""
     from roundabout.store import Store
-    from roundabout.store.engines import DuckDBEngine, open_engine
+    from roundabout.store.engines import open_engine
 
     if engine is EngineName.spark and parquet is None:
         raise RoundaboutError(
@@ -67,7 +67,7 @@ def open_flows(
         raise RoundaboutError("give --db or --parquet, not both")
     if parquet is None:
         with Store(db_path(db), read_only=True) as store:
-            yield DuckDBEngine.of_store(store).backend.table("flows")
+            yield store.flows()  # the store's own DuckDB (DuckDBEngine.of_store(store))
         return
     with open_engine(engine.value, master=spark_master) as eng:
         yield eng.flows(parquet)
