@@ -20,9 +20,17 @@ from roundabout.analytics.params import (
     SANCTIONING,
     parse_codes,
 )
-from roundabout.cli._common import DbOption, JsonOption, db_path, print_json
-from roundabout.fx.store_flows import flows_in
-from roundabout.store import Store
+from roundabout.cli._common import DbOption, JsonOption, print_json
+from roundabout.cli.engine import (
+    EngineName,
+    EngineOption,
+    ParquetOption,
+    SparkMasterOption,
+    open_flows,
+)
+from roundabout.cli.output import OutOption, write_leaks
+from roundabout.cli.progress import progress
+from roundabout.fx.store_flows import flows_in, stored_rates
 
 
 class Currency(StrEnum):
@@ -85,6 +93,10 @@ def leaks(
         ),
     ] = None,
     as_json: JsonOption = False,
+    out: OutOption = None,
+    engine: EngineOption = EngineName.duckdb,
+    parquet: ParquetOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Find sanctioned goods re-routed to the target through hubs, ranked, with the evidence."""
     params = LeakParams(
@@ -97,10 +109,15 @@ def leaks(
         did=did,
         top=top,
     )
-    with Store(db_path(db), read_only=True) as store:
-        fx = flows_in(store, currency, params.origins or SANCTIONING, required="M")
+    rates = stored_rates(db) if parquet is None else None
+    with (
+        progress(f"leaks: analysing on {engine.value}"),
+        open_flows(engine, db, parquet, spark_master) as flows,
+    ):
+        fx = flows_in(flows, currency, params.origins or SANCTIONING, rates, required="M")
         result = find_leaks(fx.flows, params)
     result = replace(result, notes=(*fx.notes, *result.notes))
+    write_leaks(out, result)
     if as_json:
         print_json(result.to_dict())
     else:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from roundabout.cli._common import fails_cleanly
+from roundabout.cli.export import export
 from roundabout.cli.fetch import fetch_app
 from roundabout.cli.fx import fx_app
 from roundabout.cli.ingest import ingest
@@ -25,8 +28,23 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from roundabout import __version__
+
+        typer.echo(f"roundabout {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Find sanctioned goods taking the long way to Russia."""
 
 
@@ -40,6 +58,7 @@ app.command("serve")(fails_cleanly(serve))
 app.add_typer(keys_app, name="keys")
 app.add_typer(fx_app, name="fx")
 app.add_typer(fetch_app, name="fetch")
+app.command("export")(fails_cleanly(export))
 
 
 def main() -> None:
