@@ -41,13 +41,33 @@ def resolve_lists(store: Store, refs: Sequence[str], notify: Notify | None = Non
     return list(dict.fromkeys(ids))
 
 
-def screener_for(store: Store, snapshot_ids: Sequence[str]) -> Screener:
+def screener_for(
+    store: Store, snapshot_ids: Sequence[str], notify: Notify | None = None
+) -> Screener:
+    """The screener of ``snapshot_ids``: the stored index when one was built for these
+    snapshots with this code (:mod:`roundabout.screening.stored_index`), else built and
+    stored."""
+    from roundabout.screening.stored_index import cached
+
+    found = {s.snapshot_id: s for s in snapshots.list_snapshots(store)}
+    keys = [
+        (sid, found[sid].sha256, found[sid].entity_count) if sid in found else (sid, "", -1)
+        for sid in snapshot_ids
+    ]
+    screener: Screener = cached(
+        store.path, keys, lambda: build_screener(store, snapshot_ids), notify
+    )
+    return screener
+
+
+def build_screener(store: Store, snapshot_ids: Sequence[str]) -> Screener:
+    """A screener over the entries of ``snapshot_ids``, built from the store."""
+    from roundabout.lists.model import ListEntity
+
     entries: list[ScreenEntry] = []
     for sid in snapshot_ids:
         rows = store.raw.execute(
             "SELECT data, entity_hash FROM list_entities WHERE snapshot_id = ?", [sid]
         ).fetchall()
-        from roundabout.lists.model import ListEntity
-
         entries.extend(ScreenEntry(ListEntity.from_json(d), sid, h) for d, h in rows)
     return Screener(entries)

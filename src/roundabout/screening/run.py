@@ -99,7 +99,7 @@ def screen_parties(
     parties = read_parties(path)  # bad input fails here, before any write
     schema.ensure(store.raw)
     sids = resolve_lists(store, lists, notify)
-    screener = screener_for(store, sids)
+    screener = screener_for(store, sids, notify)
     return screen_loaded(
         store,
         screener,

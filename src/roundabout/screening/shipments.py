@@ -278,7 +278,7 @@ def screen_shipments(
             by_hs6.setdefault(hs6, []).append(unit)
     medians = {k: statistics.median(v) for k, v in by_hs6.items() if len(v) >= 5}
     sids = resolve_lists(store, lists, notify)
-    screener = screener_for(store, sids)
+    screener = screener_for(store, sids, notify)
     schema.ensure(store.raw)
     parties: list[Party] = []
     for n, r, _ in parsed:
