@@ -130,3 +130,19 @@ def test_old_decisions_are_bound_to_the_record_they_were_made_on(tmp_path: Path)
         assert set(latest_decisions(store)) == {("p1", "recB", "e1")}
     # recB: the latest hit of (p1, e1, v1) before the decision; v9 was never screened.
     assert got == [("v1", "recB"), ("v9", None)]
+
+
+def test_a_confirmed_match_stays_matched_at_a_stricter_threshold(
+    store: Store, tmp_path: Path
+) -> None:
+    sid = _list(store)
+    f = _file(tmp_path, "a.csv", "p17,Siemens Trading GmbH,DE,\n")
+    hit = _p17(screen_parties(store, f, [sid])).hits[0]
+    assert 0.72 <= hit.score < 0.99
+    decide(store, "p17", "test-1", Decision.true_match, "alice", "same firm, new address")
+    strict = _p17(screen_parties(store, f, [sid], threshold=0.99, new_only=True))
+    assert strict.matched and strict.hits == () and strict.hidden == 1
+    # Without the decision the same threshold leaves it unmatched (the test can tell).
+    g = _file(tmp_path, "b.csv", "p18,Siemens Trading GmbH,DE,\n")
+    other = next(r for r in screen_parties(store, g, [sid], threshold=0.99).results)
+    assert not other.matched and other.hits[0].score == hit.score

@@ -16,8 +16,9 @@ With ``new_only`` only ``new`` and ``changed`` hits are listed: re-screening aft
 update shows what is new. Dismissed hits are hidden unless ``show_dismissed``. Filters only
 hide hits from the listing: a party's ``matched`` is always computed from all its current
 matches (at or above the threshold) that a reviewer has not dismissed for this exact record
-and entry version, so a listed party is never shown as not matched because its hit was
-reported before.
+and entry version, and the hits a reviewer confirmed as true matches for them (even if they now
+score below the threshold), so a listed party is never shown as not matched because its hit
+was reported before.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def screen_loaded(
             if matches_only and not hit.match:
                 continue
             shown.append(hit)
-        matched = any(h.match and h.status != "dismissed" for h in hits)
+        matched = any(_counts_as_match(h) for h in hits)
         results.append(PartyResult(party, tuple(shown), matched, len(hits) - len(shown)))
     record_run(
         store,
@@ -162,6 +163,12 @@ def screen_loaded(
 
 
 Assessed = list[tuple[Party, list[Hit]]]
+
+
+def _counts_as_match(hit: Hit) -> bool:
+    """A match not dismissed for this record and entry version, or a hit a reviewer confirmed
+    as a true match for them (whatever its score at this threshold)."""
+    return hit.status == "confirmed" or (hit.match and hit.status != "dismissed")
 
 
 def assess(
