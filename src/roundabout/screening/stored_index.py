@@ -47,6 +47,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import is_dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Final, overload
 
@@ -154,29 +155,19 @@ class Postings(Mapping[str, dict[int, int]]):
 
     @staticmethod
     def write(folder: Path, postings: Mapping[str, Mapping[int, int]]) -> None:
+        """Keys sorted by code point (the order of their UTF-8 bytes, which lookups compare),
+        ids and masks flat in that order, each key's in its dict's order."""
         folder.mkdir()
-        overflow = {
-            k: dict(d)
-            for k, d in postings.items()
-            if any(m < 0 or m > _I64_MAX for m in d.values())
-        }
-        keys = sorted((k.encode("utf-8"), k) for k in postings if k not in overflow)
-        key_off = np.zeros(len(keys) + 1, dtype=np.int64)
-        starts = np.zeros(len(keys) + 1, dtype=np.int64)
-        ids: list[int] = []
-        masks: list[int] = []
-        with (folder / "keys.bin").open("wb") as f:
-            for i, (kb, k) in enumerate(keys):
-                f.write(kb)
-                key_off[i + 1] = key_off[i] + len(kb)
-                d = postings[k]
-                ids.extend(d.keys())
-                masks.extend(d.values())
-                starts[i + 1] = len(ids)
-        np.save(folder / "key_offsets.npy", key_off)
-        np.save(folder / "starts.npy", starts)
-        np.save(folder / "ids.npy", np.array(ids, dtype=np.int64))
-        np.save(folder / "masks.npy", np.array(masks, dtype=np.int64))
+        try:
+            overflow: dict[str, dict[int, int]] = {}
+            _write_flat(folder, postings, sorted(postings))
+        except OverflowError:  # a mask beyond 64 bits (names of 64+ tokens): kept apart
+            overflow = {
+                k: dict(d)
+                for k, d in postings.items()
+                if any(not -_I64_MAX <= m <= _I64_MAX for m in d.values())
+            }
+            _write_flat(folder, postings, sorted(k for k in postings if k not in overflow))
         with (folder / "overflow.pickle").open("wb") as f:
             pickle.dump(overflow, f, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -211,6 +202,22 @@ class Postings(Mapping[str, dict[int, int]]):
 
     def __len__(self) -> int:
         return len(self._keys) + len(self._overflow)
+
+
+def _write_flat(folder: Path, postings: Mapping[str, Mapping[int, int]], keys: list[str]) -> None:
+    encoded = [k.encode("utf-8") for k in keys]
+    dicts = [postings[k] for k in keys]
+    ids = np.fromiter(chain.from_iterable(d.keys() for d in dicts), dtype=np.int64)
+    masks = np.fromiter(chain.from_iterable(d.values() for d in dicts), dtype=np.int64)
+    key_off = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(keys)), out=key_off[1:])
+    starts = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, dicts), dtype=np.int64, count=len(keys)), out=starts[1:])
+    (folder / "keys.bin").write_bytes(b"".join(encoded))
+    np.save(folder / "key_offsets.npy", key_off)
+    np.save(folder / "starts.npy", starts)
+    np.save(folder / "ids.npy", ids)
+    np.save(folder / "masks.npy", masks)
 
 
 class LazyList(Sequence[Any]):
@@ -263,13 +270,15 @@ def _is_lru(value: Any, owner: object) -> bool:
 
 
 def _is_postings(value: Any) -> bool:
+    """A dict of str -> {int: int} (judged on its first items; :meth:`Postings.write` fails
+    on anything that is not an int, and the stored-versus-fresh test checks the rest)."""
     if not isinstance(value, dict) or len(value) < LAZY_MIN:
         return False
     return all(
-        isinstance(k, str)
-        and isinstance(d, dict)
+        type(k) is str
+        and type(d) is dict
         and all(type(a) is int and type(b) is int for a, b in d.items())
-        for k, d in value.items()
+        for k, d in islice(value.items(), LAZY_MIN)
     )
 
 
