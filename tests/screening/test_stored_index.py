@@ -168,3 +168,14 @@ def test_lazy_list_reads_items_on_demand(tmp_path: Path) -> None:
     assert back[10:13] == items[10:13] and list(back) == items
     with pytest.raises(IndexError):
         back[50]
+
+
+def test_postings_tell_apart_keys_sharing_a_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stored_index, "_hash", lambda b: len(b) % 2)  # collisions everywhere
+    post = {f"k{i}": {i: i + 1} for i in range(20)} | {"": {7: 8}, "é": {9: 1 << 62}}
+    stored_index.Postings.write(tmp_path / "p", post)
+    back = stored_index.Postings(tmp_path / "p")
+    assert {k: back[k] for k in post} == post
+    assert back.get("k99") is None and "zz" not in back

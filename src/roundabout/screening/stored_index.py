@@ -16,8 +16,9 @@ Loading must not deserialise millions of objects (a pickle of the postings alone
 3 s), so the attributes of the screener and of its index are stored by kind, read on demand:
 
 * the postings (a ``dict`` of blocking key -> ``{name id: token mask}``): sorted keys and flat
-  arrays, memory-mapped; :class:`Postings` looks a key up by binary search and builds its small
-  dict when asked (postings that do not fit 64 bits stay in a plain dict);
+  arrays, memory-mapped; :class:`Postings` finds a key by its 64-bit hash (a sorted array,
+  ``numpy.searchsorted``, keys compared byte for byte) and builds its small dict when asked
+  (postings that do not fit 64 bits stay in a plain dict);
 * lists of objects (names with their analysed forms, list entries): one pickle per item,
   unpickled on first access (:class:`LazyList`);
 * numpy arrays: ``.npy`` files, memory-mapped (read-only: a write would fail, not corrupt);
@@ -36,7 +37,6 @@ renamed when complete, so a reader never sees half an index; the newest :data:`K
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import json
@@ -57,7 +57,7 @@ import numpy.typing as npt
 import roundabout
 
 #: Bumped whenever the layout below changes.
-FORMAT: Final = 1
+FORMAT: Final = 2
 #: Stored indexes kept per store (the newest by modification time).
 KEEP: Final = 3
 #: Lists and dicts shorter than this are pickled whole (not worth a lazy wrapper).
@@ -123,7 +123,7 @@ class _Blob:
 
 
 class _Keys(Sequence[bytes]):
-    """The sorted keys of :class:`Postings`, as a sequence ``bisect`` can search."""
+    """The sorted keys of :class:`Postings`, each as bytes."""
 
     def __init__(self, blob: _Blob, offsets: npt.NDArray[np.int64]) -> None:
         self.blob, self.offsets, self.n = blob, offsets, len(offsets) - 1
@@ -146,10 +146,12 @@ class Postings(Mapping[str, dict[int, int]]):
     (callers do not modify it), in the order of the dict that was stored."""
 
     def __init__(self, folder: Path) -> None:
-        self._keys = _Keys(_Blob(folder / "keys.bin"), np.load(folder / "key_offsets.npy"))
-        self._starts = np.load(folder / "starts.npy", mmap_mode="r")
-        self._ids = np.load(folder / "ids.npy", mmap_mode="r")
-        self._masks = np.load(folder / "masks.npy", mmap_mode="r")
+        self._keys = _Keys(_Blob(folder / "keys.bin"), _mapped(folder / "key_offsets.npy"))
+        self._starts = _mapped(folder / "starts.npy")
+        self._ids = _mapped(folder / "ids.npy")
+        self._masks = _mapped(folder / "masks.npy")
+        self._hashes = _mapped(folder / "hashes.npy")
+        self._order = _mapped(folder / "order.npy")
         with (folder / "overflow.pickle").open("rb") as f:
             self._overflow: dict[str, dict[int, int]] = pickle.load(f)
 
@@ -172,9 +174,18 @@ class Postings(Mapping[str, dict[int, int]]):
             pickle.dump(overflow, f, protocol=pickle.HIGHEST_PROTOCOL)
 
     def _find(self, key: str) -> int:
+        """Position of ``key`` among the sorted keys (-1: absent), found by its hash; keys
+        sharing a hash are told apart by their bytes."""
         kb = key.encode("utf-8")
-        i = bisect.bisect_left(self._keys, kb)
-        return i if i < len(self._keys) and self._keys[i] == kb else -1
+        h = _hash(kb)
+        hashes = self._hashes
+        j = int(hashes.searchsorted(np.int64(h)))  # an np.int64: no conversion of the array
+        while j < len(hashes) and int(hashes[j]) == h:
+            i = int(self._order[j])
+            if self._keys[i] == kb:
+                return i
+            j += 1
+        return -1
 
     def get(self, key: str, default: Any = None) -> Any:
         over = self._overflow.get(key)
@@ -218,6 +229,22 @@ def _write_flat(folder: Path, postings: Mapping[str, Mapping[int, int]], keys: l
     np.save(folder / "starts.npy", starts)
     np.save(folder / "ids.npy", ids)
     np.save(folder / "masks.npy", masks)
+    hashes = np.fromiter(map(_hash, encoded), dtype=np.int64, count=len(keys))
+    order = np.argsort(hashes, kind="stable")
+    np.save(folder / "hashes.npy", hashes[order])
+    np.save(folder / "order.npy", order.astype(np.int64))
+
+
+def _hash(key: bytes) -> int:
+    """A stable 64-bit hash of a key (Python's own ``hash`` changes with every process)."""
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little", signed=True)
+
+
+def _mapped(path: Path) -> npt.NDArray[Any]:
+    """A ``.npy`` file memory-mapped, as a plain read-only array (a ``np.memmap`` costs a
+    Python call on every slice)."""
+    arr: npt.NDArray[Any] = np.load(path, mmap_mode="r").view(np.ndarray)
+    return arr
 
 
 class LazyList(Sequence[Any]):
@@ -225,7 +252,7 @@ class LazyList(Sequence[Any]):
 
     def __init__(self, folder: Path) -> None:
         self._blob = _Blob(folder / "items.bin")
-        self._offsets = np.load(folder / "offsets.npy")
+        self._offsets = _mapped(folder / "offsets.npy")
         self._n = len(self._offsets) - 1
         self._cache: dict[int, Any] = {}
 
@@ -381,7 +408,7 @@ def _read_object(folder: Path) -> Any:
         elif kind == "object":
             state[name] = _read_object(where)
         elif kind == "array":
-            state[name] = np.load(where.with_suffix(".npy"), mmap_mode="r")
+            state[name] = _mapped(where.with_suffix(".npy"))
         elif kind == "postings":
             state[name] = Postings(where)
         elif kind == "scalars":
