@@ -120,7 +120,7 @@ def test_new_only_never_turns_a_listed_party_into_not_matched(
 ) -> None:
     """Lavrov and Putin against the bundled lists, screened twice: the second time with
     ``new_only`` lists no hit (all were reported) but both parties stay ``matched``."""
-    from roundabout.screening.model import Party
+    from roundabout.matching.model import Party
     from roundabout.screening.run import screen_loaded
 
     parties = [

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roundabout.lists import ofac, snapshots, un
-from roundabout.names.normalize import analyze
+from roundabout.matching.matcher import Screener, person_flag
+from roundabout.matching.model import Party
+from roundabout.matching.normalize import analyze
 from roundabout.screening import stored_index
 from roundabout.screening.lists_in_use import build_screener, resolve_lists, screener_for
-from roundabout.screening.matcher import Screener, person_flag
-from roundabout.screening.model import Party
 from roundabout.store import Store
 
 DATA = Path(__file__).parent.parent / "data" / "lists"

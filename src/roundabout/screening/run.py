@@ -9,7 +9,7 @@ Each reported hit gets a ``status``:
 * ``confirmed``: a reviewer marked it a true match.
 
 Statuses and decisions are per party *record* (id plus the content screened, see
-:meth:`~roundabout.screening.model.Party.content_hash`): the same id with other content starts
+:meth:`~roundabout.matching.model.Party.content_hash`): the same id with other content starts
 afresh, and a decision on one record never quiets another.
 
 With ``new_only`` only ``new`` and ``changed`` hits are listed: re-screening after a list
@@ -35,11 +35,11 @@ import pyarrow as pa
 
 from roundabout.errors import RoundaboutError
 from roundabout.lists.limits import sha256_file
+from roundabout.matching.matcher import DEFAULT_THRESHOLD, REPORT_FLOOR, Screener
+from roundabout.matching.model import Hit, Party
 from roundabout.screening import audit, schema
 from roundabout.screening.decisions import DecisionRecord, latest_decisions
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
-from roundabout.screening.matcher import DEFAULT_THRESHOLD, REPORT_FLOOR, Screener
-from roundabout.screening.model import Hit, Party
 from roundabout.screening.parties import read_parties
 from roundabout.store import Store
 

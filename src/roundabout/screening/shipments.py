@@ -45,10 +45,10 @@ from typing import Any
 from roundabout.errors import InputFileError
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.limits import read_text, sha256_file
+from roundabout.matching.matcher import DEFAULT_THRESHOLD
+from roundabout.matching.model import Hit, Party
 from roundabout.screening import schema
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
-from roundabout.screening.matcher import DEFAULT_THRESHOLD
-from roundabout.screening.model import Hit, Party
 from roundabout.screening.run import assess, check_threshold, record_run
 from roundabout.store import Store
 

@@ -1,6 +1,6 @@
 """The screener for a set of list snapshots, built once and stored, loaded in milliseconds.
 
-Building a :class:`~roundabout.screening.matcher.Screener` over the bundled lists (16,000
+Building a :class:`~roundabout.matching.matcher.Screener` over the bundled lists (16,000
 entries, 37,000 names, 1.9 million blocking keys with 5 million postings) takes some 15 s: every
 name is analysed and indexed. That work depends only on the snapshots and on the code, so it is
 done once and stored in a directory beside the store (``<store>.index/<key>/``; another place
