@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from roundabout.lists import bundled, snapshots
-from roundabout.lists.detect import parse_list
+from roundabout.lists import snapshots
 from roundabout.matching.matcher import ScreenEntry, Screener
 from roundabout.store import Store
 
@@ -17,6 +16,9 @@ Notify = Callable[[str], None]
 
 def resolve_lists(store: Store, refs: Sequence[str], notify: Notify | None = None) -> list[str]:
     """Snapshot ids for ``refs`` (all parsing happens before anything is written)."""
+    from roundabout.lists import bundled  # the importers: only when a file is to be read
+    from roundabout.lists.detect import parse_list
+
     parsed = []
     named: list[str] = []
     for ref in refs:
