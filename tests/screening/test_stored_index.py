@@ -63,6 +63,12 @@ def test_stored_index_gives_the_hits_and_candidates_of_a_fresh_one(
             assert loaded.index.bounds(form, floor) == bundled_screener.index.bounds(form, floor)
     assert loaded.snapshot_ids == bundled_screener.snapshot_ids
     assert len(loaded.entries) == len(bundled_screener.entries)
+    # Read into memory (long party files): plain dicts and lists, the same hits.
+    stored_index.materialize(loaded)
+    assert type(loaded.index.postings) is dict and type(loaded.index.names) is list
+    assert loaded.index.postings == bundled_screener.index.postings
+    loaded._scores_cached.cache_clear()
+    assert _hits(loaded, parties[:100]) == fresh[:100]
 
 
 def _store_with(store: Store, *files: Path) -> list[str]:

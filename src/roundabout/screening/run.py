@@ -83,6 +83,11 @@ class ScreeningRun:
         }
 
 
+#: Party files at least this long read the whole stored index into memory first
+#: (:func:`roundabout.screening.stored_index.materialize`).
+MATERIALIZE_MIN = 2_000
+
+
 def screen_parties(
     store: Store,
     path: Path,
@@ -101,6 +106,10 @@ def screen_parties(
     schema.ensure(store.raw)
     sids = resolve_lists(store, lists, notify)
     screener = screener_for(store, sids, notify)
+    if len(parties) >= MATERIALIZE_MIN:
+        from roundabout.screening.stored_index import materialize
+
+        materialize(screener)
     return screen_loaded(
         store,
         screener,

@@ -184,6 +184,22 @@ class Postings(Mapping[str, dict[int, int]]):
         with (folder / "overflow.pickle").open("wb") as f:
             pickle.dump(overflow, f, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def to_dict(self) -> dict[str, dict[int, int]]:
+        """Every posting in a plain dict (a few seconds; pays off over thousands of names)."""
+        blob = self._keys.blob[0 : int(self._keys.offsets[-1])]
+        offs = self._keys.offsets.tolist()
+        starts = self._starts.tolist()
+        ids = self._ids.tolist()
+        masks = self._masks.tolist()
+        out: dict[str, dict[int, int]] = {}
+        for i in range(len(offs) - 1):
+            a, b = starts[i], starts[i + 1]
+            out[blob[offs[i] : offs[i + 1]].decode("utf-8")] = dict(
+                zip(ids[a:b], masks[a:b], strict=True)
+            )
+        out.update((k, dict(d)) for k, d in self._overflow.items())
+        return out
+
     def _find(self, key: str) -> int:
         """Position of ``key`` among the sorted keys (-1: absent), found by its hash; keys
         sharing a hash are told apart by their bytes."""
@@ -442,6 +458,21 @@ def _read_object(folder: Path) -> Any:
 
 
 # -- the screener -----------------------------------------------------------------------------
+
+
+def materialize(obj: object) -> None:
+    """Turn the lazy parts of a loaded screener into plain dicts and lists, in place.
+
+    Reading on demand suits a few names; over thousands, every lookup through the arrays costs
+    more than the few seconds this takes once. The data are the same, so caches stay valid.
+    """
+    for name, value in list(vars(obj).items()):
+        if isinstance(value, Postings):
+            setattr(obj, name, value.to_dict())
+        elif isinstance(value, LazyList):
+            setattr(obj, name, list(value))
+        elif _own_object(value):
+            materialize(value)
 
 
 def save(screener: object, root: Path, key: str) -> Path:
