@@ -166,3 +166,19 @@ def _tables(db: Path) -> set[str]:
         return {r[0] for r in con.execute("SHOW TABLES").fetchall()}
     finally:
         con.close()
+
+
+def test_out_file_of_a_new_only_rescreen_keeps_the_match(tmp_path: Path) -> None:
+    import csv
+
+    db = tmp_path / "s.duckdb"
+    parties = tmp_path / "p.csv"
+    parties.write_text('id,name,country\np1,"ООО ""ЭМС Эксперт""",RU\np2,Nobody Here,GB\n', "utf-8")
+    args = ["screen", "parties", str(parties), "--list", str(DATA / "ofac_sdn_sample.csv")]
+    assert runner.invoke(app, [*args, "--db", str(db)]).exit_code == 0
+    out = tmp_path / "again.csv"
+    r = runner.invoke(app, [*args, "--new-only", "--db", str(db), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    with out.open(encoding="utf-8") as f:
+        rows = {row["party_id"]: row["result"] for row in csv.DictReader(f)}
+    assert rows == {"p1": "match", "p2": "clear"}
