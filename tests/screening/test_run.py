@@ -162,3 +162,15 @@ def test_new_only_never_turns_a_listed_party_into_not_matched(
 def test_thresholds_below_the_report_floor_are_refused(store: Store, parties: Path) -> None:
     with pytest.raises(RoundaboutError, match=r"between 0\.5 and 1"):
         screen_parties(store, parties, ["x"], threshold=0.3)
+
+
+def test_python_api_new_only_keeps_matched(tmp_path: Path) -> None:
+    import roundabout
+
+    rows = [{"id": "p2", "name": 'ООО "ЭМС Эксперт"', "country": "RU"}]
+    lst = [DATA / "ofac_sdn_sample.csv"]
+    db = tmp_path / "s.duckdb"
+    first = roundabout.screen_parties(rows, lst, db=db)
+    assert first.parties["matched"].tolist() == [True]
+    again = roundabout.screen_parties(rows, lst, db=db, new_only=True)
+    assert again.parties["matched"].tolist() == [True] and again.parties["hits"].tolist() == [0]
