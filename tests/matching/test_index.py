@@ -27,6 +27,16 @@ QUERIES = [
     "Ivan Ivanov",
     "TMC",
     "محمد علي",
+    "عبد الله",
+    "Abdullah",
+    "김정은",
+    "Kim Jong Un",
+    "Mohamed HAMCHO",
+    "ELSHAFEE EL SHEIKH",
+    "AO NPP TOPAZ",
+    "URALVAGONZAVOD",
+    "ZAVOD IMENI KALININA",
+    "OBSHCHESTVO S OGRANICHENNOI OTVESTVENNOSTYU LAVINA PULS",
 ]
 
 
@@ -149,7 +159,7 @@ def test_inlined_bounds_equal_the_reference_bound(
                     qm |= 1 << i
                     cm |= d[nid]
             for i in range(len(q.tokens) - 1):
-                d = index._joined_hits(join_key(q.tokens[i], q.tokens[i + 1], q.abjad))
+                d = index._joined_hits(join_key(q.tokens[i], q.tokens[i + 1], q.abjad), q.abjad)
                 if nid in d:
                     qm |= 3 << i
                     cm |= d[nid]

@@ -560,9 +560,16 @@ def _merges(
         joined = a[i] + a[i + 1]
         jkey = join_key(a[i], a[i + 1], a_abjad)
         for j, tok in enumerate(b):
-            if j in used_b or len(tok) < 4 or not meet_merged(jkey, kb[j]):
+            if j in used_b or len(tok) < 4:
                 continue
-            sim = Indel.normalized_similarity(joined, tok)
+            if meet_merged(jkey, kb[j]):
+                sim = Indel.normalized_similarity(joined, tok)
+            elif a_abjad and len(cb := consonants(tok)) >= 3 and meet_joined(jkey, cb):
+                # Abjad script joined against a romanised word, on consonants (عبد الله /
+                # Abdullah: bdlh); the index looks such pairs up by consonant keys.
+                sim = 0.95 * (1.0 if jkey == cb else Indel.normalized_similarity(jkey, cb))
+            else:
+                continue
             if sim >= 0.85:
                 used_a.update((i, i + 1))
                 used_b.add(j)

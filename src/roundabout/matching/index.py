@@ -130,8 +130,11 @@ class NameIndex:
                     add(key, nid, 1 << j)
             toks = form.tokens
             for j in range(n - 1):
-                for key in join_keys(join_key(toks[j], toks[j + 1], form.abjad)):
+                jk = join_key(toks[j], toks[j + 1], form.abjad)
+                for key in join_keys(jk):
                     add(key, nid, 3 << j)
+                    if form.abjad:  # joined abjad against a romanised word's consonants
+                        add("%" + key, nid, 3 << j)
             for j, k in enumerate(form.consonant_tokens):
                 for key in join_keys(k):
                     add("%" + key, nid, 1 << j)
@@ -235,17 +238,19 @@ class NameIndex:
     def _token_arrays_uncached(self, key: str, cons: str, abjad: bool) -> tuple[_I64, _I64]:
         return self._arrays(self.token_hits(key, cons, abjad))
 
-    def _joined_arrays_uncached(self, key: str) -> tuple[_I64, _I64]:
-        return self._arrays(self._joined_hits(key))
+    def _joined_arrays_uncached(self, key: str, abjad: bool = False) -> tuple[_I64, _I64]:
+        return self._arrays(self._joined_hits(key, abjad))
 
-    def _joined_hits(self, key: str) -> dict[int, int]:
+    def _joined_hits(self, key: str, abjad: bool = False) -> dict[int, int]:
         """List name id -> mask of its tokens whose joined keys meet ``key`` (cached; not to
-        be modified)."""
-        return self._joined_cached(key)
+        be modified). ``abjad``: the key joins two abjad tokens, which also meet a romanised
+        token's consonant keys."""
+        return self._joined_cached(key, abjad)
 
-    def _joined_hits_uncached(self, key: str) -> dict[int, int]:
+    def _joined_hits_uncached(self, key: str, abjad: bool = False) -> dict[int, int]:
         out: dict[int, int] = {}
-        for k in join_keys(key):
+        keys = join_keys(key)
+        for k in (*keys, *("%" + x for x in keys)) if abjad else keys:
             d = self.postings.get(k)
             if d is not None:
                 for nid, cm in d.items():
@@ -350,7 +355,8 @@ class NameIndex:
             for k, c in zip(keys, form.consonant_tokens, strict=True)
         ]
         joins = [
-            self._joined_hits(join_key(toks[i], toks[i + 1], form.abjad)) for i in range(n - 1)
+            self._joined_hits(join_key(toks[i], toks[i + 1], form.abjad), form.abjad)
+            for i in range(n - 1)
         ]
         if floor > WEAK_CAP and n > 1 and not q_init:
             # A name whose key hits cover fewer than two query tokens scores at most WEAK_CAP
@@ -491,7 +497,7 @@ class NameIndex:
             for i, (k, c) in enumerate(zip(keys, form.consonant_tokens, strict=True))
         ]
         hits.extend(
-            (3 << i, self.joined_arrays(join_key(toks[i], toks[i + 1], form.abjad)))
+            (3 << i, self.joined_arrays(join_key(toks[i], toks[i + 1], form.abjad), form.abjad))
             for i in range(len(keys) - 1)
         )
         for bits, (nids, masks) in hits:
