@@ -430,7 +430,8 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             notes.append(rule.text())
         # "ALI SADDAM HUSSEIN" is Ali, son of Saddam Hussein: another given name before all of
         # the other name may be another person (a relative) - or a first name the list left
-        # out (Jose Antonio / Antonio), so only enough to rank the exact name above it.
+        # out (Jose Antonio / Antonio), so only capped, to rank the exact name above it (even
+        # with a country bonus).
         lead = _leading_given_name(qt, ct, pairs, merged, free_q, free_c)
         if lead:
             rule = name_rule("relative")
