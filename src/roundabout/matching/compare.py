@@ -50,6 +50,7 @@ from roundabout.matching import legal_forms
 from roundabout.matching.keys import (
     consonants,
     fold_ch,
+    fold_vowels,
     meet,
     meet_joined,
     meet_merged,
@@ -265,7 +266,11 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
     fa, fb = fold_ch(ca), fold_ch(cb)
     if long_c and not cmeet and (fa != ca or fb != cb):
         cmeet = meet_joined(fa, fb)
-    met = cmeet or meet(sa, sb)
+    met = (
+        cmeet
+        or meet(sa, sb)
+        or (not abjad and min(len(sa), len(sb)) >= 3 and fold_vowels(sa) == fold_vowels(sb))
+    )
     if met:
         sim = max(Indel.normalized_similarity(a, b), Indel.normalized_similarity(sa, sb))
     if abjad and cmeet:

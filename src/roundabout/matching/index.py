@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from roundabout.matching.compare import LIGHT, WEAK_CAP, join_key, side_keys, token_weight
-from roundabout.matching.keys import fold_ch, join_keys, token_keys
+from roundabout.matching.keys import fold_ch, fold_vowels, join_keys, token_keys
 from roundabout.matching.normalize import NameForm, is_patronymic
 
 _EPS = 1e-9
@@ -128,6 +128,8 @@ class NameIndex:
             for j, k in enumerate(keys):
                 for key in token_keys(k):
                     add(key, nid, 1 << j)
+                if not form.abjad and len(k) >= 3:  # o/u, e/i (Noor / Nour)
+                    add("!" + fold_vowels(k), nid, 1 << j)
             toks = form.tokens
             for j in range(n - 1):
                 jk = join_key(toks[j], toks[j + 1], form.abjad)
@@ -208,6 +210,8 @@ class NameIndex:
         """List name id -> mask of its tokens sharing a key with one query token."""
         post = self.postings
         keys = list(token_keys(key))
+        if not abjad and len(key) >= 3:
+            keys.append("!" + fold_vowels(key))
         if len(cons) >= 3 or abjad:
             keys.extend("%" + x for x in join_keys(cons))
             if (fc := fold_ch(cons)) != cons:
