@@ -27,7 +27,7 @@ below the floor are not scored; all others are. A name that shares no key at all
 initials, which the scorer caps at ``WEAK_CAP``. Hence, for any floor above ``WEAK_CAP`` (0.69;
 the default threshold is 0.72), **every list name that ``compare`` would score at or above the
 floor is among the candidates: recall against exhaustive pair scoring is 1.0 by construction**
-(``tests/screening/test_index.py`` checks it against all pairs).
+(``tests/matching/test_index.py`` checks it against all pairs).
 """
 
 from __future__ import annotations
