@@ -136,7 +136,7 @@ def test_inlined_bounds_equal_the_reference_bound(
     the numpy path and through the scalar loop)."""
     from roundabout.matching import index as index_module
     from roundabout.matching.compare import join_key, side_keys, token_weight
-    from roundabout.matching.index import _digits, _initials, _kept, _QuerySide
+    from roundabout.matching.index import _digits, _initials, _kept, _QuerySide, _substantive
 
     monkeypatch.setattr(index_module, "VECTOR_MIN", vector_min)
     index = screener.index
@@ -166,7 +166,7 @@ def test_inlined_bounds_equal_the_reference_bound(
             if q_dig and index.digits[nid]:
                 qm |= q_dig
                 cm |= index.digits[nid]
-            side = _QuerySide.of(qm | q_init, wq, kq, q_init)
+            side = _QuerySide.of(qm | q_init, wq, kq, q_init, _substantive(q.tokens))
             ref = index.bound(nid, cm, side, index.names[nid].person is not False)
             assert abs(ref - b) < 1e-9, (name, index.names[nid].form.raw, ref, b)
 

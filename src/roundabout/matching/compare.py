@@ -227,6 +227,11 @@ def _base_weight(token: str) -> float:
     return max(base, 0.25) * _light(token, skeleton(token))
 
 
+def substantive(token: str) -> bool:
+    """Whether a left-over ``token`` is a substantive word (the "different words" rule)."""
+    return _base_weight(token) >= 0.35
+
+
 @lru_cache(maxsize=200_000)
 def token_weight(token: str, skel: str) -> float:
     """Weight of ASCII token ``token`` (skeleton ``skel``): length x particle x rarity."""
@@ -462,8 +467,8 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         notes.append(rule.text())
     n_aligned_all = len(pairs) + len(merged)
     # A substantive word on each side left unexplained: a different name, not a variant.
-    sub_q = [qt[i] for i in free_q if _base_weight(qt[i]) >= 0.35]
-    sub_c = [ct[j] for j in free_c if _base_weight(ct[j]) >= 0.35]
+    sub_q = [qt[i] for i in free_q if substantive(qt[i])]
+    sub_c = [ct[j] for j in free_c if substantive(ct[j])]
     if sub_q and sub_c:
         best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
         rule = name_rule("different_words")

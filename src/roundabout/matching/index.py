@@ -40,9 +40,17 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from roundabout.matching.compare import LIGHT, WEAK_CAP, join_key, side_keys, token_weight
+from roundabout.matching.compare import (
+    LIGHT,
+    WEAK_CAP,
+    join_key,
+    side_keys,
+    substantive,
+    token_weight,
+)
 from roundabout.matching.keys import fold_ch, fold_vowels, join_keys, token_keys
 from roundabout.matching.normalize import NameForm, is_patronymic
+from roundabout.matching.rules import name_rule
 
 _EPS = 1e-9
 #: Query tokens whose merged postings are cached (name tokens repeat a lot).
@@ -81,18 +89,35 @@ class _QuerySide:
     max_weight: float
     n: int  # query tokens that shared a key (or are initials)
     initials: int  # number of one-letter query tokens
+    #: substantive query tokens that shared no key: certainly left over (mask)
+    sub_free: int = 0
 
     @staticmethod
-    def of(qm: int, wq: Sequence[float], kq: Sequence[float], q_init: int) -> _QuerySide:
+    def of(
+        qm: int, wq: Sequence[float], kq: Sequence[float], q_init: int, q_sub: int = 0
+    ) -> _QuerySide:
         matched = sum(w for i, w in enumerate(wq) if qm >> i & 1)
         kept_free = sum(k for i, k in enumerate(kq) if not qm >> i & 1)
-        return _QuerySide(matched, kept_free, sum(wq), max(wq), qm.bit_count(), q_init.bit_count())
+        return _QuerySide(
+            matched, kept_free, sum(wq), max(wq), qm.bit_count(), q_init.bit_count(), q_sub & ~qm
+        )
 
 
 def _kept(tokens: Sequence[str], weights: Sequence[float]) -> tuple[float, ...]:
     return tuple(
         w * (0.25 if is_patronymic(t) else 0.5) for t, w in zip(tokens, weights, strict=True)
     )
+
+
+def _substantive(tokens: Sequence[str]) -> int:
+    """Mask of the tokens that count as substantive words when left over
+    (:func:`roundabout.matching.compare.substantive`)."""
+    return sum(1 << i for i, t in enumerate(tokens) if substantive(t))
+
+
+#: Most the "different words" rule leaves of a score (a substantive word left over on each
+#: side): the bound of a name with such words certainly left over on both sides.
+DIFFERENT_MAX = name_rule("different_words").weight + name_rule("different_words").slope
 
 
 def _digits(tokens: Sequence[str]) -> int:
@@ -169,6 +194,7 @@ class NameIndex:
         self.flags = [item.person is not False for item in self.names]
         self.initials = [_initials(item.form.tokens) for item in self.names]
         self.digits = [_digits(item.form.tokens) for item in self.names]
+        self.substantive = [_substantive(item.form.tokens) for item in self.names]
         #: Names with a number token (numbers left over on both sides pair up).
         self.with_digit = frozenset(nid for nid, m in enumerate(self.digits) if m)
         by_initial: dict[str, set[int]] = {}
@@ -202,6 +228,7 @@ class NameIndex:
         self._flags = np.array(self.flags, dtype=bool)
         self._initials = np.array(self.initials, dtype=np.int64)
         self._digits = np.array(self.digits, dtype=np.int64)
+        self._substantive = np.array(self.substantive, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -329,6 +356,9 @@ class NameIndex:
                 b = max(b, (mq + c_total) / (mq + c_total + kq_free))
         if min(n_q, n_c) <= 1 and not (full_q and full_c):
             b = min(b, WEAK_CAP)
+        if q.sub_free and not q.initials and not c_init and self.substantive[nid] & ~cmask:
+            # A substantive word certainly left over on each side (no initial to align it).
+            b *= DIFFERENT_MAX
         return b
 
     def candidates(
@@ -385,10 +415,11 @@ class NameIndex:
         out: dict[int, float] = dict.fromkeys(self._sure(form), 1.0)
         wq = [token_weight(t, s) for t, s in zip(form.tokens, form.skeletons, strict=True)]
         kq = _kept(form.tokens, wq)
+        q_sub = _substantive(form.tokens)
         sides: dict[int, _QuerySide] = {}
         fixed = None if person == "list" else person is not False
         if len(keep) >= VECTOR_MIN and n <= _VECTOR_MAX_TOKENS and self._vector_ok:
-            self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig)
+            self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig, q_sub)
             return out
         # The loop below is :meth:`bound` inlined (it runs ~100 times per query): same
         # arithmetic, no method calls, attribute lookups hoisted.
@@ -402,6 +433,7 @@ class NameIndex:
         tok_dicts = [(1 << i, d) for i, d in enumerate(per_tok) if d]
         join_dicts = [(3 << i, d) for i, d in enumerate(joins) if d]
         weak = WEAK_CAP
+        substantives, different = self.substantive, DIFFERENT_MAX
         for nid in keep:
             if nid in out:
                 continue
@@ -423,7 +455,7 @@ class NameIndex:
                 cmask |= c_dig
             q = sides.get(qm)
             if q is None:
-                q = sides[qm] = _QuerySide.of(qm | q_init, wq, kq, q_init)
+                q = sides[qm] = _QuerySide.of(qm | q_init, wq, kq, q_init, q_sub)
             # --- bound(nid, cmask, q, discount) ---
             wc = weights[nid]
             c_init = initials[nid]
@@ -471,6 +503,8 @@ class NameIndex:
                         b = b2
             if (n_q <= 1 or n_c <= 1) and not (full_q and full_c) and b > weak:
                 b = weak
+            if q.sub_free and not q_init and not c_init and substantives[nid] & ~cmask:
+                b *= different
             if b >= floor:
                 out[nid] = b
         return out
@@ -486,6 +520,7 @@ class NameIndex:
         kq: Sequence[float],
         q_init: int,
         q_dig: int,
+        q_sub: int = 0,
     ) -> None:
         """The scalar loop of :meth:`bounds` on arrays: the same float64 operations in the same
         order for every name (sums run token by token; adding or subtracting 0.0 for a token
@@ -520,9 +555,11 @@ class NameIndex:
         q_matched = np.zeros(1 << len(keys))
         q_kept_free = np.zeros(1 << len(keys))
         q_n = np.zeros(1 << len(keys), dtype=np.int64)
+        q_sub_free = np.zeros(1 << len(keys), dtype=np.int64)
         for u in set(qm.tolist()):
-            q0 = _QuerySide.of(u | q_init, wq, kq, q_init)
+            q0 = _QuerySide.of(u | q_init, wq, kq, q_init, q_sub)
             q_matched[u], q_kept_free[u], q_n[u] = q0.matched, q0.kept_free, q0.n
+            q_sub_free[u] = q0.sub_free
         mq = q_matched[qm]
         kq_free = q_kept_free[qm]
         n_q = q_n[qm]
@@ -569,6 +606,9 @@ class NameIndex:
         b = np.where(disc & full_c & (b3 > b), b3, b)
         weak = ((n_q <= 1) | (n_c <= 1)) & ~(full_q & full_c) & (b > WEAK_CAP)
         b = np.where(weak, WEAK_CAP, b)
+        if not q_init:
+            diff = (q_sub_free[qm] != 0) & (c_init == 0) & ((self._substantive[cand] & ~cmask) != 0)
+            b = np.where(diff, b * DIFFERENT_MAX, b)
         ok = b >= floor
         for nid, bound in zip(cand[ok].tolist(), b[ok].tolist(), strict=True):
             if nid not in out:
