@@ -70,3 +70,8 @@ def test_forms_of_latin_america_and_lebanon() -> None:
     assert analyze("CTEX COMPANY FOR EXCHANGE S.A.L.", False).legal_forms == ("jsc",)
     assert analyze("BIBLOS TRAVEL CA", False).legal_forms == ("jsc",)
     assert analyze("COMERCIALIZADORA GAEL 4, S.A. DE C.V.", False).legal_forms == ("jsc",)
+
+
+def test_a_typo_in_the_first_word_of_a_long_form() -> None:
+    form = analyze("OBSHCESTVO S OGRANICHENNOI OTVETSTVENNOSTYU KARST", False)
+    assert form.tokens == ("karst",) and form.legal_forms == ("llc",)
