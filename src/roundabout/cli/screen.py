@@ -29,6 +29,14 @@ ListOption = Annotated[
         help="List file or snapshot id/source in the store (repeatable; default: newest of each).",
     ),
 ]
+RuleOption = Annotated[
+    str,
+    typer.Option(
+        "--rule",
+        help="Ownership rule: us (OFAC 50%: owned 50%+ by listed persons blocks) or eu "
+        "(owned more than 50% or controlled blocks).",
+    ),
+]
 ThresholdOption = Annotated[
     float, typer.Option("--threshold", help="Score at or above which a hit is a match.")
 ]
@@ -53,6 +61,7 @@ def parties(
     show_dismissed: Annotated[
         bool, typer.Option("--show-dismissed", help="Include hits dismissed by a reviewer.")
     ] = False,
+    rule: RuleOption = "us",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -69,6 +78,7 @@ def parties(
             matches_only=matches_only,
             show_dismissed=show_dismissed,
             notify=_err,
+            rule=rule,
         )
     if as_json:
         print_json(run.to_dict())
@@ -96,6 +106,7 @@ def shipments(
         Path | None,
         typer.Option("--leaks", help="CSV of (hub, hs6) findings from the leak analysis."),
     ] = None,
+    rule: RuleOption = "us",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -105,7 +116,7 @@ def shipments(
     found = read_leaks(leaks) if leaks is not None else None
     with Store(db_path(db)) as store:
         out = screen_shipments(
-            store, file, lists or [], threshold=threshold, leaks=found, notify=_err
+            store, file, lists or [], threshold=threshold, leaks=found, notify=_err, rule=rule
         )
     rows = [r for r in out.results if r.risk >= min_risk]
     if as_json:

@@ -19,6 +19,10 @@ def resolve_lists(store: Store, refs: Sequence[str], notify: Notify | None = Non
     """Snapshot ids for ``refs`` (all parsing happens before anything is written)."""
     parsed = []
     named: list[str] = []
+    from roundabout.lists.owners_csv import is_ownership_csv
+
+    owners = [Path(r) for r in refs if Path(r).is_file() and is_ownership_csv(Path(r))]
+    refs = [r for r in refs if Path(r) not in owners]
     for ref in refs:
         path = Path(ref)
         if path.exists():
@@ -38,10 +42,17 @@ def resolve_lists(store: Store, refs: Sequence[str], notify: Notify | None = Non
                 snapshots.save(store, p)
             current = snapshots.latest(store)
         ids = [s.snapshot_id for s in current]
+    if owners:  # users' ownership data beside every list in use
+        loaded = snapshots.with_ownership(store, list(dict.fromkeys(ids)), owners)
+        for outcome in loaded:
+            for w in outcome.warnings:
+                if notify:
+                    notify(f"warning: {outcome.snapshot.snapshot_id}: {w}")
+        ids = [o.snapshot.snapshot_id for o in loaded]
     return list(dict.fromkeys(ids))
 
 
-def screener_for(store: Store, snapshot_ids: Sequence[str]) -> Screener:
+def screener_for(store: Store, snapshot_ids: Sequence[str], rule: str = "us") -> Screener:
     entries: list[ScreenEntry] = []
     for sid in snapshot_ids:
         rows = store.raw.execute(
@@ -50,4 +61,6 @@ def screener_for(store: Store, snapshot_ids: Sequence[str]) -> Screener:
         from roundabout.lists.model import ListEntity
 
         entries.extend(ScreenEntry(ListEntity.from_json(d), sid, h) for d, h in rows)
-    return Screener(entries)
+    from roundabout.screening.ownership_hits import with_ownership
+
+    return with_ownership(store, Screener(entries), rule)

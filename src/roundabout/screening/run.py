@@ -76,6 +76,7 @@ def screen_parties(
     matches_only: bool = False,
     actor: str = "cli",
     notify: Notify | None = None,
+    rule: str = "us",
 ) -> ScreeningRun:
     """Screen the parties of ``path``; record the run and its hits in the store."""
     if not 0.0 <= threshold <= 1.0:
@@ -85,7 +86,7 @@ def screen_parties(
     parties = read_parties(path)  # bad input fails here, before any write
     schema.ensure(store.raw)
     sids = resolve_lists(store, lists, notify)
-    screener = screener_for(store, sids)
+    screener = screener_for(store, sids, rule)
     return screen_loaded(
         store,
         screener,

@@ -201,6 +201,7 @@ def screen_shipments(
     threshold: float = DEFAULT_THRESHOLD,
     leaks: set[tuple[str, str]] | None = None,
     notify: Notify | None = None,
+    rule: str = "us",
 ) -> ShipmentRun:
     rows = [_norm(r) for r in _rows(path)]
     if not rows:
@@ -222,7 +223,7 @@ def screen_shipments(
             by_hs6.setdefault(hs6, []).append(unit)
     medians = {k: statistics.median(v) for k, v in by_hs6.items() if len(v) >= 5}
     sids = resolve_lists(store, lists, notify)
-    screener = screener_for(store, sids)
+    screener = screener_for(store, sids, rule)
     chp, eu = _goods()
     results = []
     for n, r, unit in parsed:
