@@ -6,6 +6,7 @@ The matcher (rapidfuzz, rigour, the list importers) is imported inside the comma
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,8 +30,15 @@ ListOption = Annotated[
         help="List file or snapshot id/source in the store (repeatable; default: newest of each).",
     ),
 ]
+
+
+class Rule(StrEnum):
+    us = "us"
+    eu = "eu"
+
+
 RuleOption = Annotated[
-    str,
+    Rule,
     typer.Option(
         "--rule",
         help="Ownership rule: us (OFAC 50%: owned 50%+ by listed persons blocks) or eu "
@@ -61,7 +69,7 @@ def parties(
     show_dismissed: Annotated[
         bool, typer.Option("--show-dismissed", help="Include hits dismissed by a reviewer.")
     ] = False,
-    rule: RuleOption = "us",
+    rule: RuleOption = Rule.us,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -78,7 +86,7 @@ def parties(
             matches_only=matches_only,
             show_dismissed=show_dismissed,
             notify=_err,
-            rule=rule,
+            rule=rule.value,
         )
     if as_json:
         print_json(run.to_dict())
@@ -106,7 +114,7 @@ def shipments(
         Path | None,
         typer.Option("--leaks", help="CSV of (hub, hs6) findings from the leak analysis."),
     ] = None,
-    rule: RuleOption = "us",
+    rule: RuleOption = Rule.us,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -116,7 +124,7 @@ def shipments(
     found = read_leaks(leaks) if leaks is not None else None
     with Store(db_path(db)) as store:
         out = screen_shipments(
-            store, file, lists or [], threshold=threshold, leaks=found, notify=_err, rule=rule
+            store, file, lists or [], threshold=threshold, leaks=found, notify=_err, rule=rule.value
         )
     rows = [r for r in out.results if r.risk >= min_risk]
     if as_json:

@@ -37,8 +37,9 @@ from roundabout.lists.countries import to_iso2
 from roundabout.lists.limits import read_text
 from roundabout.matching.matcher import DEFAULT_THRESHOLD
 from roundabout.matching.model import Party
+from roundabout.screening import redflags
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
-from roundabout.store import Store
+from roundabout.store import Store, ownership
 
 ROLES = ("exporter", "consignee", "notify_party", "declarant")
 HUBS = frozenset(
@@ -84,9 +85,11 @@ class Reason:
     code: str
     weight: float
     detail: str
+    source: str | None = None  # the guidance a red flag comes from
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "weight": round(self.weight, 4), "detail": self.detail}
+        out = {"code": self.code, "weight": round(self.weight, 4), "detail": self.detail}
+        return out if self.source is None else {**out, "source": self.source}
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +226,7 @@ def screen_shipments(
             by_hs6.setdefault(hs6, []).append(unit)
     medians = {k: statistics.median(v) for k, v in by_hs6.items() if len(v) >= 5}
     sids = resolve_lists(store, lists, notify)
+    flags = redflags.context([r for _, r, _ in parsed], ownership.addresses(store, sids))
     screener = screener_for(store, sids, rule)
     chp, eu = _goods()
     results = []
@@ -287,6 +291,7 @@ def screen_shipments(
                     "unit_price", 0.2, f"unit value {unit:,.2f} vs median {med:,.2f} for HS {hs6}"
                 )
             )
+        reasons.extend(Reason(*f) for f in redflags.reasons(flags, r))
         risk = 1.0
         for reason in reasons:
             risk *= 1 - min(reason.weight, 1.0)

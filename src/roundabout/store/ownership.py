@@ -163,3 +163,26 @@ def warnings(store: Store, snapshot_id: str) -> list[str]:
         "SELECT message FROM list_warnings WHERE snapshot_id = ? ORDER BY seq", [snapshot_id]
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def addresses(store: Store, snapshot_ids: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(entity id, name, address) of every entry and context entity with an address in the
+    given snapshots (listed entities, BIS address-only entries, owned companies)."""
+    ensure(store.raw)
+    ids = list(snapshot_ids)
+    if not ids:
+        return []
+    rows = store.raw.execute(
+        "SELECT entity_id, data FROM list_entities WHERE list_contains(?, snapshot_id) "
+        "AND contains(data, '\"addresses\"') "
+        "UNION ALL SELECT entity_id, data FROM list_context WHERE list_contains(?, snapshot_id) "
+        "AND contains(data, '\"addresses\"')",
+        [ids, ids],
+    ).fetchall()
+    out: list[tuple[str, str, str]] = []
+    for eid, data in rows:
+        d = json.loads(data)
+        if d.get("listed", True) is False and d.get("schema") != "Address":
+            continue  # a context company's address is not a listed address
+        out.extend((eid, d["name"], a) for a in d.get("addresses", ()))
+    return out
