@@ -36,6 +36,9 @@ from roundabout.lists.relations import Relation, parse_share
 from roundabout.ownership.closure import Closure, close
 
 RULES: Final = ("us", "eu")
+#: Ids kept in a status's ``via`` (a deep chain of holdings can reach thousands): the
+#: contributing owners first, then theirs, up the chains.
+MAX_VIA: Final = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,23 +202,62 @@ def _statuses(rule: str, g: _Graph, by_id: dict[str, ListEntity], c: Closure) ->
     def weight(i: int) -> float:
         return 1.0 if i in c.blocked else c.own.get(i, 0.0)
 
-    memo: dict[int, tuple[str, ...]] = {}
+    directed_by: dict[int, list[tuple[int, Relation]]] = {}
+    for d, a, rel in g.control:
+        if d in c.blocked:
+            directed_by.setdefault(a, []).append((d, rel))
+    unstated_by: dict[int, list[tuple[int, Relation]]] = {}
+    for o, a, rel in g.unstated:
+        if o in c.blocked:
+            unstated_by.setdefault(a, []).append((o, rel))
+    linked: dict[int, list[tuple[int, Relation]]] = {}
+    for a, b, rel in g.other:
+        if b in c.blocked:
+            linked.setdefault(a, []).append((b, rel))
+        if a in c.blocked:
+            linked.setdefault(b, []).append((a, rel))
 
-    def via(x: int, seen: frozenset[int] = frozenset()) -> tuple[str, ...]:
-        """Ids on the paths from the listed owners (and controllers) to ``x``."""
-        if x in memo:
-            return memo[x]
-        out: dict[str, None] = {}
-        sources = [o for o, _ in ins.get(x, []) if weight(o) > 0]
-        sources += [d for d, a, _ in g.control if a == x and d in c.blocked]
-        for o in sorted(sources):
-            if o in seen:
+    listed_flags = [by_id[eid].listed for eid in g.ids]
+    memo: dict[int, tuple[int, ...]] = {}
+
+    def sources(x: int) -> list[int]:
+        found = [o for o, _ in ins.get(x, []) if o in c.blocked or c.own.get(o, 0.0) > 0]
+        return sorted(found + [d for d, _ in directed_by.get(x, [])])
+
+    def via_ids(x: int) -> tuple[int, ...]:
+        """Nodes on the paths from the listed owners (and controllers) to ``x``: its
+        contributing owners, then theirs, at most :data:`MAX_VIA` (memoised, iterative; a
+        node met again on the current path counts as having none)."""
+        stack: list[tuple[int, list[int] | None]] = [(x, None)]
+        on_path: set[int] = set()
+        while stack:
+            v, srcs = stack.pop()
+            if v in memo:
                 continue
-            if not is_listed(o):
-                out.update(dict.fromkeys(via(o, seen | {x})))
-            out[g.ids[o]] = None
-        memo[x] = tuple(out)
+            if srcs is None:
+                srcs = sources(v)
+                on_path.add(v)
+                stack.append((v, srcs))
+                stack.extend(
+                    (o, None)
+                    for o in srcs
+                    if not listed_flags[o] and o not in memo and o not in on_path
+                )
+                continue
+            found: dict[int, None] = {}
+            for o in srcs:
+                found[o] = None
+                if not listed_flags[o]:
+                    found.update(dict.fromkeys(memo.get(o, ())))
+                if len(found) >= MAX_VIA:
+                    break
+            found.pop(v, None)
+            memo[v] = tuple(found)[:MAX_VIA]
+            on_path.discard(v)
         return memo[x]
+
+    def via(x: int) -> tuple[str, ...]:
+        return tuple(g.ids[i] for i in sorted(via_ids(x)))
 
     def name(i: int) -> str:
         return by_id[g.ids[i]].name
@@ -250,13 +292,9 @@ def _statuses(rule: str, g: _Graph, by_id: dict[str, ListEntity], c: Closure) ->
         if is_listed(x):
             continue
         share = c.own.get(x)
-        directors = [(d, rel) for d, a, rel in g.control if a == x and d in c.blocked]
-        unstated = [(o, rel) for o, a, rel in g.unstated if a == x and o in c.blocked]
-        others = [
-            (o if b == x else b, rel)
-            for o, b, rel in g.other
-            if x in (o, b) and (o if b == x else b) in c.blocked
-        ]
+        directors = directed_by.get(x, [])
+        unstated = unstated_by.get(x, [])
+        others = linked.get(x, [])
         notes: list[str] = []
         basis = "context"
         blocked = x in c.blocked

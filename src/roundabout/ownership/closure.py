@@ -23,17 +23,28 @@ How it is computed in one pass: the strongly connected components of the graph (
 iterative) in topological order. A node outside any cycle depends only on nodes before it, so
 its status is final when it is reached. In a cycle (bad data, reported by the caller) the
 statuses depend on each other: the simple paths inside the cycle are enumerated, to a local
-fixed point; a cycle of more than ``max_cycle`` nodes is not enumerated (its internal indirect
-holdings are left out and the cycle is returned in ``skipped_cycles``, never guessed).
+fixed point. A cycle of more than ``max_cycle`` nodes, or one so dense that its paths exceed
+a budget, is not enumerated: inside it only the direct holdings of blocked members count
+(propagated in linear time as members become blocked), and the cycle is returned in
+``skipped_cycles`` (reported, never guessed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-_Adj = Sequence[list[tuple[int, float, bool]]]
+import numpy as np
+from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import (  # type: ignore[import-untyped]
+    breadth_first_order,
+    connected_components,
+)
 
+_Adj = Mapping[int, list[tuple[int, float, bool]]]
+
+#: Paths enumerated inside one cycle before falling back to direct holdings.
+_PATH_BUDGET = 200_000
 #: Tolerance for the 50% comparison (shares come from decimal text).
 EPS = 1e-9
 
@@ -47,75 +58,6 @@ class Closure:
     controlled: frozenset[int]  # nodes directed by a blocked controller
     cycles: tuple[tuple[int, ...], ...]  # strongly connected components of 2+ nodes
     skipped_cycles: tuple[tuple[int, ...], ...]  # cycles too large to enumerate
-
-
-def _reachable(
-    n: int, starts: Iterable[int], out: Sequence[list[tuple[int, float, bool]]]
-) -> list[bool]:
-    seen = [False] * n
-    stack = list(starts)
-    for s in stack:
-        seen[s] = True
-    while stack:
-        v = stack.pop()
-        for w, _, _ in out[v]:
-            if not seen[w]:
-                seen[w] = True
-                stack.append(w)
-    return seen
-
-
-def _components(
-    nodes: Sequence[int], out: Sequence[list[tuple[int, float, bool]]], keep: Sequence[bool]
-) -> list[list[int]]:
-    """Strongly connected components of the subgraph on ``keep``, in topological order."""
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    on_stack: set[int] = set()
-    stack: list[int] = []
-    comps: list[list[int]] = []
-    counter = 0
-    for root in nodes:
-        if root in index:
-            continue
-        work: list[tuple[int, int]] = [(root, 0)]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            v, i = work[-1]
-            edges = out[v]
-            if i < len(edges):
-                work[-1] = (v, i + 1)
-                w = edges[i][0]
-                if not keep[w]:
-                    continue
-                if w not in index:
-                    index[w] = low[w] = counter
-                    counter += 1
-                    stack.append(w)
-                    on_stack.add(w)
-                    work.append((w, 0))
-                elif w in on_stack and index[w] < low[v]:
-                    low[v] = index[w]
-                continue
-            work.pop()
-            if work:
-                u = work[-1][0]
-                if low[v] < low[u]:
-                    low[u] = low[v]
-            if low[v] == index[v]:
-                comp: list[int] = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    comp.append(w)
-                    if w == v:
-                        break
-                comps.append(comp)
-    comps.reverse()  # Tarjan emits a component after everything reachable from it
-    return comps
 
 
 def close(
@@ -132,123 +74,198 @@ def close(
 
     Holdings of a node in itself are ignored (the caller warns about them). ``control`` edges
     block only with ``control_blocks`` (the EU rule); they are always reported in
-    ``controlled``.
+    ``controlled``. Vectorised (numpy, scipy's strongly connected components): the nodes are
+    taken level by level of the condensed graph, each level in one pass over its edges; only
+    the nodes of cycles are handled one by one.
     """
     listed_set = frozenset(listed)
-    out: list[list[tuple[int, float, bool]]] = [[] for _ in range(n)]
-    ins: list[list[tuple[int, float, bool]]] = [[] for _ in range(n)]
-    for o, a, s in holdings:
-        if o != a:
-            out[o].append((a, s, False))
-            ins[a].append((o, s, False))
-    for c, a in control:
-        if c != a:
-            out[c].append((a, 0.0, True))
-            ins[a].append((c, 0.0, True))
-    keep = _reachable(n, listed_set, out)
-    blocked = [False] * n
-    own: dict[int, float] = {}
-    controlled: set[int] = set()
+    hold = [(o, a, s) for o, a, s in holdings if o != a]
+    ctl = [(c, a) for c, a in control if c != a]
+    src = np.array([o for o, _, _ in hold] + [c for c, _ in ctl], dtype=np.int64)
+    dst = np.array([a for _, a, _ in hold] + [a for _, a in ctl], dtype=np.int64)
+    share = np.array([s for _, _, s in hold] + [0.0] * len(ctl), dtype=np.float64)
+    is_ctl = np.zeros(len(src), dtype=bool)
+    is_ctl[len(hold) :] = True
+    is_listed = np.zeros(n, dtype=bool)
+    if listed_set:
+        is_listed[list(listed_set)] = True
+    keep = _reachable(n, is_listed, src, dst)
+    sel = keep[src]
+    src, dst, share, is_ctl = src[sel], dst[sel], share[sel], is_ctl[sel]
+    blocked = is_listed.copy()
+    own = np.zeros(n, dtype=np.float64)
+    controlled = np.zeros(n, dtype=bool)
     cycles: list[tuple[int, ...]] = []
     skipped: list[tuple[int, ...]] = []
 
-    def passes(share: float) -> bool:
-        return share > 0.5 + EPS if strict else share >= 0.5 - EPS
+    def passes(total: float) -> bool:
+        return total > 0.5 + EPS if strict else total >= 0.5 - EPS
 
-    def weight(o: int) -> float:
-        return 1.0 if blocked[o] else own.get(o, 0.0)
-
-    reached = [v for v in range(n) if keep[v]]
-    for comp in _components(reached, out, keep):
-        if len(comp) == 1:
-            x = comp[0]
-            if x in listed_set:
-                blocked[x] = True
-                continue
-            total = 0.0
-            directed = False
-            for o, s, is_control in ins[x]:
-                if not keep[o]:
-                    continue
-                if is_control:
-                    directed = directed or blocked[o]
-                else:
-                    total += s * weight(o)
-            if total > 0:
-                own[x] = total
-            if directed:
-                controlled.add(x)
-            blocked[x] = passes(total) or (directed and control_blocks)
-            continue
-        members = sorted(comp)
-        cycles.append(tuple(members))
-        if len(members) > max_cycle:
-            skipped.append(tuple(members))
-        _cycle(
-            members,
-            listed_set,
-            (ins, out, keep),
-            (blocked, own, controlled),
-            passes,
-            control_blocks,
-            enumerate_paths=len(members) <= max_cycle,
-        )
+    labels, comp_level, big = _levels(n, keep, src, dst)
+    node_level = comp_level[labels]
+    in_cycle = big[labels] & keep
+    plain = ~in_cycle[dst]  # edges into nodes outside cycles, by the level of their target
+    order = np.flatnonzero(plain)[np.argsort(node_level[dst[plain]], kind="stable")]
+    e_lvl = node_level[dst[order]]
+    members_by_level: dict[int, list[list[int]]] = {}
+    adj: tuple[_Adj, _Adj] = (_Lists(), _Lists())
+    if in_cycle.any():
+        groups: dict[int, list[int]] = {}
+        for v in np.flatnonzero(in_cycle).tolist():
+            groups.setdefault(int(labels[v]), []).append(v)
+        for comp in groups.values():
+            lvl = int(comp_level[labels[comp[0]]])
+            members_by_level.setdefault(lvl, []).append(sorted(comp))
+        adj = _cycle_adjacency(in_cycle, src, dst, share, is_ctl)
+    top = int(comp_level.max()) if len(comp_level) else 0
+    bounds = np.searchsorted(e_lvl, np.arange(top + 2))
+    for level in range(top + 1):
+        lo, hi = int(bounds[level]), int(bounds[level + 1])
+        if hi > lo:
+            idx = order[lo:hi]
+            s_, d_, c_ = src[idx], dst[idx], is_ctl[idx]
+            w = np.where(blocked[s_], 1.0, own[s_])
+            targets = np.unique(d_)
+            hv = ~c_
+            totals = np.bincount(d_[hv], weights=share[idx][hv] * w[hv], minlength=n)
+            directed = np.zeros(n, dtype=bool)
+            directed[d_[c_ & blocked[s_]]] = True
+            t_own = totals[targets]
+            own[targets] = t_own
+            controlled[targets] |= directed[targets]
+            thr = t_own > 0.5 + EPS if strict else t_own >= 0.5 - EPS
+            blocked[targets] = is_listed[targets] | thr | (directed[targets] & control_blocks)
+        for members in members_by_level.get(level, []):
+            cycles.append(tuple(members))
+            exact = _cycle(
+                members,
+                listed_set,
+                (adj[0], adj[1], keep),
+                (blocked, own, controlled),
+                passes,
+                control_blocks,
+                enumerate_paths=len(members) <= max_cycle,
+            )
+            if not exact:
+                skipped.append(tuple(members))
+    own[is_listed] = 0.0
+    nz = np.flatnonzero(own > 0)
     return Closure(
-        frozenset(v for v in range(n) if blocked[v]),
-        own,
-        frozenset(controlled),
-        tuple(cycles),
-        tuple(skipped),
+        frozenset(np.flatnonzero(blocked).tolist()),
+        dict(zip(nz.tolist(), own[nz].tolist(), strict=True)),
+        frozenset(np.flatnonzero(controlled).tolist()),
+        tuple(sorted(cycles)),
+        tuple(sorted(skipped)),
     )
+
+
+def _reachable(n: int, starts: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Nodes reachable from ``starts`` (a mask) along the edges (a virtual root, one BFS)."""
+    root = n
+    extra = np.flatnonzero(starts)
+    rows = np.concatenate([src, np.full(len(extra), root, dtype=np.int64)])
+    cols = np.concatenate([dst, extra])
+    g = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n + 1, n + 1))
+    seen = np.zeros(n + 1, dtype=bool)
+    seen[breadth_first_order(g, root, directed=True, return_predecessors=False)] = True
+    return seen[:n]
+
+
+def _levels(
+    n: int, keep: np.ndarray, src: np.ndarray, dst: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Strongly connected components (a label per node), the level of each in the condensed
+    graph (the longest path from a source) and which components have 2+ nodes."""
+    g = csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+    _, labels = connected_components(g, directed=True, connection="strong")
+    labels = labels.astype(np.int64)
+    ncomp = int(labels.max()) + 1 if n else 0
+    big = np.bincount(labels[keep], minlength=ncomp) > 1
+    cs, cd = labels[src], labels[dst]
+    cross = cs != cd
+    cs, cd = cs[cross], cd[cross]
+    level = np.zeros(ncomp, dtype=np.int64)
+    while len(cs):
+        new = level.copy()
+        np.maximum.at(new, cd, level[cs] + 1)
+        if np.array_equal(new, level):
+            break
+        level = new
+    return labels, level, big
+
+
+class _Lists(dict[int, list[tuple[int, float, bool]]]):
+    """Edge lists by node; a node without edges has ``[]``."""
+
+    def __missing__(self, key: int) -> list[tuple[int, float, bool]]:
+        return []
+
+
+def _cycle_adjacency(
+    in_cycle: np.ndarray, src: np.ndarray, dst: np.ndarray, share: np.ndarray, ctl: np.ndarray
+) -> tuple[_Lists, _Lists]:
+    """In- and out-edges of the nodes in cycles (edges from outside included)."""
+    ins, out = _Lists(), _Lists()
+    for i in np.flatnonzero(in_cycle[dst] | in_cycle[src]).tolist():
+        o, a, s, c = int(src[i]), int(dst[i]), float(share[i]), bool(ctl[i])
+        if in_cycle[a]:
+            ins.setdefault(a, []).append((o, s, c))
+        if in_cycle[o]:
+            out.setdefault(o, []).append((a, s, c))
+    return ins, out
 
 
 def _cycle(
     members: list[int],
     listed: frozenset[int],
-    graph: tuple[_Adj, _Adj, Sequence[bool]],
-    state: tuple[list[bool], dict[int, float], set[int]],
+    graph: tuple[_Adj, _Adj, np.ndarray],
+    state: tuple[np.ndarray, np.ndarray, np.ndarray],
     passes: Callable[[float], bool],
     control_blocks: bool,
     *,
     enumerate_paths: bool,
-) -> None:
-    """Statuses inside one strongly connected component, to a local fixed point."""
+) -> bool:
+    """Statuses inside one strongly connected component, to a local fixed point.
+
+    Returns False when the paths were not (or could not be) enumerated: the component's
+    internal holdings then count only directly from blocked members (linear propagation).
+    """
     ins, out, keep = graph
     blocked, own, controlled = state
     inside = set(members)
     for x in members:
         if x in listed:
             blocked[x] = True
-    while True:
-        ext: dict[int, float] = {}
-        directed: set[int] = set()
+    ext: dict[int, float] = {}
+    directed: set[int] = set()
+
+    def outside() -> None:
+        ext.clear()
         for y in members:
             total = 0.0
             for o, s, is_control in ins[y]:
                 if not keep[o]:
                     continue
-                if o in inside:
-                    if is_control and blocked[o]:
-                        directed.add(y)
-                    continue
                 if is_control:
                     if blocked[o]:
                         directed.add(y)
-                else:
-                    total += s * (1.0 if blocked[o] else own.get(o, 0.0))
+                elif o not in inside:
+                    total += s * (1.0 if blocked[o] else own[o])
             ext[y] = total
+
+    rounds = 0
+    while enumerate_paths:
+        directed.clear()
+        outside()
         totals = dict(ext)
-        if enumerate_paths:
-            for y in members:
-                start = 1.0 if blocked[y] else ext[y]
-                if start > 0:
-                    _paths_from(y, start, inside, out, blocked, totals)
-        else:  # direct holdings by blocked members only
-            for y in members:
-                if blocked[y]:
-                    for w, s, is_control in out[y]:
-                        if w in inside and not is_control:
-                            totals[w] += s
+        budget = [_PATH_BUDGET]
+        for y in members:
+            start = 1.0 if blocked[y] else ext[y]
+            if start > 0 and not _paths_from(y, start, inside, out, blocked, totals, budget):
+                enumerate_paths = False
+                break
+        if not enumerate_paths:
+            break
         changed = False
         for x in members:
             if x in listed:
@@ -256,29 +273,71 @@ def _cycle(
             if totals[x] > 0:
                 own[x] = totals[x]
             else:
-                own.pop(x, None)
+                own[x] = 0.0
             if x in directed:
-                controlled.add(x)
+                controlled[x] = True
             now = passes(totals[x]) or (x in directed and control_blocks)
-            if now and not blocked[x]:
-                blocked[x] = True
+            if now != blocked[x]:
+                blocked[x] = now  # holdings over 100% can also unblock: not monotone
                 changed = True
         if not changed:
-            return
+            return True
+        rounds += 1
+        if rounds > 2 * len(members) + 2:
+            enumerate_paths = False  # oscillates (bad data): fall back, reported
+    # linear: direct holdings of blocked members, propagated as members become blocked
+    for x in members:
+        if x not in listed:
+            blocked[x] = False
+    directed.clear()
+    outside()
+    totals = dict(ext)
+    queue = [x for x in members if blocked[x]]
+    for x in members:
+        if not blocked[x] and (passes(totals[x]) or (x in directed and control_blocks)):
+            blocked[x] = True
+            queue.append(x)
+    while queue:
+        y = queue.pop()
+        for w, s, is_control in out[y]:
+            if w not in inside or w in listed:
+                continue
+            if is_control:
+                directed.add(w)
+            else:
+                totals[w] += s
+            if not blocked[w] and (passes(totals[w]) or (w in directed and control_blocks)):
+                blocked[w] = True
+                queue.append(w)
+    for x in members:
+        if x in listed:
+            continue
+        if totals[x] > 0:
+            own[x] = totals[x]
+        else:
+            own[x] = 0.0
+        if x in directed:
+            controlled[x] = True
+    return False
 
 
 def _paths_from(
     start: int,
     mass: float,
     inside: set[int],
-    out: Sequence[list[tuple[int, float, bool]]],
-    blocked: Sequence[bool],
+    out: _Adj,
+    blocked: np.ndarray,
     totals: dict[int, float],
-) -> None:
+    budget: list[int],
+) -> bool:
     """Add ``mass`` x the product of shares of every simple path from ``start`` inside the
-    component (intermediates not blocked) to the total of the path's end."""
+    component (intermediates not blocked) to the total of the path's end. False when the
+    path budget ran out (a dense cycle: the caller falls back)."""
     stack: list[tuple[int, float, frozenset[int]]] = [(start, mass, frozenset([start]))]
     while stack:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
         v, m, seen = stack.pop()
         for w, s, is_control in out[v]:
             if is_control or w not in inside or w in seen or s <= 0:
@@ -286,3 +345,4 @@ def _paths_from(
             totals[w] += m * s
             if not blocked[w]:
                 stack.append((w, m * s, seen | {w}))
+    return True
