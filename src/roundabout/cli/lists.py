@@ -77,8 +77,9 @@ def load(
                     "warnings": list(outcome.warnings),
                 }
             )
-            for w in outcome.warnings:
-                typer.echo(f"warning: {outcome.snapshot.snapshot_id}: {w}", err=True)
+            for w in outcome.warnings:  # names from the file: control characters escaped
+                shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in w)
+                typer.echo(f"warning: {outcome.snapshot.snapshot_id}: {shown}", err=True)
             if not as_json:
                 s = outcome.snapshot
                 verb = "loaded" if outcome.status == "loaded" else "already loaded"
