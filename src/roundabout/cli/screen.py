@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
+from roundabout.cli.output import OutOption, write_parties, write_shipments
 from roundabout.matching.model import DEFAULT_THRESHOLD
 from roundabout.screening.decisions import Decision
 from roundabout.store import Store
@@ -72,6 +73,7 @@ def parties(
     rule: RuleOption = Rule.us,
     db: DbOption = None,
     as_json: JsonOption = False,
+    out_file: OutOption = None,
 ) -> None:
     """Screen each party; print its hits with score, match flag and explanation."""
     from roundabout.screening.run import screen_parties
@@ -88,6 +90,7 @@ def parties(
             notify=_err,
             rule=rule.value,
         )
+    write_parties(out_file, run)
     if as_json:
         print_json(run.to_dict())
         return
@@ -117,6 +120,7 @@ def shipments(
     rule: RuleOption = Rule.us,
     db: DbOption = None,
     as_json: JsonOption = False,
+    out_file: OutOption = None,
 ) -> None:
     """Risk-score each declaration with its reasons (party hits, goods, route, price)."""
     from roundabout.screening.shipments import read_leaks, screen_shipments
@@ -127,6 +131,7 @@ def shipments(
             store, file, lists or [], threshold=threshold, leaks=found, notify=_err, rule=rule.value
         )
     rows = [r for r in out.results if r.risk >= min_risk]
+    write_shipments(out_file, rows, {**out.to_dict(), "results": [r.to_dict() for r in rows]})
     if as_json:
         print_json({**out.to_dict(), "results": [r.to_dict() for r in rows]})
         return

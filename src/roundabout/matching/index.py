@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from roundabout.matching.compare import LIGHT, WEAK_CAP, join_key, side_keys, token_weight
-from roundabout.matching.keys import join_keys, token_keys
+from roundabout.matching.keys import fold_ch, join_keys, token_keys
 from roundabout.matching.normalize import NameForm, is_patronymic
 
 _EPS = 1e-9
@@ -135,6 +135,9 @@ class NameIndex:
             for j, k in enumerate(form.consonant_tokens):
                 for key in join_keys(k):
                     add("%" + key, nid, 1 << j)
+                if (fk := fold_ch(k)) != k:  # ch read as sh (Hamcho / Hamsho)
+                    for key in join_keys(fk):
+                        add("%" + key, nid, 1 << j)
                 if len(k) < 3 and form.abjad:
                     add("&" + k, nid, 1 << j)
             for key in join_keys("".join(keys)):
@@ -204,6 +207,8 @@ class NameIndex:
         keys = list(token_keys(key))
         if len(cons) >= 3 or abjad:
             keys.extend("%" + x for x in join_keys(cons))
+            if (fc := fold_ch(cons)) != cons:
+                keys.extend("%" + x for x in join_keys(fc))
         else:
             # Short consonant skeletons align only with abjad script names.
             keys.append("&" + cons)

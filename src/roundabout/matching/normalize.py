@@ -53,11 +53,22 @@ TITLES: Final = frozenset(
         "admiral",
         "sheikh",
         "shaikh",
+        "shaykh",
+        "sheik",
         "haji",
         "hajji",
+        "haj",
+        "hadj",
+        "alhaj",
+        "alhajj",
         "mullah",
+        "mulla",
         "maulvi",
         "mawlawi",
+        "maulana",
+        "mawlana",
+        "mufti",
+        "qari",
         "gospodin",
     ]
 )
@@ -132,7 +143,12 @@ def analyze(name: str, person: bool | None = None) -> NameForm:
     if person is not True:
         tokens, hits, keep = legal_forms.strip(tokens)
     if person is not False and len(tokens) > 1:
-        kept = [(t, k) for t, k in zip(tokens, keep, strict=True) if t not in TITLES]
+        # Titles lead a name ("Shaykh Abdullah AZZAM", "H.E. President ..."); the same word
+        # further on is a name ("ELSHAFEE EL SHEIKH").
+        lead = 0
+        while lead < len(tokens) - 1 and tokens[lead] in TITLES:
+            lead += 1
+        kept = list(zip(tokens, keep, strict=True))[lead:]
         if kept:
             tokens = tuple(t for t, _ in kept)
             keep = [k for _, k in kept]
