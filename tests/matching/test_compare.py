@@ -181,3 +181,8 @@ def test_one_short_word_needs_more_than_a_typo() -> None:
 def test_private_enterprise_forms_are_one_family() -> None:
     for listed in ("PRIVATE COMPANY PROMCOMPLEKTLOGISTIC", "ЧП Промкомплектлогистик"):
         assert score("Promkomplektlogistik XK", listed) >= 0.9, listed
+
+
+def test_short_tokens_with_o_u_e_i_variants_align() -> None:
+    a, b = analyze("NOOR HOLDING SAL", False), analyze("NOUR HOLDING SAL", False)
+    assert compare(a, b, person=False).score >= 0.85

@@ -64,3 +64,14 @@ def test_short_form_of_another_kind_beside_a_sure_one_is_part_of_the_name() -> N
     # the same form twice (Cyrillic abbreviation romanised, then translated) goes entirely
     assert analyze("TOO Kazakhmys LLP").tokens == ("kazakhmys",)
     assert analyze("Siemens AG").tokens == ("siemens",)
+
+
+def test_forms_of_latin_america_and_lebanon() -> None:
+    assert analyze("CTEX COMPANY FOR EXCHANGE S.A.L.", False).legal_forms == ("jsc",)
+    assert analyze("BIBLOS TRAVEL CA", False).legal_forms == ("jsc",)
+    assert analyze("COMERCIALIZADORA GAEL 4, S.A. DE C.V.", False).legal_forms == ("jsc",)
+
+
+def test_a_typo_in_the_first_word_of_a_long_form() -> None:
+    form = analyze("OBSHCESTVO S OGRANICHENNOI OTVETSTVENNOSTYU KARST", False)
+    assert form.tokens == ("karst",) and form.legal_forms == ("llc",)

@@ -76,3 +76,16 @@ def test_french_and_maghrebi_romanisations(a: str, b: str) -> None:
 )
 def test_different_names_stay_apart(a: str, b: str) -> None:
     assert score(a, b) < 0.72
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("김정은", "Kim Jong Un"), ("박지성", "Park Ji Sung"), ("이민호", "Lee Min Ho")],
+)
+def test_korean_names_in_hangul(a: str, b: str) -> None:
+    assert compare(analyze(a, None), analyze(b, None)).score >= 0.9
+
+
+def test_arabic_compound_name_against_its_romanisation() -> None:
+    assert compare(analyze("عبد الله", None), analyze("Abdullah", None)).score >= 0.85
+    assert compare(analyze("عبد الله", None), analyze("Abdulaziz", None)).score < 0.72

@@ -75,3 +75,9 @@ def test_native_tokens_have_no_punctuation_or_space(text: str) -> None:
             c.isalnum() or not c.isprintable() or unicodedata.category(c).startswith("M")
             for c in tok
         )
+
+
+def test_hangul_syllable_by_syllable() -> None:
+    assert to_ascii("김정은") == "kim jong un"
+    assert to_ascii("박지성") == "park ji song"
+    assert to_ascii("이민호") == "lee min ho"

@@ -122,3 +122,11 @@ def test_every_form_is_evidenced_in_the_lists() -> None:
             for form in entry["forms"]:
                 key = tuple(word_key(t) for t in ascii_tokens(str(form)))
                 assert key in seen.get(cid, set()), (cid, form)
+
+
+def test_a_misspelt_designation_is_still_one() -> None:
+    assert score("AL-SALAH ASSOCIATOIN", "AL-SALAH ASSOCIATION") >= 0.95
+    assert (
+        score("ISLAMIC RESISTANCE SUPPORT ASSOCIATINO", "ISLAMIC RESISTANCE SUPPORT ASSOCIATION")
+        >= 0.95
+    )

@@ -20,12 +20,14 @@ multiplied by its rarity in the sanctions lists (:mod:`roundabout.matching.rarit
 common given names ("Mohammed Ali", "Ivan") add little, and one aligned token among several
 caps the score below the default threshold.
 
-Then, each with a note in the explanation: differing patronymics (x0.8), conflicting middle
-initials (``Hans O`` / ``Hans Joachim``, x0.7), names swapped around ``bin``/``ibn`` (x0.7),
-a substantive word on each side left unexplained (x0.7-0.9), an organisation with a word more
-than the other (a subsidiary: ``Banco Santander México``, x0.85), the whole-name view, and
-legal forms of different families (``AG`` / ``GmbH``, x0.7; within LLC/LLP or JSC/PJSC/Inc.,
-x0.9).
+Then the rules of ``data/rules.yml`` (:mod:`roundabout.matching.rules`: the weight and the
+explanation text of each are data), each with a note in the explanation: differing
+patronymics, conflicting middle initials (``Hans O`` / ``Hans Joachim``), names swapped around
+``bin``/``ibn``, another given name first (``Ali Saddam Hussein`` / ``Saddam Hussein``), a
+substantive word on each side left unexplained, an organisation with a word more than the
+other (a subsidiary: ``Banco Santander México``), the whole-name view, legal forms of different
+families (``AG`` / ``GmbH``; less within LLC/LLP or JSC/PJSC/Inc.), designations of different
+kinds (:mod:`roundabout.matching.vocabulary`) and acronyms.
 
 **Blocking contract.** Two tokens align only if their keys *meet*
 (:func:`roundabout.matching.keys.meet`: equal or one edit apart), either their skeletons (consonant
@@ -48,6 +50,7 @@ from roundabout.matching import legal_forms
 from roundabout.matching.keys import (
     consonants,
     fold_ch,
+    fold_vowels,
     meet,
     meet_joined,
     meet_merged,
@@ -55,6 +58,7 @@ from roundabout.matching.keys import (
 )
 from roundabout.matching.normalize import NameForm, is_patronymic
 from roundabout.matching.rarity import rarity
+from roundabout.matching.rules import name_rule
 
 #: Tokens that say little about identity (weight multiplier).
 LIGHT: Final[dict[str, float]] = {
@@ -148,16 +152,12 @@ LIGHT: Final[dict[str, float]] = {
 _ACCEPT: Final = 0.72
 CREDIT_FULL = 0.88
 CREDIT_SLOPE = 2.0
-SUB_BASE = 0.7
-SUB_SLOPE = 0.2
 #: Similarity of two tokens with the same consonants in the same order.
 VOWELS_SIM = 0.9
 #: Similarity of two tokens with the same consonants (ch read as sh) and other vowels.
 CONSONANTS_SIM = 0.88
 #: Credit of two different numbers left over on both sides.
 NUMBER_SIM = 0.5
-#: Factor for an organisation name with substantive words more than the other.
-EXTRA_ORG = 0.85
 _VOWEL_FOLD: Final = str.maketrans("oe", "ui")
 
 
@@ -202,11 +202,10 @@ _FORM_FAMILY: Final = {
     "pjsc": "stock",
     "corp": "stock",  # Inc., Corporation: stock corporations ("Joint Stock Company")
 }
-LEGAL_FAMILY: Final = 0.9
-LEGAL_OTHER: Final = 0.7
 
-#: Score cap when only one token (or only initials) aligns and other words are left over.
-WEAK_CAP: Final = 0.69
+#: Score cap when only one token (or only initials) aligns and other words are left over
+#: (the ``one_shared_word`` rule; the candidate index relies on it).
+WEAK_CAP: Final = name_rule("one_shared_word").weight
 
 #: One-word names this long or shorter need more than a fuzzy match (see :func:`compare`).
 SHORT_ONLY_WORD: Final = 6
@@ -226,6 +225,11 @@ def _base_weight(token: str) -> float:
     """Length x particle weight (whether a left-over word is substantive)."""
     base = min(len(token), 8) / 8 if not token.isdigit() else 0.6
     return max(base, 0.25) * _light(token, skeleton(token))
+
+
+def substantive(token: str) -> bool:
+    """Whether a left-over ``token`` is a substantive word (the "different words" rule)."""
+    return _base_weight(token) >= 0.35
 
 
 @lru_cache(maxsize=200_000)
@@ -267,7 +271,11 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
     fa, fb = fold_ch(ca), fold_ch(cb)
     if long_c and not cmeet and (fa != ca or fb != cb):
         cmeet = meet_joined(fa, fb)
-    met = cmeet or meet(sa, sb)
+    met = (
+        cmeet
+        or meet(sa, sb)
+        or (not abjad and min(len(sa), len(sb)) >= 3 and fold_vowels(sa) == fold_vowels(sb))
+    )
     if met:
         sim = max(Indel.normalized_similarity(a, b), Indel.normalized_similarity(sa, sb))
     if abjad and cmeet:
@@ -411,8 +419,9 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     score = num / den if den > 0 else 0.0
     # Both sides carry a patronymic and they differ: a different person.
     if person and _patronymics_clash(qt, ct, free_q, free_c):
-        score *= 0.8
-        notes.append("patronymics differ")
+        rule = name_rule("patronymics_differ")
+        score = rule.apply(score)
+        notes.append(rule.text())
     if person is not False:
         # A middle initial against another middle initial or name: a different middle name.
         clash = (
@@ -421,24 +430,28 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             else ""
         )
         if clash:
-            score *= SUB_BASE
-            notes.append(f"initials differ ({clash})")
+            rule = name_rule("initials_differ")
+            score = rule.apply(score)
+            notes.append(rule.text(detail=clash))
         # "Omar bin Abdullah" is Omar, son of Abdullah: not "Abdullah bin Omar".
         if _lineage_swapped(qt, ct, pairs):
-            score *= SUB_BASE
-            notes.append("names on either side of bin/ibn swapped")
+            rule = name_rule("lineage_swapped")
+            score = rule.apply(score)
+            notes.append(rule.text())
         # "ALI SADDAM HUSSEIN" is Ali, son of Saddam Hussein: another given name before all of
         # the other name may be another person (a relative) - or a first name the list left
-        # out (Jose Antonio / Antonio), so only enough to rank the exact name above it.
+        # out (Jose Antonio / Antonio), so only capped, to rank the exact name above it (even
+        # with a country bonus).
         lead = _leading_given_name(qt, ct, pairs, merged, free_q, free_c)
         if lead:
-            score *= RELATIVE
-            notes.append(f"another given name first ({lead}): a relative?")
+            rule = name_rule("relative")
+            score = rule.apply(score)
+            notes.append(rule.text(detail=lead))
     n_aligned = len(pairs) + len(merged)
     if (n_aligned == 1 and (free_q or free_c)) or (n_aligned and not strong and not merged):
         # One shared word (a surname, a brand) among several is weak evidence; so are
         # initials alone.
-        score = min(score, WEAK_CAP)
+        score = name_rule("one_shared_word").apply(score)
     if (
         len(pairs) == 1
         and not merged
@@ -449,16 +462,18 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     ):
         # A one-word name and a short one: a single typo makes another name (Tako / Tajco /
         # Teaco), so a fuzzy match alone is weak evidence.
-        score = min(score, WEAK_CAP)
-        notes.append("one short word, not the same spelling")
+        rule = name_rule("short_fuzzy")
+        score = rule.apply(score)
+        notes.append(rule.text())
     n_aligned_all = len(pairs) + len(merged)
     # A substantive word on each side left unexplained: a different name, not a variant.
-    sub_q = [qt[i] for i in free_q if _base_weight(qt[i]) >= 0.35]
-    sub_c = [ct[j] for j in free_c if _base_weight(ct[j]) >= 0.35]
+    sub_q = [qt[i] for i in free_q if substantive(qt[i])]
+    sub_c = [ct[j] for j in free_c if substantive(ct[j])]
     if sub_q and sub_c:
         best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
-        score *= SUB_BASE + SUB_SLOPE * best
-        notes.append(f"different words ({' '.join(sub_q)} / {' '.join(sub_c)})")
+        rule = name_rule("different_words")
+        score = rule.apply(score, best)
+        notes.append(rule.text(detail=f"{' '.join(sub_q)} / {' '.join(sub_c)}"))
     elif (
         person is False
         and n_aligned_all >= 2
@@ -466,8 +481,9 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     ):
         # An organisation with a word more ("Banco Santander México", "Deutsche Bank Trust"):
         # a subsidiary or a sister company, not the same one.
-        score *= EXTRA_ORG
-        notes.append(f"extra words ({' '.join(extra)})")
+        rule = name_rule("extra_org_words")
+        score = rule.apply(score)
+        notes.append(rule.text(detail=" ".join(extra)))
     # Whole-name view: words run together or split ("SergeiLavrov", "Good Will").
     jq, jc = "".join(qs), "".join(cs)
     joined = Indel.normalized_similarity(jq, jc) if meet_joined(jq, jc) else 0.0
@@ -481,8 +497,9 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         related = {_FORM_FAMILY.get(f, f) for f in q.legal_forms} & {
             _FORM_FAMILY.get(f, f) for f in c.legal_forms
         }
-        score *= LEGAL_FAMILY if related else LEGAL_OTHER
-        notes.append(f"legal forms differ ({'/'.join(q.legal_forms)} vs {'/'.join(c.legal_forms)})")
+        rule = name_rule("legal_form_family" if related else "legal_form_other")
+        score = rule.apply(score)
+        notes.append(rule.text(detail=f"{'/'.join(q.legal_forms)} vs {'/'.join(c.legal_forms)}"))
     if q.designations and c.designations:
         score, note = _designations(q.designations, c.designations, score)
         if note:
@@ -492,8 +509,9 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         and person is not True
         and ((_acronym(qt, ct) and _caps(q)) or (_acronym(ct, qt) and _caps(c)))
     ):
-        score = 0.9
-        notes.append("acronym")
+        rule = name_rule("acronym")
+        score = rule.apply(score)
+        notes.append(rule.text())
     return NameComparison(
         round(min(max(score, 0.0), 1.0), 4),
         tuple(out_pairs),
@@ -503,27 +521,20 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     )
 
 
-#: Factor for another given name before all of the other name (Ali Saddam Hussein / Saddam
-#: Hussein): below the exact name even with a country bonus, still a hit to look at.
-RELATIVE: Final = 0.92
-
-#: Factor for designations of different kinds on both sides (``NII`` / ``plant``).
-DESIGNATION_OTHER: Final = 0.9
-#: Factor for two bodies named after different people (``imeni Kirova`` / ``imeni Lenina``).
-NAMED_AFTER_OTHER: Final = 0.8
-
-
 def _designations(dq: tuple[str, ...], dc: tuple[str, ...], score: float) -> tuple[float, str]:
     """Designations on both sides that share nothing: a sister body, or another one. One side
     without designations is the short form of the other's name (no change)."""
     nq = {d for d in dq if ":" in d}
     nc = {d for d in dc if ":" in d}
     if nq and nc and not nq & nc:
-        return score * NAMED_AFTER_OTHER, "named after another"
+        rule = name_rule("named_after_other")
+        return rule.apply(score), rule.text()
     kq = {d for d in dq if ":" not in d}
     kc = {d for d in dc if ":" not in d}
     if kq and kc and not kq & kc:
-        return score * DESIGNATION_OTHER, f"designations differ ({'/'.join(kq)} vs {'/'.join(kc)})"
+        rule = name_rule("designations_differ")
+        detail = f"{'/'.join(sorted(kq))} vs {'/'.join(sorted(kc))}"
+        return rule.apply(score), rule.text(detail=detail)
     return score, ""
 
 
@@ -560,9 +571,16 @@ def _merges(
         joined = a[i] + a[i + 1]
         jkey = join_key(a[i], a[i + 1], a_abjad)
         for j, tok in enumerate(b):
-            if j in used_b or len(tok) < 4 or not meet_merged(jkey, kb[j]):
+            if j in used_b or len(tok) < 4:
                 continue
-            sim = Indel.normalized_similarity(joined, tok)
+            if meet_merged(jkey, kb[j]):
+                sim = Indel.normalized_similarity(joined, tok)
+            elif a_abjad and len(cb := consonants(tok)) >= 3 and meet_joined(jkey, cb):
+                # Abjad script joined against a romanised word, on consonants (عبد الله /
+                # Abdullah: bdlh); the index looks such pairs up by consonant keys.
+                sim = 0.95 * (1.0 if jkey == cb else Indel.normalized_similarity(jkey, cb))
+            else:
+                continue
             if sim >= 0.85:
                 used_a.update((i, i + 1))
                 used_b.add(j)

@@ -27,7 +27,7 @@ below the floor are not scored; all others are. A name that shares no key at all
 initials, which the scorer caps at ``WEAK_CAP``. Hence, for any floor above ``WEAK_CAP`` (0.69;
 the default threshold is 0.72), **every list name that ``compare`` would score at or above the
 floor is among the candidates: recall against exhaustive pair scoring is 1.0 by construction**
-(``tests/screening/test_index.py`` checks it against all pairs).
+(``tests/matching/test_index.py`` checks it against all pairs).
 """
 
 from __future__ import annotations
@@ -40,9 +40,17 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from roundabout.matching.compare import LIGHT, WEAK_CAP, join_key, side_keys, token_weight
-from roundabout.matching.keys import fold_ch, join_keys, token_keys
+from roundabout.matching.compare import (
+    LIGHT,
+    WEAK_CAP,
+    join_key,
+    side_keys,
+    substantive,
+    token_weight,
+)
+from roundabout.matching.keys import fold_ch, fold_vowels, join_keys, token_keys
 from roundabout.matching.normalize import NameForm, is_patronymic
+from roundabout.matching.rules import name_rule
 
 _EPS = 1e-9
 #: Query tokens whose merged postings are cached (name tokens repeat a lot).
@@ -81,18 +89,35 @@ class _QuerySide:
     max_weight: float
     n: int  # query tokens that shared a key (or are initials)
     initials: int  # number of one-letter query tokens
+    #: substantive query tokens that shared no key: certainly left over (mask)
+    sub_free: int = 0
 
     @staticmethod
-    def of(qm: int, wq: Sequence[float], kq: Sequence[float], q_init: int) -> _QuerySide:
+    def of(
+        qm: int, wq: Sequence[float], kq: Sequence[float], q_init: int, q_sub: int = 0
+    ) -> _QuerySide:
         matched = sum(w for i, w in enumerate(wq) if qm >> i & 1)
         kept_free = sum(k for i, k in enumerate(kq) if not qm >> i & 1)
-        return _QuerySide(matched, kept_free, sum(wq), max(wq), qm.bit_count(), q_init.bit_count())
+        return _QuerySide(
+            matched, kept_free, sum(wq), max(wq), qm.bit_count(), q_init.bit_count(), q_sub & ~qm
+        )
 
 
 def _kept(tokens: Sequence[str], weights: Sequence[float]) -> tuple[float, ...]:
     return tuple(
         w * (0.25 if is_patronymic(t) else 0.5) for t, w in zip(tokens, weights, strict=True)
     )
+
+
+def _substantive(tokens: Sequence[str]) -> int:
+    """Mask of the tokens that count as substantive words when left over
+    (:func:`roundabout.matching.compare.substantive`)."""
+    return sum(1 << i for i, t in enumerate(tokens) if substantive(t))
+
+
+#: Most the "different words" rule leaves of a score (a substantive word left over on each
+#: side): the bound of a name with such words certainly left over on both sides.
+DIFFERENT_MAX = name_rule("different_words").weight + name_rule("different_words").slope
 
 
 def _digits(tokens: Sequence[str]) -> int:
@@ -128,10 +153,15 @@ class NameIndex:
             for j, k in enumerate(keys):
                 for key in token_keys(k):
                     add(key, nid, 1 << j)
+                if not form.abjad and len(k) >= 3:  # o/u, e/i (Noor / Nour)
+                    add("!" + fold_vowels(k), nid, 1 << j)
             toks = form.tokens
             for j in range(n - 1):
-                for key in join_keys(join_key(toks[j], toks[j + 1], form.abjad)):
+                jk = join_key(toks[j], toks[j + 1], form.abjad)
+                for key in join_keys(jk):
                     add(key, nid, 3 << j)
+                    if form.abjad:  # joined abjad against a romanised word's consonants
+                        add("%" + key, nid, 3 << j)
             for j, k in enumerate(form.consonant_tokens):
                 for key in join_keys(k):
                     add("%" + key, nid, 1 << j)
@@ -164,6 +194,7 @@ class NameIndex:
         self.flags = [item.person is not False for item in self.names]
         self.initials = [_initials(item.form.tokens) for item in self.names]
         self.digits = [_digits(item.form.tokens) for item in self.names]
+        self.substantive = [_substantive(item.form.tokens) for item in self.names]
         #: Names with a number token (numbers left over on both sides pair up).
         self.with_digit = frozenset(nid for nid, m in enumerate(self.digits) if m)
         by_initial: dict[str, set[int]] = {}
@@ -197,6 +228,7 @@ class NameIndex:
         self._flags = np.array(self.flags, dtype=bool)
         self._initials = np.array(self.initials, dtype=np.int64)
         self._digits = np.array(self.digits, dtype=np.int64)
+        self._substantive = np.array(self.substantive, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -205,6 +237,8 @@ class NameIndex:
         """List name id -> mask of its tokens sharing a key with one query token."""
         post = self.postings
         keys = list(token_keys(key))
+        if not abjad and len(key) >= 3:
+            keys.append("!" + fold_vowels(key))
         if len(cons) >= 3 or abjad:
             keys.extend("%" + x for x in join_keys(cons))
             if (fc := fold_ch(cons)) != cons:
@@ -235,17 +269,19 @@ class NameIndex:
     def _token_arrays_uncached(self, key: str, cons: str, abjad: bool) -> tuple[_I64, _I64]:
         return self._arrays(self.token_hits(key, cons, abjad))
 
-    def _joined_arrays_uncached(self, key: str) -> tuple[_I64, _I64]:
-        return self._arrays(self._joined_hits(key))
+    def _joined_arrays_uncached(self, key: str, abjad: bool = False) -> tuple[_I64, _I64]:
+        return self._arrays(self._joined_hits(key, abjad))
 
-    def _joined_hits(self, key: str) -> dict[int, int]:
+    def _joined_hits(self, key: str, abjad: bool = False) -> dict[int, int]:
         """List name id -> mask of its tokens whose joined keys meet ``key`` (cached; not to
-        be modified)."""
-        return self._joined_cached(key)
+        be modified). ``abjad``: the key joins two abjad tokens, which also meet a romanised
+        token's consonant keys."""
+        return self._joined_cached(key, abjad)
 
-    def _joined_hits_uncached(self, key: str) -> dict[int, int]:
+    def _joined_hits_uncached(self, key: str, abjad: bool = False) -> dict[int, int]:
         out: dict[int, int] = {}
-        for k in join_keys(key):
+        keys = join_keys(key)
+        for k in (*keys, *("%" + x for x in keys)) if abjad else keys:
             d = self.postings.get(k)
             if d is not None:
                 for nid, cm in d.items():
@@ -320,6 +356,9 @@ class NameIndex:
                 b = max(b, (mq + c_total) / (mq + c_total + kq_free))
         if min(n_q, n_c) <= 1 and not (full_q and full_c):
             b = min(b, WEAK_CAP)
+        if q.sub_free and not q.initials and not c_init and self.substantive[nid] & ~cmask:
+            # A substantive word certainly left over on each side (no initial to align it).
+            b *= DIFFERENT_MAX
         return b
 
     def candidates(
@@ -350,7 +389,8 @@ class NameIndex:
             for k, c in zip(keys, form.consonant_tokens, strict=True)
         ]
         joins = [
-            self._joined_hits(join_key(toks[i], toks[i + 1], form.abjad)) for i in range(n - 1)
+            self._joined_hits(join_key(toks[i], toks[i + 1], form.abjad), form.abjad)
+            for i in range(n - 1)
         ]
         if floor > WEAK_CAP and n > 1 and not q_init:
             # A name whose key hits cover fewer than two query tokens scores at most WEAK_CAP
@@ -375,10 +415,11 @@ class NameIndex:
         out: dict[int, float] = dict.fromkeys(self._sure(form), 1.0)
         wq = [token_weight(t, s) for t, s in zip(form.tokens, form.skeletons, strict=True)]
         kq = _kept(form.tokens, wq)
+        q_sub = _substantive(form.tokens)
         sides: dict[int, _QuerySide] = {}
         fixed = None if person == "list" else person is not False
         if len(keep) >= VECTOR_MIN and n <= _VECTOR_MAX_TOKENS and self._vector_ok:
-            self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig)
+            self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig, q_sub)
             return out
         # The loop below is :meth:`bound` inlined (it runs ~100 times per query): same
         # arithmetic, no method calls, attribute lookups hoisted.
@@ -392,6 +433,7 @@ class NameIndex:
         tok_dicts = [(1 << i, d) for i, d in enumerate(per_tok) if d]
         join_dicts = [(3 << i, d) for i, d in enumerate(joins) if d]
         weak = WEAK_CAP
+        substantives, different = self.substantive, DIFFERENT_MAX
         for nid in keep:
             if nid in out:
                 continue
@@ -413,7 +455,7 @@ class NameIndex:
                 cmask |= c_dig
             q = sides.get(qm)
             if q is None:
-                q = sides[qm] = _QuerySide.of(qm | q_init, wq, kq, q_init)
+                q = sides[qm] = _QuerySide.of(qm | q_init, wq, kq, q_init, q_sub)
             # --- bound(nid, cmask, q, discount) ---
             wc = weights[nid]
             c_init = initials[nid]
@@ -461,6 +503,8 @@ class NameIndex:
                         b = b2
             if (n_q <= 1 or n_c <= 1) and not (full_q and full_c) and b > weak:
                 b = weak
+            if q.sub_free and not q_init and not c_init and substantives[nid] & ~cmask:
+                b *= different
             if b >= floor:
                 out[nid] = b
         return out
@@ -476,6 +520,7 @@ class NameIndex:
         kq: Sequence[float],
         q_init: int,
         q_dig: int,
+        q_sub: int = 0,
     ) -> None:
         """The scalar loop of :meth:`bounds` on arrays: the same float64 operations in the same
         order for every name (sums run token by token; adding or subtracting 0.0 for a token
@@ -491,7 +536,7 @@ class NameIndex:
             for i, (k, c) in enumerate(zip(keys, form.consonant_tokens, strict=True))
         ]
         hits.extend(
-            (3 << i, self.joined_arrays(join_key(toks[i], toks[i + 1], form.abjad)))
+            (3 << i, self.joined_arrays(join_key(toks[i], toks[i + 1], form.abjad), form.abjad))
             for i in range(len(keys) - 1)
         )
         for bits, (nids, masks) in hits:
@@ -510,9 +555,11 @@ class NameIndex:
         q_matched = np.zeros(1 << len(keys))
         q_kept_free = np.zeros(1 << len(keys))
         q_n = np.zeros(1 << len(keys), dtype=np.int64)
+        q_sub_free = np.zeros(1 << len(keys), dtype=np.int64)
         for u in set(qm.tolist()):
-            q0 = _QuerySide.of(u | q_init, wq, kq, q_init)
+            q0 = _QuerySide.of(u | q_init, wq, kq, q_init, q_sub)
             q_matched[u], q_kept_free[u], q_n[u] = q0.matched, q0.kept_free, q0.n
+            q_sub_free[u] = q0.sub_free
         mq = q_matched[qm]
         kq_free = q_kept_free[qm]
         n_q = q_n[qm]
@@ -559,6 +606,9 @@ class NameIndex:
         b = np.where(disc & full_c & (b3 > b), b3, b)
         weak = ((n_q <= 1) | (n_c <= 1)) & ~(full_q & full_c) & (b > WEAK_CAP)
         b = np.where(weak, WEAK_CAP, b)
+        if not q_init:
+            diff = (q_sub_free[qm] != 0) & (c_init == 0) & ((self._substantive[cand] & ~cmask) != 0)
+            b = np.where(diff, b * DIFFERENT_MAX, b)
         ok = b >= floor
         for nid, bound in zip(cand[ok].tolist(), b[ok].tolist(), strict=True):
             if nid not in out:

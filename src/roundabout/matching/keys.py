@@ -79,6 +79,15 @@ def fold_ch(key: str) -> str:
     return key.replace("c", "s")
 
 
+_VOWEL_FOLD: Final = str.maketrans("oe", "ui")
+
+
+def fold_vowels(key: str) -> str:
+    """A skeleton with ``o`` read as ``u`` and ``e`` as ``i`` (Noor / Nour, Qaeda / Qaida):
+    an extra blocking key for short tokens, which one-letter deletions do not reach."""
+    return key.translate(_VOWEL_FOLD)
+
+
 @lru_cache(maxsize=500_000)
 def consonants(token: str) -> str:
     """The skeleton without vowels (``mohammed`` -> ``mhmd``); the token if nothing is left."""

@@ -43,7 +43,8 @@ class LegalFormTable:
     #: multi-word forms by :func:`~roundabout.matching.vocabulary.word_key` of their words
     #: (``otkrytoye aktsionernoye obshchestvo``, ``obschestvo s ogranichennoi ...``)
     keyed: dict[tuple[str, ...], str] = field(default_factory=dict)
-    #: forms of three or more words by the key of their first word (matched with one typo)
+    #: forms of three or more words by the first letters of the key of their first word
+    #: (matched with one typo)
     by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = field(default_factory=dict)
 
 
@@ -85,7 +86,7 @@ def table() -> LegalFormTable:
             wk = tuple(word_key(w) for w in k)
             keyed.setdefault(wk, generic)
             if len(k) >= 3:
-                first.setdefault(wk[0], []).append((wk, generic))
+                first.setdefault(wk[0][:_TYPO_PREFIX], []).append((wk, generic))
     by_first = {k: tuple(v) for k, v in first.items()}
     return LegalFormTable(
         forms, edge, max(len(k) for k in forms), long_words, words, keyed, by_first
@@ -148,16 +149,20 @@ def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
     return hits
 
 
+#: Forms of three or more words are looked up for a typo by the first letters of the first word.
+_TYPO_PREFIX: Final = 3
+
+
 def _one_typo(t: LegalFormTable, keys: tuple[str, ...]) -> str | None:
     """A form of three or more words with one typo in one long word (``otvestvennostyu``)."""
-    for form, generic in t.by_first.get(keys[0], ()):
+    for form, generic in t.by_first.get(keys[0][:_TYPO_PREFIX], ()):
         if len(form) != len(keys):
             continue
         edits = 0
         for a, b in zip(form, keys, strict=True):
             if a == b:
                 continue
-            if min(len(a), len(b)) < 8 or Levenshtein.distance(a, b, score_cutoff=1) > 1:
+            if min(len(a), len(b)) < 6 or Levenshtein.distance(a, b, score_cutoff=1) > 1:
                 edits = 2
                 break
             edits += 1

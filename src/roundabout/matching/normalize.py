@@ -70,6 +70,16 @@ TITLES: Final = frozenset(
         "mufti",
         "qari",
         "gospodin",
+        "monsieur",
+        "madame",
+        "mme",
+        "mlle",
+        "herr",
+        "frau",
+        "senor",
+        "senora",
+        "signor",
+        "signora",
     ]
 )
 

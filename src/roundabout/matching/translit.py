@@ -19,7 +19,13 @@ country:
 * Georgian (national system without apostrophes): ``ყ`` q, ``ღ`` gh, ``ხ`` kh, ``წ``/``ც`` ts.
 * Latin with diacritics: stripped (``ş`` s, ``ğ`` g, ``ı`` i, ``ä`` a, ``ł`` l, ``ß`` ss).
 
-Anything else (Greek, Arabic, Hebrew, Han, Hangul, ...) goes through rigour's ``ascii_text``.
+* Korean Hangul: syllable by syllable (each syllable a word: ``김정은`` -> ``kim jong un``, as
+  lists write Korean names), in a scheme between Revised and McCune-Reischauer that folds
+  their differences the way lists spell (``ㅓ``/``ㅡ`` o/u as MR's ŏ/ŭ without breves,
+  ``jeong``/``jong`` -> ``jong``), with the usual spellings of the commonest surnames in first
+  position (``이`` Lee, ``박`` Park, ``최`` Choi).
+
+Anything else (Greek, Arabic, Hebrew, Han, ...) goes through rigour's ``ascii_text``.
 """
 
 from __future__ import annotations
@@ -94,12 +100,53 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_HANGUL_INITIAL: Final = (
+    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t",
+    "p", "h",
+)  # fmt: skip
+_HANGUL_MEDIAL: Final = (
+    "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
+    "wi", "yu", "u", "ui", "i",
+)  # fmt: skip
+_HANGUL_FINAL: Final = (
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "l", "l", "l", "l", "l", "l", "l", "m", "p", "p",
+    "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+)  # fmt: skip
+#: Surnames as lists and passports spell them (first syllable of a name only).
+_HANGUL_SURNAMES: Final = {"이": "lee", "박": "park", "최": "choi", "임": "lim", "류": "ryu"}
+
+
+def _hangul(text: str) -> str:
+    """Hangul syllables romanised one by one, each a word (``김정은`` -> ``kim jong un``)."""
+    out: list[str] = []
+    for word in text.split():
+        parts: list[str] = []
+        for k, ch in enumerate(word):
+            code = ord(ch) - 0xAC00
+            if not 0 <= code < 11172:
+                parts.append(ch)
+                continue
+            if k == 0 and ch in _HANGUL_SURNAMES and len(word) >= 2:
+                parts.append(" " + _HANGUL_SURNAMES[ch] + " ")
+                continue
+            ini, med, fin = code // 588, code % 588 // 28, code % 28
+            parts.append(
+                " " + _HANGUL_INITIAL[ini] + _HANGUL_MEDIAL[med] + _HANGUL_FINAL[fin] + " "
+            )
+        out.append("".join(parts))
+    return " ".join(" ".join(out).split())
+
+
 @lru_cache(maxsize=200_000)
 def to_ascii(text: str) -> str:
     """Lower-case ASCII romanisation of ``text`` (casefolded first)."""
     text = unicodedata.normalize("NFC", text).casefold()
     if text.isascii():
         return text
+    if any("\uac00" <= c <= "\ud7a3" for c in text):
+        text = _hangul(text)
+        if text.isascii():
+            return text
     if any("\u0531" <= c <= "\u058a" for c in text):
         text = _armenian_pre(text)
     text = text.translate(_TABLE)

@@ -38,6 +38,7 @@ from importlib import resources
 from typing import Final
 
 import yaml
+from rapidfuzz.distance import OSA
 
 from roundabout.matching.keys import skeleton
 from roundabout.matching.tokenize import ascii_tokens
@@ -169,4 +170,27 @@ def _match(
         concept = v.exact.get(tokens[i : i + size]) or v.keyed.get(keys[i : i + size])
         if concept is not None:
             return concept, size
+    if len(keys[i]) >= _TYPO_MIN:
+        concept = _one_typo(keys[i])
+        if concept is not None:
+            return concept, 1
     return None, 0
+
+
+#: One-word forms this long (as keys) also match with one typo or swap ("ASSOCIATOIN"): a form
+#: recognised on one side only leaves a word the other side does not have.
+_TYPO_MIN: Final = 8
+
+
+@lru_cache(maxsize=100_000)
+def _one_typo(key: str) -> Concept | None:
+    v = table()
+    for form, concept in v.keyed.items():
+        if (
+            len(form) == 1
+            and len(form[0]) >= _TYPO_MIN
+            and abs(len(form[0]) - len(key)) <= 1
+            and OSA.distance(form[0], key, score_cutoff=1) <= 1
+        ):
+            return concept
+    return None
