@@ -3,7 +3,8 @@ declaration fields it needs, a weight and a plain explanation.
 
 The rules come from the candidates in the project's red-flag catalogue (its R-numbers are
 kept in ``catalogue``); the weights are roundabout's defaults, none is prescribed by the
-sources. A rule whose fields are empty on a declaration is *not checked* there (and said so);
+sources. A rule whose fields are empty on a declaration is *not checked* there (and said so, in the
+declaration's ``redflags_not_checked``);
 a rule that fires adds a reason ``{"code": "redflag:<id>", "weight", "detail", "source"}`` to
 the declaration, and the risk combines it with the others as every reason:
 ``risk = 1 - prod(1 - weight)`` (:mod:`roundabout.screening.shipments`).
@@ -451,18 +452,6 @@ def check(ctx: FileContext, row: Row) -> tuple[list[Flag], list[str]]:
         if detail:
             fired.append(Flag(f"redflag:{rule.id}", rule.weight, detail, rule.source_text()))
     return fired, unchecked
-
-
-def reasons(ctx: FileContext, row: Row) -> list[tuple[str, float, str, str | None]]:
-    """``(code, weight, detail, source)`` for a shipment's reasons: one per fired rule, and
-    one ``redflag_not_checked`` of weight 0 naming the rules whose fields are empty."""
-    fired, unchecked = check(ctx, row)
-    out: list[tuple[str, float, str, str | None]] = [
-        (f.code, f.weight, f.detail, f.source) for f in fired
-    ]
-    if unchecked:
-        out.append(("redflag_not_checked", 0.0, "not checked: " + "; ".join(unchecked), None))
-    return out
 
 
 def table() -> str:

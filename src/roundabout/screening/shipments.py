@@ -109,6 +109,8 @@ class ShipmentResult:
     risk: float
     reasons: tuple[Reason, ...]
     hits: dict[str, list[dict[str, Any]]]
+    #: red-flag rules not checked on this declaration, with the fields it lacks
+    redflags_not_checked: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +118,7 @@ class ShipmentResult:
             "risk": round(self.risk, 4),
             "reasons": [r.to_dict() for r in self.reasons],
             "hits": self.hits,
+            "redflags_not_checked": list(self.redflags_not_checked),
         }
 
 
@@ -367,14 +370,17 @@ def screen_shipments(
                     "unit_price", 0.2, f"unit value {unit:,.2f} vs median {med:,.2f} for HS {hs6}"
                 )
             )
-        reasons.extend(Reason(*f) for f in redflags.reasons(flags, r))
+        fired, not_checked = redflags.check(flags, r)
+        reasons.extend(Reason(f.code, f.weight, f.detail, f.source) for f in fired)
         gaps = _unchecked(r, hs6)
         if gaps:
             reasons.append(Reason("unchecked", UNCHECKED, "; ".join(gaps)))
         risk = 1.0
         for reason in reasons:
             risk *= 1 - min(reason.weight, 1.0)
-        results.append(ShipmentResult(r["declaration_id"], 1 - risk, tuple(reasons), hits))
+        results.append(
+            ShipmentResult(r["declaration_id"], 1 - risk, tuple(reasons), hits, tuple(not_checked))
+        )
     results.sort(key=lambda x: -x.risk)
     run_id = uuid.uuid4().hex[:16]
     record_run(
