@@ -9,6 +9,8 @@ Usage: ``.venv/bin/python bench/screen_one.py [--repeat 5] [--keep DIR]``
    build and store the index, then ``--repeat`` times loading the stored index.
 3. For scale, times ``roundabout --help`` (interpreter and CLI start-up, no screening) and a
    bare ``python -c "import roundabout.cli.main"``.
+4. Times the phases of one run in a fresh process (``--phases``): imports, opening the store,
+   loading the stored index, screening and recording the one name, closing.
 
 Every figure is the wall time of a whole process (``time.perf_counter`` around
 ``subprocess.run``): what a user waits. Prints min and median; the machine's load average is
@@ -41,10 +43,35 @@ def _run(args: list[str], env: dict[str, str]) -> float:
     return took
 
 
+_PHASES = """
+import sys, time
+t0 = t = time.perf_counter()
+def lap(what):
+    global t
+    now = time.perf_counter(); print(f"  {what:<24} {now - t:.3f} s"); t = now
+import roundabout.cli.main, roundabout.screening.run
+from pathlib import Path
+from roundabout.store import Store
+from roundabout.screening.lists_in_use import resolve_lists, screener_for
+from roundabout.screening.parties import read_parties
+from roundabout.screening.run import screen_loaded
+lap("imports")
+store = Store(Path(sys.argv[1])); lap("open the store")
+screener = screener_for(store, resolve_lists(store, [])); lap("load the stored index")
+run = screen_loaded(store, screener, read_parties(Path(sys.argv[2])), file="bench",
+                    file_sha256="", threshold=0.72)
+assert run.results[0].matched
+lap("screen and record")
+store.close(); lap("close")
+print(f"  {'total':<24} {time.perf_counter() - t0:.3f} s")
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--keep", type=Path, default=None)
+    ap.add_argument("--phases", action="store_true", help="also time the phases of a run")
     opts = ap.parse_args()
     work = opts.keep or Path(tempfile.mkdtemp(prefix="rb-screen-one-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -72,6 +99,9 @@ def main() -> None:
         _run([sys.executable, "-c", "import roundabout.cli.main"], env) for _ in range(opts.repeat)
     ]
     print(f"import roundabout.cli.main: min {min(imports):.2f} s")
+    if opts.phases:
+        print("phases of one run:")
+        subprocess.run([sys.executable, "-c", _PHASES, str(db), str(party)], env=env, check=True)
     print(f"load average {os.getloadavg()[0]:.2f}")
 
 
