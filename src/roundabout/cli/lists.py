@@ -38,6 +38,14 @@ def load(
     date: Annotated[
         str | None, typer.Option("--date", help="Publication date (YYYY-MM-DD) if not in file.")
     ] = None,
+    owners: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ownership",
+            help="Ownership CSV (owner, asset, share[, start, end]; names or ids) loaded "
+            "beside each list (repeatable).",
+        ),
+    ] = None,
     bundled_lists: Annotated[
         bool, typer.Option("--bundled", help="Load the bundled OFAC 2022, 2024 and UN lists.")
     ] = False,
@@ -53,11 +61,25 @@ def load(
     parsed = [parse_list(p, fmt, alt=alt, add=add, publication_date=date) for p in paths or []]
     if bundled_lists:
         parsed.extend(bundled.all_lists())
+    if owners:
+        from roundabout.lists.owners_csv import attach
+
+        for csv_path in owners:
+            parsed = [attach(p, csv_path) for p in parsed]
     out = []
     with Store(db_path(db)) as store:
         for p in parsed:
             outcome = snapshots.save(store, p)
-            out.append({**outcome.snapshot.to_dict(), "status": outcome.status})
+            out.append(
+                {
+                    **outcome.snapshot.to_dict(),
+                    "status": outcome.status,
+                    "warnings": list(outcome.warnings),
+                }
+            )
+            for w in outcome.warnings:  # names from the file: control characters escaped
+                shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in w)
+                typer.echo(f"warning: {outcome.snapshot.snapshot_id}: {shown}", err=True)
             if not as_json:
                 s = outcome.snapshot
                 verb = "loaded" if outcome.status == "loaded" else "already loaded"

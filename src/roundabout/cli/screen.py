@@ -6,6 +6,7 @@ The matcher (rapidfuzz, rigour, the list importers) is imported inside the comma
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +29,21 @@ ListOption = Annotated[
     typer.Option(
         "--list",
         help="List file or snapshot id/source in the store (repeatable; default: newest of each).",
+    ),
+]
+
+
+class Rule(StrEnum):
+    us = "us"
+    eu = "eu"
+
+
+RuleOption = Annotated[
+    Rule,
+    typer.Option(
+        "--rule",
+        help="Ownership rule: us (OFAC 50%: owned 50%+ by listed persons blocks) or eu "
+        "(owned more than 50% or controlled blocks).",
     ),
 ]
 ThresholdOption = Annotated[
@@ -59,6 +75,7 @@ def parties(
     show_dismissed: Annotated[
         bool, typer.Option("--show-dismissed", help="Include hits dismissed by a reviewer.")
     ] = False,
+    rule: RuleOption = Rule.us,
     db: DbOption = None,
     as_json: JsonOption = False,
     out_file: OutOption = None,
@@ -76,6 +93,7 @@ def parties(
             matches_only=matches_only,
             show_dismissed=show_dismissed,
             notify=_err,
+            rule=rule.value,
         )
     write_parties(out_file, run)
     if as_json:
@@ -110,6 +128,7 @@ def shipments(
         Path | None,
         typer.Option("--leaks", help="CSV of (hub, hs6) findings from the leak analysis."),
     ] = None,
+    rule: RuleOption = Rule.us,
     db: DbOption = None,
     as_json: JsonOption = False,
     out_file: OutOption = None,
@@ -120,7 +139,7 @@ def shipments(
     found = read_leaks(leaks) if leaks is not None else None
     with Store(db_path(db)) as store:
         out = screen_shipments(
-            store, file, lists or [], threshold=threshold, leaks=found, notify=_err
+            store, file, lists or [], threshold=threshold, leaks=found, notify=_err, rule=rule.value
         )
     rows = [r for r in out.results if r.risk >= min_risk]
     write_shipments(out_file, rows, {**out.to_dict(), "results": [r.to_dict() for r in rows]})

@@ -19,6 +19,9 @@ class ListFormat(StrEnum):
     uk = "uk"
     ofac_xml = "ofac_xml"
     us_csl = "us_csl"
+    bis_ecfr = "bis_ecfr"
+    jp_meti = "jp_meti"
+    eu_annex4 = "eu_annex4"
 
 
 def detect(path: Path) -> ListFormat:
@@ -26,7 +29,11 @@ def detect(path: Path) -> ListFormat:
     with path.open("rb") as fh:
         head = fh.read(4096)
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
+    if "ANNEX IV" in text and ("833/2014" in text or "Article 2b" in text or "2a(7)" in text):
+        return ListFormat.eu_annex4
     if text.startswith("<"):
+        if "GPOTABLE" in text or "to Part 744" in text:
+            return ListFormat.bis_ecfr
         if "<sdnList" in text:
             return ListFormat.ofac_xml
         if "fpi/fsd/export" in text or "<export" in text:
@@ -36,6 +43,8 @@ def detect(path: Path) -> ListFormat:
         return ListFormat.un
     if text.startswith("{"):
         return ListFormat.ftm
+    if "所在地" in text or "最終更新日" in text:
+        return ListFormat.jp_meti
     if text.startswith('"Name"\t'):
         return ListFormat.dpl
     first_line = text.split("\n", 1)[0]
@@ -63,7 +72,19 @@ def parse_list(
     """Parse one list file (OFAC CSV takes its alias and address companions)."""
     # The importers (followthemoney, rigour) load only when a file is parsed: ``ListFormat``
     # is needed by the CLI at import time, the parsers are not.
-    from roundabout.lists import dpl, eu_fsf, ftm, ofac, ofac_xml, uk, un, us_csl
+    from roundabout.lists import (
+        bis_ecfr,
+        dpl,
+        eu_annex4,
+        eu_fsf,
+        ftm,
+        meti,
+        ofac,
+        ofac_xml,
+        uk,
+        un,
+        us_csl,
+    )
 
     fmt = fmt or detect(path)
     if fmt is ListFormat.ofac:
@@ -82,4 +103,10 @@ def parse_list(
         return ofac_xml.parse(path, publication_date)
     if fmt is ListFormat.us_csl:
         return us_csl.parse(path, publication_date)
+    if fmt is ListFormat.bis_ecfr:
+        return bis_ecfr.parse(path, publication_date)
+    if fmt is ListFormat.jp_meti:
+        return meti.parse(path, publication_date)
+    if fmt is ListFormat.eu_annex4:
+        return eu_annex4.parse(path, publication_date)
     return dpl.parse(path, publication_date)

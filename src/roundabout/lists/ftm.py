@@ -2,13 +2,16 @@
 
 One JSON object per line with ``id``, ``schema`` and ``properties`` (lists of strings). Only
 entities of a matchable schema (persons, organisations, vessels, aircraft: anything that
-``is_a`` LegalEntity, Vessel or Airplane in the FtM model) become list entries; addresses,
-sanctions and relationship entities are skipped.
+``is_a`` LegalEntity, Vessel or Airplane in the FtM model) become list entries; ``Address``
+entities become the addresses of the entities that point at them; ``Ownership``,
+``Directorship``, ``Family``, ``Associate`` and ``UnknownLink`` become
+:class:`~roundabout.lists.relations.Relation` records; sanctions and the rest are skipped.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from roundabout.errors import InputFileError
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.limits import MAX_NAME_CHARS, check_field, read_text
 from roundabout.lists.model import ListEntity, ParsedList
+from roundabout.lists.relations import BY_SCHEMA, KINDS, Relation
 from roundabout.lists.remarks import normalize_id
 
 _ID_PROPS = {
@@ -60,10 +64,45 @@ def _strings(props: dict[str, Any], key: str) -> list[str]:
     return [v for v in values if isinstance(v, str) and v.strip()]
 
 
-def parse(path: Path, publication_date: str | None = None) -> ParsedList:
+def _address_text(props: dict[str, Any]) -> str:
+    full = _strings(props, "full")
+    if full:
+        return full[0]
+    parts = [
+        v
+        for key in ("street", "street2", "postalCode", "city", "region", "country")
+        for v in _strings(props, key)[:1]
+    ]
+    return ", ".join(parts)
+
+
+def _relation(obj: dict[str, Any], props: dict[str, Any], line_no: int) -> Relation | str:
+    """The relation an FtM link entity states, or a warning when it has no ends."""
+    kind = BY_SCHEMA[obj["schema"]]
+    _, src_prop, dst_prop = KINDS[kind]
+    src, dst = _strings(props, src_prop), _strings(props, dst_prop)
+    if not src or not dst:
+        missing = src_prop if not src else dst_prop
+        return f"{obj['schema']} {obj['id']} (line {line_no}): no {missing}; link skipped"
+    share = _strings(props, "percentage")
+    role = _strings(props, "role") or _strings(props, "relationship")
+    start, end = _strings(props, "startDate"), _strings(props, "endDate")
+    return Relation(
+        relation_id=obj["id"],
+        kind=kind,
+        source=src[0],
+        target=dst[0],
+        share_text=share[0] if share else None,
+        start=start[0][:10] if start else None,
+        end=end[0][:10] if end else None,
+        role=role[0] if role else None,
+        record=line_no,
+    )
+
+
+def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
     text = read_text(path)
-    entities: list[ListEntity] = []
-    last_change = ""
+    out: list[tuple[int, dict[str, Any]]] = []
     for line_no, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -77,12 +116,45 @@ def parse(path: Path, publication_date: str | None = None) -> ParsedList:
         schema_name = obj.get("schema")
         if not isinstance(schema_name, str) or model.get(schema_name) is None:
             raise InputFileError(path, f"unknown FtM schema {schema_name!r}", line_no)
-        schema = _our_schema(schema_name)
-        if schema is None:
-            continue
         props = obj.get("properties", {})
         if not isinstance(props, dict):
             raise InputFileError(path, "'properties' is not an object", line_no)
+        out.append((line_no, obj))
+    return out
+
+
+def parse(path: Path, publication_date: str | None = None) -> ParsedList:
+    """Entities, links and warnings of an FtM JSON lines file.
+
+    Listed: the entities with ``"target": true`` when any entity of the file has a
+    ``target`` key (OpenSanctions exports); every entity otherwise (a file of targets only).
+    """
+    records = _records(path)
+    has_target = any("target" in obj for _, obj in records)
+    addresses = {
+        obj["id"]: _address_text(obj["properties"])
+        for _, obj in records
+        if obj["schema"] == "Address"
+    }
+    entities: list[ListEntity] = []
+    relations: list[Relation] = []
+    warnings: list[str] = []
+    last_change = ""
+    for line_no, obj in records:
+        props = obj["properties"]
+        change = obj.get("last_change")
+        if isinstance(change, str) and change > last_change:
+            last_change = change
+        if obj["schema"] in BY_SCHEMA:
+            rel = _relation(obj, props, line_no)
+            if isinstance(rel, str):
+                warnings.append(rel)
+            else:
+                relations.append(rel)
+            continue
+        schema = _our_schema(obj["schema"])
+        if schema is None:
+            continue
         names = _strings(props, "name")
         if not names:
             raise InputFileError(path, f"entity {obj['id']}: no name", line_no)
@@ -98,9 +170,8 @@ def parse(path: Path, publication_date: str | None = None) -> ParsedList:
         ids = [
             (kind, normalize_id(v)) for key, kind in _ID_PROPS.items() for v in _strings(props, key)
         ]
-        change = obj.get("last_change")
-        if isinstance(change, str) and change > last_change:
-            last_change = change
+        where = [*_strings(props, "address")]
+        where += [addresses[a] for a in _strings(props, "addressEntity") if addresses.get(a)]
         entities.append(
             ListEntity(
                 entity_id=obj["id"],
@@ -112,8 +183,14 @@ def parse(path: Path, publication_date: str | None = None) -> ParsedList:
                 birth_dates=tuple(dict.fromkeys(d[:10] for d in _strings(props, "birthDate"))),
                 programs=tuple(_strings(props, "program") or obj.get("datasets", []) or ()),
                 record=line_no,
+                listed=obj.get("target") is True if has_target else True,
+                addresses=tuple(dict.fromkeys(w for w in where if w)),
             )
         )
     if not entities:
         raise InputFileError(path, "no person, organisation, vessel or aircraft entities")
-    return ParsedList.of_file("ftm", path, publication_date or (last_change[:10] or None), entities)
+    if not any(e.listed for e in entities):
+        raise InputFileError(path, 'no entity is a target ("target": true)')
+    date = publication_date or (last_change[:10] or None)
+    parsed = ParsedList.of_file("ftm", path, date, entities)
+    return replace(parsed, relations=tuple(relations), warnings=tuple(warnings))

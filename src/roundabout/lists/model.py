@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from roundabout.lists.relations import Relation
+
 #: Schemata (FollowTheMoney names) an entry can have.
 SCHEMATA: Final = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Aircraft")
 
@@ -30,6 +32,10 @@ class ListEntity:
     programs: tuple[str, ...] = ()
     record: int = 0  # line / record number in the source file
     listed_on: str | None = None  # ISO date of (first) listing, where the list says
+    #: False for context entities (an FtM owner, subsidiary or director that is not itself a
+    #: sanctions target); screened only through what ownership makes of them.
+    listed: bool = True
+    addresses: tuple[str, ...] = ()  # postal addresses as written (BIS address-only entries)
 
     @property
     def is_person(self) -> bool:
@@ -39,20 +45,27 @@ class ListEntity:
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
+    def _data(self) -> dict[str, Any]:
+        """The fields as a dict, without those at their default that older versions lacked
+        (so entries of lists without them hash and serialise as before)."""
+        data = asdict(self)
+        if data["listed_on"] is None:
+            data.pop("listed_on")
+        if data["listed"]:
+            data.pop("listed")
+        if not data["addresses"]:
+            data.pop("addresses")
+        return data
+
     def content_hash(self) -> str:
         """SHA-256 of the content (not the record number): changes when the entry changes."""
-        data = asdict(self)
+        data = self._data()
         data.pop("record")
-        if data["listed_on"] is None:  # entries from lists without a date hash as before
-            data.pop("listed_on")
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
 
     def to_json(self) -> str:
-        data = asdict(self)
-        if data["listed_on"] is None:
-            data.pop("listed_on")
-        return json.dumps(data, ensure_ascii=False)
+        return json.dumps(self._data(), ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> ListEntity:
@@ -68,6 +81,8 @@ class ListEntity:
             programs=tuple(d.get("programs", ())),
             record=int(d.get("record", 0)),
             listed_on=d.get("listed_on"),
+            listed=bool(d.get("listed", True)),
+            addresses=tuple(d.get("addresses", ())),
         )
 
 
@@ -80,6 +95,11 @@ class ParsedList:
     sha256: str  # of the main file (and of the companion files, combined)
     files: tuple[str, ...]
     entities: tuple[ListEntity, ...] = field(default=())
+    #: Ownership, directorship, family, associate and other links between entities (FtM,
+    #: users' ownership CSV); kept with the snapshot, read by :mod:`roundabout.lists.graph`.
+    relations: tuple[Relation, ...] = field(default=())
+    #: Problems found in the input that did not stop the load (each names the entity).
+    warnings: tuple[str, ...] = field(default=())
 
     @classmethod
     def of_file(

@@ -7,16 +7,18 @@ parsing, where bad input is found, happens entirely before the transaction start
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyarrow as pa
 
 from roundabout.errors import NotFoundError
-from roundabout.lists import schema
+from roundabout.lists import graph, schema
 from roundabout.lists.model import ListEntity, ParsedList
-from roundabout.store import Store
+from roundabout.store import Store, ownership
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,31 +47,66 @@ class Snapshot:
 class LoadOutcome:
     snapshot: Snapshot
     status: str  # "loaded" or "already_loaded"
+    warnings: tuple[str, ...] = ()  # of the load (stored with the snapshot)
 
 
 def snapshot_id(parsed: ParsedList) -> str:
     return f"{parsed.source}:{parsed.publication_date or 'undated'}:{parsed.sha256[:12]}"
 
 
+def _hash(entity: ListEntity, assessment: graph.Assessment | None) -> str:
+    """The entry's version: its content, and for a context entity what ownership makes of it
+    (a holding going from 49% to 55% re-alerts a dismissed hit)."""
+    if entity.listed or assessment is None:
+        return entity.content_hash()
+    blob = entity.content_hash() + assessment.status_json(entity.entity_id)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
-    """Store ``parsed`` as a snapshot (all or nothing; once per content)."""
+    """Store ``parsed`` as a snapshot (all or nothing; once per content).
+
+    The entries screened are the listed entities and the context entities that ownership or
+    control links to a listed one (under either rule, :mod:`roundabout.lists.graph`, as of the
+    load date); the other context entities, the links, the statuses and the warnings are kept
+    beside them (:mod:`roundabout.store.ownership`).
+    """
     schema.ensure(store.raw)
     sid = snapshot_id(parsed)
     existing = [s for s in list_snapshots(store) if s.snapshot_id == sid]
     if existing:
-        return LoadOutcome(existing[0], "already_loaded")
+        return LoadOutcome(existing[0], "already_loaded", tuple(ownership.warnings(store, sid)))
     now = datetime.now(UTC)
+    assessment = (
+        graph.assess(parsed.entities, parsed.relations)
+        if parsed.relations or not all(e.listed for e in parsed.entities)
+        else None
+    )
+    reached = set() if assessment is None else {e for s in assessment.statuses.values() for e in s}
+    screened = [e for e in parsed.entities if e.listed or e.entity_id in reached]
+    context = [e for e in parsed.entities if not (e.listed or e.entity_id in reached)]
+    warnings = (*parsed.warnings, *(assessment.warnings if assessment else ()))
     rows = pa.table(
         {
-            "snapshot_id": [sid] * len(parsed.entities),
-            "entity_id": [e.entity_id for e in parsed.entities],
-            "schema": [e.schema for e in parsed.entities],
-            "name": [e.name for e in parsed.entities],
-            "entity_hash": [e.content_hash() for e in parsed.entities],
-            "data": [e.to_json() for e in parsed.entities],
+            "snapshot_id": [sid] * len(screened),
+            "entity_id": [e.entity_id for e in screened],
+            "schema": [e.schema for e in screened],
+            "name": [e.name for e in screened],
+            "entity_hash": [_hash(e, assessment) for e in screened],
+            "data": [e.to_json() for e in screened],
         }
     )
     with store.transaction():
+        ownership.save(
+            store,
+            sid,
+            [(r.relation_id, r.kind, r.source, r.target, r.to_json()) for r in parsed.relations],
+            [(e.entity_id, e.to_json()) for e in context],
+            []
+            if assessment is None
+            else [st.to_dict() for by_id in assessment.statuses.values() for st in by_id.values()],
+            warnings,
+        )
         store.raw.execute(
             "INSERT INTO list_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -78,7 +115,7 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
                 parsed.publication_date,
                 parsed.sha256,
                 json.dumps(list(parsed.files)),
-                len(parsed.entities),
+                len(screened),
                 now,
             ],
         )
@@ -94,10 +131,11 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
             parsed.publication_date,
             parsed.sha256,
             parsed.files,
-            len(parsed.entities),
+            len(screened),
             now.isoformat(),
         ),
         "loaded",
+        warnings,
     )
 
 
@@ -192,3 +230,30 @@ def diff(store: Store, old_ref: str, new_ref: str) -> ListDiff:
         if kind:
             out[kind].append((eid, sch, name))
     return ListDiff(old.snapshot_id, new.snapshot_id, out["added"], out["removed"], out["changed"])
+
+
+def parsed_from(store: Store, sid: str) -> ParsedList:
+    """A stored snapshot back as a :class:`ParsedList` (entries, context entities, links)."""
+    from roundabout.lists.relations import Relation
+
+    snap = resolve(store, sid)
+    found = [*entities(store, snap.snapshot_id)]
+    found += [ListEntity.from_json(d) for d in ownership.context(store, snap.snapshot_id)]
+    links = tuple(Relation.from_json(d) for d in ownership.relations(store, snap.snapshot_id))
+    return ParsedList(
+        snap.source, snap.publication_date, snap.sha256, snap.files, tuple(found), links
+    )
+
+
+def with_ownership(store: Store, sids: list[str], csvs: list[Path]) -> list[LoadOutcome]:
+    """Each snapshot of ``sids`` with the ownership CSVs attached, saved as new snapshots
+    (parsed whole before anything is written)."""
+    from roundabout.lists.owners_csv import attach
+
+    prepared = []
+    for sid in sids:
+        p = parsed_from(store, sid)
+        for csv_path in csvs:
+            p = attach(p, csv_path)
+        prepared.append(p)
+    return [save(store, p) for p in prepared]

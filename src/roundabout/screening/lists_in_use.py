@@ -21,6 +21,10 @@ def resolve_lists(store: Store, refs: Sequence[str], notify: Notify | None = Non
 
     parsed = []
     named: list[str] = []
+    from roundabout.lists.owners_csv import is_ownership_csv
+
+    owners = [Path(r) for r in refs if Path(r).is_file() and is_ownership_csv(Path(r))]
+    refs = [r for r in refs if Path(r) not in owners]
     for ref in refs:
         path = Path(ref)
         if path.exists():
@@ -40,15 +44,24 @@ def resolve_lists(store: Store, refs: Sequence[str], notify: Notify | None = Non
                 snapshots.save(store, p)
             current = snapshots.latest(store)
         ids = [s.snapshot_id for s in current]
+    if owners:  # users' ownership data beside every list in use
+        loaded = snapshots.with_ownership(store, list(dict.fromkeys(ids)), owners)
+        for outcome in loaded:
+            for w in outcome.warnings:
+                if notify:
+                    notify(f"warning: {outcome.snapshot.snapshot_id}: {w}")
+        ids = [o.snapshot.snapshot_id for o in loaded]
     return list(dict.fromkeys(ids))
 
 
 def screener_for(
-    store: Store, snapshot_ids: Sequence[str], notify: Notify | None = None
+    store: Store, snapshot_ids: Sequence[str], notify: Notify | None = None, rule: str = "us"
 ) -> Screener:
     """The screener of ``snapshot_ids``: the stored index when one was built for these
     snapshots with this code (:mod:`roundabout.screening.stored_index`), else built and
-    stored."""
+    stored; its hits read through the ownership statuses of ``rule``
+    (:mod:`roundabout.screening.ownership_hits`)."""
+    from roundabout.screening.ownership_hits import with_ownership
     from roundabout.screening.stored_index import cached
 
     found = {s.snapshot_id: s for s in snapshots.list_snapshots(store)}
@@ -59,7 +72,7 @@ def screener_for(
     screener: Screener = cached(
         store.path, keys, lambda: build_screener(store, snapshot_ids), notify
     )
-    return screener
+    return with_ownership(store, screener, rule)
 
 
 def build_screener(store: Store, snapshot_ids: Sequence[str]) -> Screener:

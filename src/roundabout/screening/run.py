@@ -99,13 +99,14 @@ def screen_parties(
     matches_only: bool = False,
     actor: str = "cli",
     notify: Notify | None = None,
+    rule: str = "us",
 ) -> ScreeningRun:
     """Screen the parties of ``path``; record the run and its hits in the store."""
     check_threshold(threshold)
     parties = read_parties(path)  # bad input fails here, before any write
     schema.ensure(store.raw)
     sids = resolve_lists(store, lists, notify)
-    screener = screener_for(store, sids, notify)
+    screener = screener_for(store, sids, notify, rule=rule)
     if len(parties) >= MATERIALIZE_MIN:
         from roundabout.screening.stored_index import materialize
 

@@ -47,10 +47,10 @@ from roundabout.lists.countries import to_iso2
 from roundabout.lists.limits import read_text, sha256_file
 from roundabout.matching.matcher import DEFAULT_THRESHOLD
 from roundabout.matching.model import Hit, Party
-from roundabout.screening import schema
+from roundabout.screening import redflags, schema
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
 from roundabout.screening.run import assess, check_threshold, record_run
-from roundabout.store import Store
+from roundabout.store import Store, ownership
 
 ROLES = ("exporter", "consignee", "notify_party", "declarant")
 HUBS = frozenset(
@@ -96,9 +96,11 @@ class Reason:
     code: str
     weight: float
     detail: str
+    source: str | None = None  # the guidance a red flag comes from
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "weight": round(self.weight, 4), "detail": self.detail}
+        out = {"code": self.code, "weight": round(self.weight, 4), "detail": self.detail}
+        return out if self.source is None else {**out, "source": self.source}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,8 @@ class ShipmentResult:
     risk: float
     reasons: tuple[Reason, ...]
     hits: dict[str, list[dict[str, Any]]]
+    #: red-flag rules not checked on this declaration, with the fields it lacks
+    redflags_not_checked: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +118,7 @@ class ShipmentResult:
             "risk": round(self.risk, 4),
             "reasons": [r.to_dict() for r in self.reasons],
             "hits": self.hits,
+            "redflags_not_checked": list(self.redflags_not_checked),
         }
 
 
@@ -256,6 +261,7 @@ def screen_shipments(
     leaks: set[tuple[str, str]] | None = None,
     notify: Notify | None = None,
     actor: str = "cli",
+    rule: str = "us",
 ) -> ShipmentRun:
     """Risk-score each declaration of ``path``; record its party hits and an audit event."""
     check_threshold(threshold)
@@ -278,7 +284,8 @@ def screen_shipments(
             by_hs6.setdefault(hs6, []).append(unit)
     medians = {k: statistics.median(v) for k, v in by_hs6.items() if len(v) >= 5}
     sids = resolve_lists(store, lists, notify)
-    screener = screener_for(store, sids, notify)
+    flags = redflags.context([r for _, r, _ in parsed], ownership.addresses(store, sids))
+    screener = screener_for(store, sids, notify, rule=rule)
     schema.ensure(store.raw)
     parties: list[Party] = []
     for n, r, _ in parsed:
@@ -363,13 +370,17 @@ def screen_shipments(
                     "unit_price", 0.2, f"unit value {unit:,.2f} vs median {med:,.2f} for HS {hs6}"
                 )
             )
+        fired, not_checked = redflags.check(flags, r)
+        reasons.extend(Reason(f.code, f.weight, f.detail, f.source) for f in fired)
         gaps = _unchecked(r, hs6)
         if gaps:
             reasons.append(Reason("unchecked", UNCHECKED, "; ".join(gaps)))
         risk = 1.0
         for reason in reasons:
             risk *= 1 - min(reason.weight, 1.0)
-        results.append(ShipmentResult(r["declaration_id"], 1 - risk, tuple(reasons), hits))
+        results.append(
+            ShipmentResult(r["declaration_id"], 1 - risk, tuple(reasons), hits, tuple(not_checked))
+        )
     results.sort(key=lambda x: -x.risk)
     run_id = uuid.uuid4().hex[:16]
     record_run(

@@ -78,7 +78,7 @@ READ_MAX: Final = 256 * 1024
 def code_fingerprint() -> str:
     """SHA-256 over every file of the installed ``roundabout`` package: its name and its
     contents (files above :data:`READ_MAX`: size and modification time)."""
-    root = Path(__file__).resolve().parent.parent  # the roundabout package
+    root = Path(__file__).resolve().parent.parent  # the roundabout package (no import of it)
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if "__pycache__" in path.parts or not path.is_file() or path.suffix == ".pyc":

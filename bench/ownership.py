@@ -1,0 +1,160 @@
+"""Ownership closure benchmark: the bundled OFAC + UN lists plus a generated graph of N
+ownership edges (default 1,000,000), through the load path (:func:`roundabout.lists.graph.
+assess`: both rules, statuses, explanations, via), next to a floor in the same run.
+
+The generated graph: C context companies (default 500,000); each edge an ``Ownership`` with
+a percentage 1-100 (1% of them without one, 0.01% not a number); 90% of the edges run from
+an earlier company to a later one (a layered ownership tree), 8% from a listed OFAC or UN
+entry, 0.05% back from a company to one 1-3 places earlier (small cycles), the rest from any
+earlier company (long-range). Each run happens in its own process, so peak memory (max RSS)
+is its own.
+
+The floor (``direct``) is what a one-hop check costs: numpy sums the direct holdings of
+listed owners per company. It is also a check: every company the floor finds 50%+ owned
+directly by listed persons must be blocked by the closure (asserted).
+
+Run by hand: ``.venv/bin/python bench/ownership.py --edges 1000000 --repeat 3``. Target:
+under 30 s and 2 GB on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def child(edges: int, companies: int, seed: int) -> dict[str, float]:
+    from roundabout.lists import bundled, graph
+    from roundabout.lists.model import ListEntity
+    from roundabout.lists.relations import Relation
+
+    t0 = time.perf_counter()
+    listed = [e for p in bundled.current() for e in p.entities]
+    listed_ids = [e.entity_id for e in listed]
+    t_lists = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    ctx = [
+        ListEntity(f"gen-{i}", "Company", f"GEN COMPANY {i}", listed=False)
+        for i in range(companies)
+    ]
+    kind = rng.random(edges)
+    asset = rng.integers(1, companies, edges)
+    earlier = (rng.random(edges) * asset).astype(np.int64)
+    anyone = (rng.random(edges) * asset).astype(np.int64)
+    back = np.minimum(asset + rng.integers(1, 4, edges), companies - 1)
+    from_listed = rng.integers(0, len(listed_ids), edges)
+    pct = rng.integers(1, 101, edges)
+    no_pct = rng.random(edges) < 0.01
+    bad_pct = rng.random(edges) < 0.0001
+    relations: list[Relation] = []
+    for i in range(edges):
+        k = kind[i]
+        a = f"gen-{asset[i]}"
+        if k < 0.90:
+            o = f"gen-{earlier[i]}"
+        elif k < 0.98:
+            o = listed_ids[from_listed[i]]
+        elif k < 0.9805:
+            o = f"gen-{back[i]}"
+        else:
+            o = f"gen-{anyone[i]}"
+        share = None if no_pct[i] else ("abc" if bad_pct[i] else str(pct[i]))
+        relations.append(Relation(f"r-{i}", "ownership", o, a, share_text=share))
+    t_gen = time.perf_counter() - t0
+
+    entities = [*listed, *ctx]
+    # the closure alone: graph assembly (links in force, shares parsed, warnings) + both rules
+    from datetime import date
+
+    from roundabout.ownership.closure import close
+
+    t0 = time.perf_counter()
+    g = graph._build(entities, relations, date.today().isoformat())
+    seeds = list(range(len(listed)))
+    hold = [(a, b, s) for (a, b), s in g.holdings.items()]
+    for eu in (False, True):
+        close(len(g.ids), seeds, hold, strict=eu, control_blocks=eu)
+    t_closure = time.perf_counter() - t0
+    del g, hold
+    # the whole load path: closure + a status with explanation and via per entity reached
+    t0 = time.perf_counter()
+    result = graph.assess(entities, relations)
+    t_assess = time.perf_counter() - t0
+
+    # the floor: direct holdings of listed owners, summed per company with numpy
+    t0 = time.perf_counter()
+    owners_listed = (kind >= 0.90) & (kind < 0.98) & ~no_pct & ~bad_pct
+    direct = np.bincount(asset[owners_listed], weights=pct[owners_listed] / 100.0)
+    t_floor = time.perf_counter() - t0
+    # duplicates (one owner, one asset twice) count once in ours: compare on unique pairs
+    pairs = {}
+    for i in np.flatnonzero(owners_listed):
+        pairs[(from_listed[i], asset[i])] = pct[i] / 100.0
+    unique_direct: dict[int, float] = {}
+    for (_, a), s in pairs.items():
+        unique_direct[int(a)] = unique_direct.get(int(a), 0.0) + s
+    must = {f"gen-{a}" for a, s in unique_direct.items() if s >= 0.5}
+    us = result.statuses["us"]
+    missing = [x for x in must if not (x in us and us[x].blocked)]
+    assert not missing, f"closure misses {len(missing)} directly 50%-owned companies"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "lists_s": t_lists,
+        "generate_s": t_gen,
+        "closure_s": t_closure,
+        "assess_s": t_assess,
+        "floor_direct_s": t_floor,
+        "peak_mib": peak,
+        "listed": len(listed_ids),
+        "companies": companies,
+        "edges": edges,
+        "blocked_us": sum(1 for s in us.values() if s.blocked),
+        "blocked_eu": sum(1 for s in result.statuses["eu"].values() if s.blocked),
+        "related_us": sum(1 for s in us.values() if not s.blocked),
+        "direct_50": len(must),
+        "floor_over_1": int((direct >= 0.5).sum()),
+        "warnings": len(result.warnings),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--edges", type=int, default=1_000_000)
+    ap.add_argument("--companies", type=int, default=500_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(args.edges, args.companies, args.seed)))
+        return
+    runs = []
+    for _ in range(args.repeat):
+        cmd = [sys.executable, __file__, "--child", "--edges", str(args.edges)]
+        cmd += ["--companies", str(args.companies), "--seed", str(args.seed)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+        print(json.dumps(runs[-1]), flush=True)
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    print(
+        f"both rules over {med['listed']:,.0f} listed + "
+        f"{med['companies']:,.0f} companies, {med['edges']:,.0f} edges: closure median "
+        f"{med['closure_s']:.2f} s; with statuses {med['assess_s']:.2f} s; "
+        f"peak {med['peak_mib']:,.0f} MiB; "
+        f"floor (direct holdings, numpy) {med['floor_direct_s']:.3f} s; "
+        f"blocked us {med['blocked_us']:,.0f} / eu {med['blocked_eu']:,.0f}, "
+        f"related us {med['related_us']:,.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
