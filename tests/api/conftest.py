@@ -37,7 +37,7 @@ SPEC = PanelSpec(
 
 
 def build_store(path: Path) -> str:
-    """Flows, lists, a key: returns the key."""
+    """Flows, lists, a key that may read, screen and decide: returns the key."""
     panel = write_panel(path.with_suffix(".parquet"), SPEC, fmt="parquet")
     with Store(path) as store:
         store.raw.execute("INSERT INTO flows SELECT * FROM read_parquet(?)", [str(panel.path)])
@@ -51,7 +51,7 @@ def build_store(path: Path) -> str:
             un.parse(LISTS / "un_sample.xml"),
         ):
             snapshots.save(store, parsed)
-        _, token = create_key(store, "tests")
+        _, token = create_key(store, "tests", ("read", "screen", "decide"))
     return token
 
 

@@ -54,7 +54,7 @@ def _store(path: Path) -> str:
                 publication_date="2024-05-03",
             ),
         )
-        _, token = create_key(store, "browser")
+        _, token = create_key(store, "browser", ("read", "screen", "decide"))
     return token
 
 

@@ -47,10 +47,12 @@ from roundabout.api.models import (
 )
 from roundabout.api.ratelimit import RateLimiter
 from roundabout.api.service import DEFAULT_MATCH_THRESHOLD, Backend, dumps
-from roundabout.api.settings import ApiSettings
+from roundabout.api.settings import MIN_THRESHOLD, ApiSettings
+from roundabout.api.work import Deadline, Overloaded, run_scoring
 from roundabout.errors import RoundaboutError
 from roundabout.report import charts
 from roundabout.report.data import Scope
+from roundabout.screening.run import ScreeningRun
 
 Scope_ = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -180,7 +182,38 @@ async def require_key(request: Request) -> keys_mod.ApiKey:
     return key
 
 
-Key = Annotated[keys_mod.ApiKey, Depends(require_key)]
+def need(permission: str) -> Callable[..., Awaitable[keys_mod.ApiKey]]:
+    """A dependency: a valid key (:func:`require_key`) that holds ``permission`` (else 403)."""
+
+    async def dependency(
+        key: Annotated[keys_mod.ApiKey, Depends(require_key)],
+    ) -> keys_mod.ApiKey:
+        if not key.can(permission):
+            raise HTTPException(
+                403,
+                f"key {key.key_id} ({key.name}) may not {permission}: create a key with "
+                f"`roundabout keys create --name NAME --can {permission}`",
+            )
+        return key
+
+    return dependency
+
+
+Key = Annotated[keys_mod.ApiKey, Depends(need("read"))]
+ScreenKey = Annotated[keys_mod.ApiKey, Depends(need("screen"))]
+DecideKey = Annotated[keys_mod.ApiKey, Depends(need("decide"))]
+AdminKey = Annotated[keys_mod.ApiKey, Depends(need("admin"))]
+
+
+def _check_work(work: RateLimiter, key: keys_mod.ApiKey) -> None:
+    """429 while the key's scoring bucket is in debt (it is charged after each job)."""
+    wait = work.take(key.key_id, 0.0)
+    if wait > 0:
+        raise HTTPException(
+            429,
+            f"scoring budget of {work.rate:g} s of work per second for this key used up",
+            headers={"Retry-After": RateLimiter.retry_after(wait)},
+        )
 
 
 async def _serve_key_requests(be: Backend, spool: Path) -> None:
@@ -196,6 +229,8 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
     """A new app serving ``settings.db``; ``backend`` may be given to share one store."""
     be = backend or Backend(settings)
     limiter = RateLimiter(settings.rate_per_second, settings.burst)
+    work = RateLimiter(settings.work_per_second, max(1, round(settings.work_burst)))
+    scoring = anyio.CapacityLimiter(settings.scoring_workers)
     vendor: dict[str, bytes] = {}
 
     @asynccontextmanager
@@ -233,7 +268,8 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     @app.exception_handler(RoundaboutError)
     async def _rb_error(request: Request, exc: RoundaboutError) -> JSONResponse:
-        return _error(exc.status, type(exc).__name__, exc.message)
+        headers = exc.headers if isinstance(exc, Overloaded) else None
+        return _error(exc.status, type(exc).__name__, exc.message, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -247,6 +283,7 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = {
             401: "unauthorized",
+            403: "forbidden",
             404: "not_found",
             405: "method_not_allowed",
             429: "rate_limited",
@@ -349,28 +386,39 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     @app.post("/match", tags=["screening"], response_model=dict[str, Any])
     async def post_match(
-        key: Key,
+        key: ScreenKey,
         body: MatchRequest,
-        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
+        threshold: Annotated[float, Query(ge=MIN_THRESHOLD, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
         limit: Annotated[int, Query(ge=1, le=100)] = 5,
     ) -> Response:
         """Match entities against the lists (yente's ``/match`` shape). Nothing is recorded.
 
-        The matching runs in the event loop, not a worker thread: it is short CPU work on the
-        in-memory index (a thread would only add a hand-off under the same GIL)."""
+        Scoring runs in a worker thread with a deadline (:mod:`roundabout.api.work`): 503
+        with ``Retry-After`` when it passes; the seconds it took are charged to the key."""
         if len(body.queries) > settings.max_match_queries:
             raise RoundaboutError(f"at most {settings.max_match_queries} queries per request")
-        responses: dict[str, Any] = {}
-        for name, entity in body.queries.items():
-            hits = be.match(entity, threshold, limit)
-            responses[name] = {
-                "status": 200,
-                "results": [_result(h) for h in hits],
-                "total": {"value": len(hits), "relation": "eq"},
-                "query": {"schema": entity.schema_, "properties": entity.properties},
-            }
-        answer = {"responses": responses, "limit": limit, "threshold": threshold}
-        return Response(dumps(answer), media_type="application/json")
+        _check_work(work, key)
+
+        def job(deadline: Deadline) -> bytes:
+            responses: dict[str, Any] = {}
+            for name, entity in body.queries.items():
+                hits = be.match(entity, threshold, limit, deadline)
+                responses[name] = {
+                    "status": 200,
+                    "results": [_result(h) for h in hits],
+                    "total": {"value": len(hits), "relation": "eq"},
+                    "query": {"schema": entity.schema_, "properties": entity.properties},
+                }
+            return dumps({"responses": responses, "limit": limit, "threshold": threshold})
+
+        answer = await run_scoring(
+            job,
+            deadline=Deadline(settings.match_deadline),
+            workers=scoring,
+            work=work,
+            key_id=key.key_id,
+        )
+        return Response(answer, media_type="application/json")
 
     @app.post(
         "/screen",
@@ -390,9 +438,9 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
         },
     )
     async def post_screen(
-        key: Key,
+        key: ScreenKey,
         request: Request,
-        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
+        threshold: Annotated[float, Query(ge=MIN_THRESHOLD, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
         matches_only: bool = False,
         new_only: bool = False,
     ) -> dict[str, Any]:
@@ -401,7 +449,8 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
         options as query parameters. The hits enter the alert queue (``/alerts``)."""
         body = await request.body()
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        actor = f"api:{key.name}"
+        actor = key.actor
+        _check_work(work, key)
         if ctype == "application/json":
             try:
                 req = ScreenRequest.model_validate_json(body)
@@ -409,18 +458,28 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
                 raise RequestValidationError(exc.errors(include_url=False)) from None
             if len(req.parties) > settings.max_screen_parties:
                 raise RoundaboutError(f"at most {settings.max_screen_parties:,} parties a batch")
-            run = await anyio.to_thread.run_sync(
-                lambda: be.screen_parties(
-                    req.parties, req.threshold, req.matches_only, req.new_only, actor
+            loaded = Backend.parties_of(req.parties)
+
+            def job(deadline: Deadline) -> ScreeningRun:
+                return be.screen_parties(
+                    loaded, req.threshold, req.matches_only, req.new_only, actor, deadline
                 )
-            )
         elif ctype in ("text/csv", "text/plain", *PARQUET_TYPES):
-            suffix = ".parquet" if ctype in PARQUET_TYPES else ".csv"
-            run = await anyio.to_thread.run_sync(
-                lambda: be.screen_file(body, suffix, threshold, matches_only, new_only, actor)
-            )
+            parquet = ctype in PARQUET_TYPES
+
+            def job(deadline: Deadline) -> ScreeningRun:
+                return be.screen_file(
+                    body, parquet, threshold, matches_only, new_only, actor, deadline
+                )
         else:
             raise HTTPException(415, "send application/json, text/csv or Parquet")
+        run = await run_scoring(
+            job,
+            deadline=Deadline(settings.screen_deadline),
+            workers=scoring,
+            work=work,
+            key_id=key.key_id,
+        )
         return run.to_dict()
 
     @app.get("/alerts", tags=["screening"])
@@ -436,11 +495,20 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
         return {"decisions": be.decisions(limit)}
 
     @app.post("/decisions", tags=["screening"], status_code=201)
-    def post_decision(key: Key, body: DecisionRequest) -> dict[str, Any]:
+    def post_decision(key: DecideKey, body: DecisionRequest) -> dict[str, Any]:
         """Record a reviewer's decision on a hit (audited; a false positive stays quiet until
-        the list entry changes)."""
-        rec = be.decide(body.party_id, body.entity_id, body.decision, body.reviewer, body.reason)
+        the list entry changes). Only a key with the ``decide`` permission may; the audit
+        actor is the key (``api:<key id>:<key name>``), ``reviewer`` is kept beside it as
+        the name the caller gave."""
+        rec = be.decide(
+            body.party_id, body.entity_id, body.decision, body.reviewer, body.reason, key.actor
+        )
         return rec.to_dict()
+
+    @app.get("/keys", tags=["keys"])
+    def get_keys(key: AdminKey) -> dict[str, Any]:
+        """Every API key (never a secret): id, name, permissions, created, revoked."""
+        return {"keys": be.list_keys()}
 
     return app
 

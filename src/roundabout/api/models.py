@@ -17,6 +17,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from roundabout.api.settings import MIN_THRESHOLD
+from roundabout.screening.model import DEFAULT_THRESHOLD
+
 STRICT = ConfigDict(strict=True, extra="forbid")
 LAX_CLOSED = ConfigDict(extra="forbid")
 
@@ -136,7 +139,7 @@ class ScreenRequest(BaseModel):
     model_config = STRICT
 
     parties: list[PartyIn] = Field(min_length=1)
-    threshold: float = Field(0.72, ge=0.0, le=1.0)
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=MIN_THRESHOLD, le=1.0)
     matches_only: bool = False
     new_only: bool = False
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import json
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -30,6 +29,8 @@ from roundabout.api import key_requests
 from roundabout.api import keys as keys_mod
 from roundabout.api.models import ID_PROPERTIES, FlowsQuery, LeaksQuery, MatchEntity, PartyIn
 from roundabout.api.settings import ApiSettings
+from roundabout.api.uploads import read_upload
+from roundabout.api.work import Deadline
 from roundabout.errors import NotFoundError, RoundaboutError
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.remarks import normalize_id
@@ -40,7 +41,6 @@ from roundabout.screening.decisions import Decision, DecisionRecord, decide
 from roundabout.screening.lists_in_use import resolve_lists, screener_for
 from roundabout.screening.matcher import DEFAULT_THRESHOLD, Screener
 from roundabout.screening.model import Hit, Party
-from roundabout.screening.parties import read_parties
 from roundabout.screening.run import ScreeningRun, screen_loaded
 from roundabout.store import Store
 from roundabout.store.queries import FlowFilter, aggregate_flows, filter_flows
@@ -235,13 +235,24 @@ class Backend:
             with self.lock:
                 if self._screener is None:
                     ids = resolve_lists(self.store, list(self.settings.lists))
-                    self._screener = screener_for(self.store, ids)
+                    built = screener_for(self.store, ids)
+                    built.max_candidates = self.settings.max_candidates
+                    self._screener = built
                     gc.collect()
                     gc.freeze()
         return self._screener
 
-    def match(self, entity: MatchEntity, threshold: float, limit: int) -> list[Hit]:
-        """Hits of one entity, best first: every name screened, the best score per entry."""
+    def match(
+        self,
+        entity: MatchEntity,
+        threshold: float,
+        limit: int,
+        deadline: Deadline | None = None,
+    ) -> list[Hit]:
+        """Hits of one entity, best first: every name screened, the best score per entry.
+
+        ``deadline`` is checked before each name (:class:`~roundabout.api.work.Overloaded`
+        once it has passed). Runs in a worker thread: the index is read-only once built."""
         props = entity.properties
         names = props.get("name", []) + props.get("alias", [])
         if not names:
@@ -255,6 +266,8 @@ class Backend:
         screener = self.screener()
         best: dict[str, Hit] = {}
         for name in names:
+            if deadline is not None:
+                deadline.check()
             party = Party("query", name, country, tuple(ids), birth, schema)
             for hit in screener.screen(party, threshold):
                 cur = best.get(hit.entity_id)
@@ -262,14 +275,20 @@ class Backend:
                     best[hit.entity_id] = hit
         return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))[:limit]
 
-    def screen_parties(
-        self,
-        parties: list[PartyIn],
-        threshold: float,
-        matches_only: bool,
-        new_only: bool,
-        actor: str,
-    ) -> ScreeningRun:
+    def prescore(self, parties: list[Party], threshold: float, deadline: Deadline) -> None:
+        """Score ``parties`` outside the store lock, checking ``deadline`` between them.
+
+        The screener caches name scores (per name, schema and floor), so the run recorded
+        under the lock afterwards (:func:`~roundabout.screening.run.screen_loaded`) finds
+        them ready: the lock is held for the cheap part, and a batch too costly for its
+        deadline stops here, before anything is written."""
+        screener = self.screener()
+        for p in parties:
+            deadline.check()
+            screener.screen(p, threshold)
+
+    @staticmethod
+    def parties_of(parties: list[PartyIn]) -> list[Party]:
         loaded = []
         for p in parties:
             ids = tuple((k, normalize_id(v)) for k, v in p.identifiers.items())
@@ -285,6 +304,18 @@ class Backend:
             )
         if len({p.id for p in loaded}) != len(loaded):
             raise RoundaboutError("party ids must be unique within a batch")
+        return loaded
+
+    def screen_parties(
+        self,
+        loaded: list[Party],
+        threshold: float,
+        matches_only: bool,
+        new_only: bool,
+        actor: str,
+        deadline: Deadline,
+    ) -> ScreeningRun:
+        self.prescore(loaded, threshold, deadline)
         screener = self.screener()
         with self.lock:
             return screen_loaded(
@@ -302,30 +333,26 @@ class Backend:
     def screen_file(
         self,
         body: bytes,
-        suffix: str,
+        parquet: bool,
         threshold: float,
         matches_only: bool,
         new_only: bool,
         actor: str,
+        deadline: Deadline,
     ) -> ScreeningRun:
-        """A party file posted as the body (CSV or Parquet), read like ``screen parties``."""
+        """A party file posted as the body (CSV or Parquet), checked before it is read whole
+        (:mod:`roundabout.api.uploads`), then screened like ``screen parties``."""
         import hashlib
 
-        with tempfile.TemporaryDirectory(prefix="roundabout-screen-") as tmp:
-            path = Path(tmp) / f"batch{suffix}"
-            path.write_bytes(body)
-            parties = read_parties(path)
-        if len(parties) > self.settings.max_screen_parties:
-            raise RoundaboutError(
-                f"{len(parties):,} parties: at most {self.settings.max_screen_parties:,} a batch"
-            )
+        parties = read_upload(body, parquet, self.settings.max_screen_parties)
+        self.prescore(parties, threshold, deadline)
         screener = self.screener()
         with self.lock:
             return screen_loaded(
                 self.store,
                 screener,
                 parties,
-                file=f"api:upload{suffix}",
+                file=f"api:upload.{'parquet' if parquet else 'csv'}",
                 file_sha256=hashlib.sha256(body).hexdigest(),
                 threshold=threshold,
                 new_only=new_only,
@@ -334,10 +361,15 @@ class Backend:
             )
 
     def decide(
-        self, party_id: str, entity_id: str, decision: str, reviewer: str, reason: str
+        self, party_id: str, entity_id: str, decision: str, reviewer: str, reason: str, actor: str
     ) -> DecisionRecord:
         with self.lock:
-            return decide(self.store, party_id, entity_id, Decision(decision), reviewer, reason)
+            return decide(
+                self.store, party_id, entity_id, Decision(decision), reviewer, reason, actor=actor
+            )
+
+    def list_keys(self) -> list[dict[str, Any]]:
+        return [k.to_dict() for k in self._keys.values()]
 
     def decisions(self, limit: int) -> list[dict[str, Any]]:
         with self.lock:

@@ -15,6 +15,7 @@ from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly,
 from roundabout.screening.decisions import Decision
 from roundabout.screening.model import DEFAULT_THRESHOLD
 from roundabout.store import Store
+from roundabout.text_safety import visible
 
 screen_app = typer.Typer(
     name="screen",
@@ -76,11 +77,13 @@ def parties(
     typer.echo(f"run {run.run_id}: lists {', '.join(run.snapshots)}; threshold {run.threshold}")
     for r in run.results:
         flag = "MATCH" if any(h.match for h in r.hits) else ("hits" if r.hits else "clear")
-        typer.echo(f"{r.party.id}  {r.party.name}  [{flag}]")
+        typer.echo(f"{visible(r.party.id)}  {visible(r.party.name)}  [{flag}]")
         for h in r.hits:
             mark = "*" if h.match else " "
-            typer.echo(f"  {mark} {h.score:.2f} {h.entity_id} {h.name} ({h.status})")
-            typer.echo(f"      {h.explanation}")
+            typer.echo(
+                f"  {mark} {h.score:.2f} {visible(h.entity_id)} {visible(h.name)} ({h.status})"
+            )
+            typer.echo(f"      {visible(h.explanation)}")
 
 
 @screen_app.command("shipments")
@@ -113,9 +116,9 @@ def shipments(
         return
     typer.echo(f"lists {', '.join(out.snapshots)}")
     for r in rows:
-        typer.echo(f"{r.declaration_id}  risk {r.risk:.2f}")
+        typer.echo(f"{visible(r.declaration_id)}  risk {r.risk:.2f}")
         for reason in r.reasons:
-            typer.echo(f"  +{reason.weight:.2f} {reason.code}: {reason.detail}")
+            typer.echo(f"  +{reason.weight:.2f} {reason.code}: {visible(reason.detail)}")
 
 
 @screen_app.command("decide")
@@ -137,23 +140,48 @@ def decide_cmd(
     if as_json:
         print_json(rec.to_dict())
     else:
-        typer.echo(f"{rec.party_id} x {rec.entity_id}: {rec.decision} by {rec.reviewer}")
+        typer.echo(
+            f"{visible(rec.party_id)} x {visible(rec.entity_id)}: {rec.decision} by "
+            f"{visible(rec.reviewer)} ({visible(rec.actor)})"
+        )
 
 
 @screen_app.command("audit")
 @fails_cleanly
 def audit_cmd(
     limit: Annotated[int | None, typer.Option("--limit", help="Last N events.")] = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Check the hash chain of the log and the decisions; exit 1 naming the first "
+            "broken row.",
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The append-only audit log: list loads, screening runs, decisions."""
-    from roundabout.screening import audit
+    """The append-only audit log: list loads, screening runs, decisions (hash-chained)."""
+    from roundabout.store import audit
 
     with Store(db_path(db)) as store:
-        events = audit.read(store, limit)
+        if verify:
+            result = audit.verify(store)
+        else:
+            events = audit.read(store, limit)
+    if verify:
+        if as_json:
+            print_json(result.to_dict())
+        else:
+            typer.echo(result.message(), err=not result.ok)
+        if not result.ok:
+            raise typer.Exit(1)
+        return
     if as_json:
         print_json(events)
         return
     for e in events:
-        typer.echo(f"{e['seq']:>5} {e['at']} {e['event']:<14} {e['actor']:<10} {e['detail']}")
+        typer.echo(
+            f"{e['seq']:>5} {e['at']} {e['event']:<14} {visible(e['actor']):<10} "
+            f"{visible(e['detail'])}"
+        )

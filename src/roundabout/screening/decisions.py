@@ -7,8 +7,21 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from roundabout.errors import NotFoundError, RoundaboutError
-from roundabout.screening import audit, schema
-from roundabout.store import Store
+from roundabout.screening import schema
+from roundabout.store import Store, audit
+
+
+def cli_actor() -> str:
+    """The audit actor of a CLI command: ``cli:<os user>``."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container)
+        import os
+
+        user = f"uid{os.getuid()}"
+    return f"cli:{user}"
 
 
 class Decision(StrEnum):
@@ -25,6 +38,7 @@ class DecisionRecord:
     reviewer: str
     reason: str
     decided_at: str
+    actor: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -35,13 +49,26 @@ class DecisionRecord:
             "reviewer": self.reviewer,
             "reason": self.reason,
             "decided_at": self.decided_at,
+            "actor": self.actor,
         }
 
 
 def decide(
-    store: Store, party_id: str, entity_id: str, decision: Decision, reviewer: str, reason: str
+    store: Store,
+    party_id: str,
+    entity_id: str,
+    decision: Decision,
+    reviewer: str,
+    reason: str,
+    *,
+    actor: str | None = None,
 ) -> DecisionRecord:
-    """Record a decision on the latest hit of ``party_id`` against ``entity_id``."""
+    """Record a decision on the latest hit of ``party_id`` against ``entity_id``.
+
+    ``reviewer`` is the name the caller gives; ``actor`` is who really acted (an API key,
+    ``api:<key id>:<key name>``; default the CLI user, :func:`cli_actor`): the audit log
+    records the actor, with the reviewer beside it."""
+    actor = actor or cli_actor()
     schema.ensure(store.raw)
     if not reviewer.strip():
         raise RoundaboutError("a decision needs a reviewer (--reviewer)")
@@ -58,14 +85,11 @@ def decide(
         )
     now = datetime.now(UTC)
     rec = DecisionRecord(
-        party_id, entity_id, str(row[0]), decision.value, reviewer, reason, now.isoformat()
+        party_id, entity_id, str(row[0]), decision.value, reviewer, reason, now.isoformat(), actor
     )
     with store.transaction():
-        store.raw.execute(
-            "INSERT INTO screening_decisions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [party_id, entity_id, rec.entity_hash, rec.decision, reviewer, reason, now],
-        )
-        audit.record(store, "decision", reviewer, rec.to_dict())
+        audit.append_decision(store, {**rec.to_dict(), "decided_at": now})
+        audit.record(store, "decision", actor, rec.to_dict())
     return rec
 
 
@@ -74,6 +98,7 @@ def latest_decisions(store: Store) -> dict[tuple[str, str], DecisionRecord]:
     schema.ensure(store.raw)
     rows = store.raw.execute(
         "SELECT party_id, entity_id, entity_hash, decision, reviewer, reason, "
-        "CAST(decided_at AS VARCHAR) FROM screening_decisions ORDER BY decided_at"
+        "CAST(decided_at AS VARCHAR), coalesce(actor, '') FROM screening_decisions "
+        "ORDER BY decided_at"
     ).fetchall()
     return {(r[0], r[1]): DecisionRecord(*(str(x) for x in r)) for r in rows}
