@@ -229,7 +229,7 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
     """A new app serving ``settings.db``; ``backend`` may be given to share one store."""
     be = backend or Backend(settings)
     limiter = RateLimiter(settings.rate_per_second, settings.burst)
-    work = RateLimiter(settings.work_per_second, max(1, round(settings.work_burst)))
+    work = RateLimiter(settings.work_per_second, settings.work_burst)
     scoring = anyio.CapacityLimiter(settings.scoring_workers)
     vendor: dict[str, bytes] = {}
 

@@ -27,10 +27,10 @@ class RateLimiter:
     """Token buckets keyed by an id (the API key id)."""
 
     def __init__(
-        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+        self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        if rate <= 0 or burst < 1:
-            raise ValueError("rate must be positive and burst at least 1")
+        if rate <= 0 or burst <= 0:
+            raise ValueError("rate and burst must be positive")
         self.rate = rate
         self.burst = burst
         self.clock = clock

@@ -10,8 +10,9 @@ event loop, one such request stalled every other request, ``/health`` included. 
 * a :class:`Deadline` is fixed when the request arrives; the job checks it between names
   (:meth:`Deadline.check`) and stops with :class:`Overloaded` (503 and ``Retry-After``) once
   it has passed; a request still queued for a worker when it passes is not started at all;
-* the seconds of CPU the job used (:func:`time.thread_time`) are charged to the key's work
-  bucket, finished or not (:meth:`~roundabout.api.ratelimit.RateLimiter.charge`).
+* the seconds the job held its worker are charged to the key's work bucket, finished or not
+  (:meth:`~roundabout.api.ratelimit.RateLimiter.charge`): wall time, not CPU time, because a
+  held worker is what the other keys wait for.
 """
 
 from __future__ import annotations
@@ -76,15 +77,15 @@ async def run_scoring(
     work: RateLimiter,
     key_id: str,
 ) -> T:
-    """Run ``job(deadline)`` in a worker thread; charge its CPU seconds to ``key_id``."""
+    """Run ``job(deadline)`` in a worker thread; charge the seconds it took to ``key_id``."""
 
     def charged() -> T:
-        start = time.thread_time()
+        start = time.perf_counter()
         try:
             deadline.check()  # the wait for a worker may have used the time up
             return job(deadline)
         finally:
-            work.charge(key_id, time.thread_time() - start)
+            work.charge(key_id, time.perf_counter() - start)
 
     try:
         with anyio.fail_after(max(deadline.left, 0.0)):

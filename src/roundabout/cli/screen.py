@@ -158,6 +158,14 @@ def audit_cmd(
             "broken row.",
         ),
     ] = False,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            help="With --verify: a head printed by an earlier --verify, which must still be "
+            "in the log (catches rows cut off the end).",
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -166,7 +174,7 @@ def audit_cmd(
 
     with Store(db_path(db)) as store:
         if verify:
-            result = audit.verify(store)
+            result = audit.verify(store, head)
         else:
             events = audit.read(store, limit)
     if verify:

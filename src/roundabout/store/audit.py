@@ -55,11 +55,15 @@ DDL: Final = f"""CREATE TABLE IF NOT EXISTS {AUDIT} (
 )"""
 
 
+#: How a timestamp enters the hash (Python and DuckDB spell it the same way).
+STAMP: Final = "%Y-%m-%dT%H:%M:%S.%f+00:00"
+
+
 def _canonical(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).isoformat()
+        return value.astimezone(UTC).strftime(STAMP)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
@@ -80,6 +84,20 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+
+
+def _select(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], str]:
+    """The columns of ``table`` and a select list that reads them as the hash sees them:
+    a ``TIMESTAMPTZ`` as UTC text (:data:`STAMP`), without the time zone package DuckDB's
+    Python client would need to hand it over as a datetime."""
+    cols, exprs = [], []
+    for name, kind, *_ in con.execute(f'DESCRIBE "{table}"').fetchall():
+        cols.append(name)
+        if str(kind).upper() in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+            exprs.append(f"strftime(\"{name}\" AT TIME ZONE 'UTC', '{STAMP}')")
+        else:
+            exprs.append(f'"{name}"')
+    return cols, ", ".join(exprs)
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -107,8 +125,8 @@ def _chain_legacy(con: duckdb.DuckDBPyConnection, table: str) -> int:
             f"row_number() OVER (ORDER BY decided_at, rowid) AS n FROM {DECISIONS}) r "
             f"WHERE {DECISIONS}.rowid = r.rid AND {DECISIONS}.chain_seq IS NULL"
         )
-    cols = _columns(con, table)
-    rows = con.execute(f"SELECT rowid, * FROM {table} ORDER BY {order}").fetchall()
+    cols, select = _select(con, table)
+    rows = con.execute(f"SELECT rowid, {select} FROM {table} ORDER BY {order}").fetchall()
     previous = GENESIS
     for r in rows:
         row = dict(zip(cols, r[1:], strict=True))
@@ -216,16 +234,19 @@ class Verification:
 def _walk(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, str, tuple[int, str] | None]:
     """Rows checked, head hash and the first broken row of one table's chain."""
     order = CHAINED[table]
-    cols = _columns(con, table)
+    cols, select = _select(con, table)
     if "row_hash" not in cols:
         return 0, GENESIS, (0, "no row_hash column (open the store for writing to migrate it)")
     previous, expected, n = GENESIS, 1, 0
-    for r in con.execute(f"SELECT * FROM {table} ORDER BY {order}, rowid").fetchall():
+    for r in con.execute(f"SELECT {select} FROM {table} ORDER BY {order}, rowid").fetchall():
         row = dict(zip(cols, r, strict=True))
         at = row[order]
-        if at != expected:
-            why = "missing or duplicated row" if at is not None else "row outside the chain"
-            return n, previous, (expected if at is None else int(at), why)
+        if at is None:
+            return n, previous, (expected, "a row outside the chain (no sequence number)")
+        if at > expected:
+            return n, previous, (expected, f"row missing (the next row is {order} {at})")
+        if at < expected:
+            return n, previous, (int(at), "duplicated row")
         if row["row_hash"] is None:
             return n, previous, (int(at), "row without a hash")
         if row_hash(previous, row) != row["row_hash"]:
@@ -234,8 +255,11 @@ def _walk(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, str, tuple[i
     return n, previous, None
 
 
-def verify(store: Store) -> Verification:
-    """Walk both chains and check the snapshots the log names; the first problem found."""
+def verify(store: Store, known_head: str | None = None) -> Verification:
+    """Walk both chains and check the snapshots the log names; the first problem found.
+
+    ``known_head`` is a head printed by an earlier verification: it must still be the hash
+    of some audit row, else rows were removed from the end or the log was rewritten."""
     con = store.raw
     tables = _tables(con)
     rows: dict[str, int] = {}
@@ -268,4 +292,13 @@ def verify(store: Store) -> Verification:
             if found is None or found[0] != d["sha256"]:
                 why = f"list snapshot {d['snapshot_id']} is missing or its sha256 changed"
                 return Verification(False, rows, head, (AUDIT, int(seq), why), pre)
+    if known_head is not None and known_head != GENESIS:
+        found = (
+            con.execute(f"SELECT seq FROM {AUDIT} WHERE row_hash = ?", [known_head]).fetchone()
+            if AUDIT in tables
+            else None
+        )
+        if found is None:
+            why = f"the known head {known_head[:16]}... is not in the log (rows cut or rewritten)"
+            return Verification(False, rows, head, (AUDIT, rows.get(AUDIT, 0) + 1, why), pre)
     return Verification(True, rows, head, None, pre)
