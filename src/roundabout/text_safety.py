@@ -36,10 +36,19 @@ def _escape(m: re.Match[str]) -> str:
     return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
 
-def visible(text: object) -> str:
-    """``text`` (made a string) with every control or bidi character shown as an escape."""
+#: The same without tab and newline, for text laid out by a page (HTML) rather than a terminal.
+UNSAFE_IN_PAGE: Final = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+
+
+def visible(text: object, *, page: bool = False) -> str:
+    """``text`` (made a string) with every control or bidi character shown as an escape.
+
+    ``page=True`` keeps tab and newline, which HTML lays out as spaces (a terminal line must
+    not have them: a newline in a name could fake a line of its own)."""
     s = text if isinstance(text, str) else str(text)
-    return UNSAFE.sub(_escape, s)
+    return (UNSAFE_IN_PAGE if page else UNSAFE).sub(_escape, s)
 
 
 def is_safe(text: str) -> bool:
@@ -47,4 +56,4 @@ def is_safe(text: str) -> bool:
     return UNSAFE.search(text) is None
 
 
-__all__ = ["UNSAFE", "is_safe", "visible"]
+__all__ = ["UNSAFE", "UNSAFE_IN_PAGE", "is_safe", "visible"]

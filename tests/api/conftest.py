@@ -78,3 +78,22 @@ def api(store_template: tuple[Path, str], tmp_path: Path) -> Iterator[Any]:
     yield make
     for c in clients:
         c.__exit__(None, None, None)
+
+
+def wait_for(client: TestClient, url: str, headers: dict[str, str], timeout: float = 120.0) -> Any:
+    """GET ``url`` until it is no longer 202 (a background job, :mod:`roundabout.api.jobs`)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while True:
+        r = client.get(url, headers=headers)
+        if r.status_code != 202 or time.monotonic() > end:
+            return r
+        assert r.json()["job"]["status"] == "running" and r.headers["location"].startswith("/jobs/")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def settled() -> Any:
+    """``settled(client, url, headers)``: the answer once its background job is done."""
+    return wait_for

@@ -34,9 +34,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from roundabout.analytics import LeakParams, LeakResult, Unavailable
 from roundabout.api import key_requests
 from roundabout.api import keys as keys_mod
+from roundabout.api.jobs import Job
 from roundabout.api.models import (
     ChartQuery,
     DecisionRequest,
@@ -49,8 +49,7 @@ from roundabout.api.ratelimit import RateLimiter
 from roundabout.api.service import DEFAULT_MATCH_THRESHOLD, Backend, dumps
 from roundabout.api.settings import MIN_THRESHOLD, ApiSettings
 from roundabout.api.work import Deadline, Overloaded, run_scoring
-from roundabout.errors import RoundaboutError
-from roundabout.report import charts
+from roundabout.errors import NotFoundError, RoundaboutError
 from roundabout.report.data import Scope
 from roundabout.screening.run import ScreeningRun
 
@@ -342,45 +341,63 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     # -- analytics ---------------------------------------------------------------------------
 
-    @app.get("/leaks", tags=["analytics"], response_model=dict[str, Any])
+    @app.get("/leaks", tags=["analytics"], response_model=dict[str, Any], responses=COMPUTING)
     async def get_leaks(key: Key, q: Annotated[LeaksQuery, Query()]) -> Response:
-        """``roundabout leaks --json``: summary, ranked findings, measures, notes."""
-        params = Backend.leak_params(q)
-        body = be.cached_leaks(params)  # in the event loop: no thread for a cached answer
-        if body is None:
-            body = await anyio.to_thread.run_sync(be.leaks, params)
-        return Response(body, media_type="application/json")
+        """``roundabout leaks --json``: summary, ranked findings, measures, notes.
+
+        Computed once per question and store version in a background job: a new question
+        is answered 202 with the job; ask again (or ``GET /jobs/{id}``) for the answer."""
+        job = be.leaks_job(Backend.leak_params(q))
+        return _answer(job) if job.status != "done" else _bytes(job.body)
+
+    @app.get("/jobs/{job_id}", tags=["analytics"], responses={404: {"description": "unknown"}})
+    async def get_job(
+        key: Key, job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]
+    ) -> dict[str, Any]:
+        """A background job of ``/leaks`` or ``/charts``: running, done or failed (with why)."""
+        job = be.results.job(job_id)
+        if job is None:
+            raise NotFoundError(f"no job {job_id} (jobs are kept while their answer is)")
+        return {"job": job.to_dict()}
 
     @app.get("/flows", tags=["analytics"])
     def get_flows(key: Key, q: Annotated[FlowsQuery, Query()]) -> dict[str, Any]:
         """Sums of value, weight and rows over the filtered flows, grouped by ``by``."""
         return be.flows(q)
 
-    @app.get("/charts/{name}", tags=["analytics"])
-    def get_chart(
+    @app.get("/charts/{name}", tags=["analytics"], responses=COMPUTING)
+    async def get_chart(
         key: Key,
         name: Annotated[Literal["monthly", "sankey", "event_study"], PathParam()],
         q: Annotated[ChartQuery, Query()],
-    ) -> dict[str, Any]:
-        """A dashboard chart for the filters: a Vega-Lite spec (``vega_lite``) or ``svg``."""
-        hubs = (q.hub.upper(),) if q.hub else None
+    ) -> Response:
+        """A dashboard chart for the filters: a Vega-Lite spec (``vega_lite``) or ``svg``.
+
+        Computed in a background job like ``/leaks`` (202 while it runs); the event study
+        comes from the ``/leaks`` analysis of the hub (with DiD), cached with it."""
         if name == "event_study":
-            result = be.leak_result(LeakParams(hubs=hubs, did=True))
-            reason = _event_study_gap(result)
-            if reason is not None:
-                return {"name": name, "available": False, "reason": reason}
-            assert isinstance(result, LeakResult) and not isinstance(result.did, Unavailable)
-            es = result.did.event_study
-            assert not isinstance(es, Unavailable)
-            coefs = [{"rel_month": e.rel_month, "estimate": e.estimate, "se": e.se} for e in es]
-            return {"name": name, "available": True, "vega_lite": charts.event_study_spec(coefs)}
+            job = be.leaks_job(
+                Backend.leak_params(LeaksQuery.model_validate({"hubs": q.hub, "did": True}))
+            )
+            if job.status == "failed" and job.error is not None and job.error.status < 500:
+                return _json({"name": name, "available": False, "reason": job.error.message})
+            if job.status != "done":
+                return _answer(job)
+            return _json(job.extra["event_study"])
+        hubs = (q.hub.upper(),) if q.hub else None
         scope = Scope(
             hubs=hubs,
             products=tuple(q.products.split(",")) if q.products else (),
             period_from=q.period_from,
             period_to=q.period_to,
         )
-        return be.chart(name, scope)
+        job = be.chart_job(name, scope)
+        return _answer(job) if job.status != "done" else _bytes(job.body)
+
+    @app.get("/audit", tags=["screening"])
+    def get_audit(key: Key) -> dict[str, Any]:
+        """Whether the audit log's hash chain verifies (``roundabout screen audit --verify``)."""
+        return be.audit_status()
 
     # -- screening ---------------------------------------------------------------------------
 
@@ -513,14 +530,32 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
     return app
 
 
-def _event_study_gap(result: LeakResult | Unavailable) -> str | None:
-    if isinstance(result, Unavailable):
-        return result.reason
-    if isinstance(result.did, Unavailable):
-        return result.did.reason
-    if isinstance(result.did.event_study, Unavailable):
-        return result.did.event_study.reason
-    return None
+COMPUTING: dict[int | str, dict[str, Any]] = {
+    202: {
+        "description": 'Computing in a background job: `{"job": {...}}`; ask again after '
+        "`Retry-After` seconds (or follow `Location`)."
+    }
+}
+
+
+def _bytes(body: bytes | None) -> Response:
+    return Response(body or b"{}", media_type="application/json")
+
+
+def _json(obj: dict[str, Any]) -> Response:
+    return Response(dumps(obj), media_type="application/json")
+
+
+def _answer(job: Job) -> Response:
+    """A job not done: 202 while it runs, its error once it failed."""
+    if job.status == "failed" and job.error is not None:
+        raise job.error
+    return Response(
+        dumps({"job": job.to_dict()}),
+        status_code=202,
+        media_type="application/json",
+        headers={"Location": f"/jobs/{job.id}", "Retry-After": "1"},
+    )
 
 
 def _result(h: Any) -> dict[str, Any]:

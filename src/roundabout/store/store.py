@@ -96,6 +96,19 @@ class Store:
         else:
             self.raw.commit()
 
+    def reader(self) -> Store:
+        """Another connection to the same open database, for reads in another thread.
+
+        A DuckDB connection must not be shared between threads, but cursors of one database
+        run side by side (each sees the last committed state): a long analysis on a reader
+        does not hold up the writes and reads of the connection it came from. Close it after
+        use (``with store.reader() as r: ...``)."""
+        other = object.__new__(Store)
+        other.path = self.path
+        other.read_only = self.read_only
+        other.backend = ibis.duckdb.from_connection(self.raw.cursor())
+        return other
+
     def close(self) -> None:
         self.backend.disconnect()
 
