@@ -30,11 +30,12 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from roundabout.api import key_requests
+from roundabout.api import docs, key_requests
 from roundabout.api import keys as keys_mod
 from roundabout.api.jobs import Job
 from roundabout.api.models import (
@@ -74,6 +75,9 @@ def _error(
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
+#: The policy of every response that sets none of its own (JSON answers, static files):
+#: nothing may load from it, nothing may frame it.
+DEFAULT_CSP = b"default-src 'none'; frame-ancestors 'none'"
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -104,11 +108,10 @@ class Guard:
         async def send_with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 dur = f"app;dur={1000 * (time.perf_counter() - start):.1f}".encode()
-                message["headers"] = [
-                    *message.get("headers", ()),
-                    *SECURITY_HEADERS,
-                    (b"server-timing", dur),
-                ]
+                headers = list(message.get("headers", ()))
+                if not any(k.lower() == b"content-security-policy" for k, _ in headers):
+                    headers.append((b"content-security-policy", DEFAULT_CSP))
+                message["headers"] = [*headers, *SECURITY_HEADERS, (b"server-timing", dur)]
             await send(message)
 
         declared = None
@@ -158,8 +161,21 @@ class Guard:
         await _error(413, "payload_too_large", msg)(scope, receive, send)
 
 
-async def require_key(request: Request) -> keys_mod.ApiKey:
-    """The dependency every protected route has: a valid key with tokens left in its bucket."""
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="apiKey",
+    description="An API key from `roundabout keys create`: `Authorization: Bearer rb_...`",
+)
+
+
+async def require_key(
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+) -> keys_mod.ApiKey:
+    """The dependency every protected route has: a valid key with tokens left in its bucket.
+
+    ``_declared`` puts the bearer scheme in the OpenAPI document (Swagger's "Authorize"); the
+    header is checked here, so that every way of getting it wrong is the same 401."""
     be: Backend = request.app.state.backend
     limiter: RateLimiter = request.app.state.limiter
     auth = request.headers.get("authorization", "")
@@ -254,7 +270,7 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
         version=version("roundabout"),
         description="Leak analytics and sanctions screening over a roundabout store. "
         "Authenticate with `Authorization: Bearer <key>` (`roundabout keys create`).",
-        docs_url="/docs" if settings.docs else None,
+        docs_url=None,  # FastAPI's own pages load Swagger UI from a CDN: see docs.py
         redoc_url=None,
         openapi_url="/openapi.json" if settings.docs else None,
         lifespan=lifespan,
@@ -338,6 +354,8 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
         )
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if settings.docs:
+        docs.mount(app, settings.title)
 
     # -- analytics ---------------------------------------------------------------------------
 

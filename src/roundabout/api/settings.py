@@ -56,8 +56,8 @@ class ApiSettings:
     warm: bool = False
     key_requests: bool = False
     max_candidates: int = 200
-    scoring_workers: int = 1
-    match_deadline: float = 10.0
+    scoring_workers: int = 2
+    match_deadline: float = 5.0
     screen_deadline: float = 60.0
     work_per_second: float = 1.0
-    work_burst: float = 30.0
+    work_burst: float = 10.0
