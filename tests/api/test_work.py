@@ -137,7 +137,7 @@ def test_work_is_charged_by_seconds(api, big_screener):
 
 
 def test_a_queued_request_is_not_started_after_its_deadline(api, big_screener):
-    client, h = api(match_deadline=0.3, screen_deadline=3.0)
+    client, h = api(match_deadline=0.3, screen_deadline=3.0, scoring_workers=1)
     _with(client, big_screener)
     rng = random.Random(3)
     parties = [

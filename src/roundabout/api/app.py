@@ -419,6 +419,54 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     # -- screening ---------------------------------------------------------------------------
 
+    async def match(
+        key: keys_mod.ApiKey,
+        body: MatchRequest,
+        threshold: float,
+        limit: int,
+        dataset: str | None,
+    ) -> Response:
+        if len(body.queries) > settings.max_match_queries:
+            raise RoundaboutError(f"at most {settings.max_match_queries} queries per request")
+        _check_work(work, key)
+        sources: frozenset[str] | None = None
+        if dataset is not None and dataset not in ALL_DATASETS:
+            known = be.datasets()
+            if dataset not in known:
+                raise NotFoundError(
+                    f"no dataset {dataset!r} (datasets: {', '.join([*ALL_DATASETS, *known])})"
+                )
+            sources = frozenset({dataset})
+
+        def job(deadline: Deadline) -> bytes:
+            responses: dict[str, Any] = {}
+            for name, entity in body.queries.items():
+                hits = be.match(entity, threshold, limit, deadline, sources)
+                query: dict[str, Any] = {"schema": entity.schema_, "properties": entity.lists()}
+                if entity.id is not None:
+                    query["id"] = entity.id
+                responses[name] = {
+                    "status": 200,
+                    "results": [_result(h) for h in hits],
+                    "total": {"value": len(hits), "relation": "eq"},
+                    "query": query,
+                }
+            answer: dict[str, Any] = {"responses": responses, "limit": limit}
+            answer["threshold"] = threshold
+            if body.weights:
+                answer["weights"] = body.weights
+                answer["weights_applied"] = False
+            return dumps(answer)
+
+        out = await run_scoring(
+            job,
+            deadline=Deadline(settings.match_deadline),
+            workers=scoring,
+            work=work,
+            key_id=key.key_id,
+        )
+        return Response(out, media_type="application/json")
+
     @app.post("/match", tags=["screening"], response_model=dict[str, Any])
     async def post_match(
         key: ScreenKey,
@@ -430,30 +478,19 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
         Scoring runs in a worker thread with a deadline (:mod:`roundabout.api.work`): 503
         with ``Retry-After`` when it passes; the seconds it took are charged to the key."""
-        if len(body.queries) > settings.max_match_queries:
-            raise RoundaboutError(f"at most {settings.max_match_queries} queries per request")
-        _check_work(work, key)
+        return await match(key, body, threshold, limit, None)
 
-        def job(deadline: Deadline) -> bytes:
-            responses: dict[str, Any] = {}
-            for name, entity in body.queries.items():
-                hits = be.match(entity, threshold, limit, deadline)
-                responses[name] = {
-                    "status": 200,
-                    "results": [_result(h) for h in hits],
-                    "total": {"value": len(hits), "relation": "eq"},
-                    "query": {"schema": entity.schema_, "properties": entity.properties},
-                }
-            return dumps({"responses": responses, "limit": limit, "threshold": threshold})
-
-        answer = await run_scoring(
-            job,
-            deadline=Deadline(settings.match_deadline),
-            workers=scoring,
-            work=work,
-            key_id=key.key_id,
-        )
-        return Response(answer, media_type="application/json")
+    @app.post("/match/{dataset}", tags=["screening"], response_model=dict[str, Any])
+    async def post_match_dataset(
+        key: ScreenKey,
+        dataset: Annotated[str, PathParam(pattern=r"^[a-z0-9_]{1,40}$")],
+        body: MatchRequest,
+        threshold: Annotated[float, Query(ge=MIN_THRESHOLD, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
+        limit: Annotated[int, Query(ge=1, le=100)] = 5,
+    ) -> Response:
+        """yente's ``/match/{dataset}``: ``default`` (or ``sanctions``, ``all``) is every list
+        in use; a source (``ofac_sdn``, ``un_sc``, ...) only its entries."""
+        return await match(key, body, threshold, limit, dataset)
 
     @app.post(
         "/screen",
@@ -547,6 +584,9 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     return app
 
+
+#: yente dataset names that mean every list in use.
+ALL_DATASETS = ("default", "sanctions", "all")
 
 COMPUTING: dict[int | str, dict[str, Any]] = {
     202: {

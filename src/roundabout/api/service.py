@@ -33,7 +33,14 @@ from roundabout.analytics.params import DEFAULT_HUBS, parse_codes
 from roundabout.api import key_requests
 from roundabout.api import keys as keys_mod
 from roundabout.api.jobs import Job, Outcome, Results
-from roundabout.api.models import ID_PROPERTIES, FlowsQuery, LeaksQuery, MatchEntity, PartyIn
+from roundabout.api.models import (
+    COUNTRY_PROPERTIES,
+    ID_PROPERTIES,
+    FlowsQuery,
+    LeaksQuery,
+    MatchEntity,
+    PartyIn,
+)
 from roundabout.api.settings import ApiSettings
 from roundabout.api.uploads import read_upload
 from roundabout.api.work import Deadline
@@ -283,21 +290,25 @@ class Backend:
         threshold: float,
         limit: int,
         deadline: Deadline | None = None,
+        sources: frozenset[str] | None = None,
     ) -> list[Hit]:
         """Hits of one entity, best first: every name screened, the best score per entry.
 
+        ``sources`` keeps only hits from list snapshots of those sources (``/match/{dataset}``).
+
         ``deadline`` is checked before each name (:class:`~roundabout.api.work.Overloaded`
         once it has passed). Runs in a worker thread: the index is read-only once built."""
-        props = entity.properties
-        names = props.get("name", []) + props.get("alias", [])
+        names = entity.values("name") + entity.values("alias")
         if not names:
             raise RoundaboutError("a query needs at least one 'name' property")
         ids: list[tuple[str, str]] = []
-        for prop, kind in ID_PROPERTIES.items():
-            ids.extend((kind, normalize_id(v)) for v in props.get(prop, []))
-        country = next((to_iso2(c) for c in props.get("country", []) if to_iso2(c)), None)
+        for prop, kinds in ID_PROPERTIES.items():
+            for v in entity.values(prop):
+                ids.extend((kind, normalize_id(v)) for kind in kinds)
+        countries = [c for p in COUNTRY_PROPERTIES for c in entity.values(p)]
+        country = next((to_iso2(c) for c in countries if to_iso2(c)), None)
         schema = None if entity.schema_ in _SCHEMA_FLAG else entity.schema_
-        birth = next(iter(props.get("birthDate", [])), None)
+        birth = next(iter(entity.values("birthDate")), None)
         screener = self.screener()
         best: dict[str, Hit] = {}
         for name in names:
@@ -305,10 +316,16 @@ class Backend:
                 deadline.check()
             party = Party("query", name, country, tuple(ids), birth, schema)
             for hit in screener.screen(party, threshold):
+                if sources is not None and hit.snapshot_id.split(":")[0] not in sources:
+                    continue
                 cur = best.get(hit.entity_id)
                 if cur is None or hit.score > cur.score:
                     best[hit.entity_id] = hit
         return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))[:limit]
+
+    def datasets(self) -> list[str]:
+        """The list sources ``/match/{dataset}`` may name (those of the index)."""
+        return sorted({sid.split(":")[0] for sid in self.screener().snapshot_ids})
 
     def prescore(self, parties: list[Party], threshold: float, deadline: Deadline) -> None:
         """Score ``parties`` outside the store lock, checking ``deadline`` between them.
