@@ -11,7 +11,7 @@ import pytest
 
 from roundabout.api.settings import MIN_THRESHOLD
 from roundabout.lists.model import ListEntity
-from roundabout.screening.matcher import ScreenEntry, Screener
+from roundabout.matching.matcher import ScreenEntry, Screener
 
 WORDS = [
     "company",

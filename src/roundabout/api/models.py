@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from roundabout.api.settings import MIN_THRESHOLD
-from roundabout.screening.model import DEFAULT_THRESHOLD
+from roundabout.matching.model import DEFAULT_THRESHOLD
 
 STRICT = ConfigDict(strict=True, extra="forbid")
 LAX_CLOSED = ConfigDict(extra="forbid")

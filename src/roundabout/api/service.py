@@ -12,7 +12,7 @@ and hold it only for the recording (scoring happens before, outside it). Reads (
 alerts, decisions, the audit check, and the analytics jobs of :mod:`roundabout.api.jobs`)
 each get a connection of their own (:meth:`Backend.reading`) and never take the lock. What
 runs in the event loop never waits for it: ``/match`` scores in a worker thread on the
-in-memory list index (:class:`~roundabout.screening.matcher.Screener`, built once), a known
+in-memory list index (:class:`~roundabout.matching.matcher.Screener`, built once), a known
 ``/leaks`` answer is a dictionary lookup, and key checks use the keys in memory.
 """
 
@@ -47,13 +47,13 @@ from roundabout.api.work import Deadline
 from roundabout.errors import NotFoundError, RoundaboutError
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.remarks import normalize_id
+from roundabout.matching.matcher import DEFAULT_THRESHOLD, Screener
+from roundabout.matching.model import Hit, Party
 from roundabout.report import charts
 from roundabout.report import data as report_data
 from roundabout.screening import schema as screening_schema
 from roundabout.screening.decisions import Decision, DecisionRecord, decide
 from roundabout.screening.lists_in_use import resolve_lists, screener_for
-from roundabout.screening.matcher import DEFAULT_THRESHOLD, Screener
-from roundabout.screening.model import Hit, Party
 from roundabout.screening.run import ScreeningRun, screen_loaded
 from roundabout.store import Store, audit
 from roundabout.store.queries import FlowFilter, aggregate_flows, filter_flows

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Final
 
 from roundabout.errors import InputFileError, RoundaboutError
-from roundabout.screening.model import Party
+from roundabout.matching.model import Party
 from roundabout.screening.parties import read_parties
 
 #: Largest decoded size of a Parquet upload (all columns, uncompressed).

@@ -12,8 +12,16 @@ from rich.table import Table
 from roundabout.analytics import LeakParams, LeakResult, Span, find_leaks
 from roundabout.analytics.explain import amount
 from roundabout.analytics.params import DEFAULT_GOODS, DEFAULT_HUBS, DEFAULT_TARGET, parse_codes
-from roundabout.cli._common import DbOption, JsonOption, db_path, print_json
-from roundabout.store import Store
+from roundabout.cli._common import DbOption, JsonOption, print_json
+from roundabout.cli.engine import (
+    EngineName,
+    EngineOption,
+    ParquetOption,
+    SparkMasterOption,
+    open_flows,
+)
+from roundabout.cli.output import OutOption, write_leaks
+from roundabout.cli.progress import progress
 
 
 def leaks(
@@ -62,6 +70,10 @@ def leaks(
         bool, typer.Option("--did/--no-did", help="Run the DiD and event study (pyfixest).")
     ] = True,
     as_json: JsonOption = False,
+    out: OutOption = None,
+    engine: EngineOption = EngineName.duckdb,
+    parquet: ParquetOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Find sanctioned goods re-routed to the target through hubs, ranked, with the evidence."""
     params = LeakParams(
@@ -74,8 +86,12 @@ def leaks(
         did=did,
         top=top,
     )
-    with Store(db_path(db), read_only=True) as store:
-        result = find_leaks(store.flows(), params)
+    with (
+        progress(f"leaks: analysing on {engine.value}"),
+        open_flows(engine, db, parquet, spark_master) as flows,
+    ):
+        result = find_leaks(flows, params)
+    write_leaks(out, result)
     if as_json:
         print_json(result.to_dict())
     else:

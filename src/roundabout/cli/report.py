@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from roundabout.cli._common import DbOption, db_path
+from roundabout.cli._common import DbOption, db_path, output_file
+from roundabout.cli.progress import progress
 
 
 def report(
@@ -32,15 +33,20 @@ def report(
     Sections: summary next to the published figures, Sankey, monthly series, findings, lost
     in transit, event study, CHP tiers, screening.
     """
+    output_file(out)  # before the work: a missing directory is refused, not created
     from roundabout.analytics import LeakParams
     from roundabout.analytics.params import DEFAULT_HUBS, parse_codes
     from roundabout.report import build, render
     from roundabout.store import Store
 
     params = LeakParams(hubs=parse_codes(hubs, DEFAULT_HUBS), did=did)
-    with Store(db_path(db), read_only=True) as store:
-        html = render(build(store, params))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        progress("report: building the sections") as step,
+        Store(db_path(db), read_only=True) as store,
+    ):
+        data = build(store, params)
+        step("report: drawing the charts")
+        html = render(data)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(out)

@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 
 from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
+from roundabout.cli.output import OutOption, write_parties, write_shipments
+from roundabout.matching.model import DEFAULT_THRESHOLD
 from roundabout.screening.decisions import Decision
-from roundabout.screening.model import DEFAULT_THRESHOLD
 from roundabout.store import Store
 from roundabout.text_safety import visible
 
@@ -56,6 +57,7 @@ def parties(
     ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
+    out_file: OutOption = None,
 ) -> None:
     """Screen each party; print its hits with score, match flag and explanation."""
     from roundabout.screening.run import screen_parties
@@ -71,6 +73,7 @@ def parties(
             show_dismissed=show_dismissed,
             notify=_err,
         )
+    write_parties(out_file, run)
     if as_json:
         print_json(run.to_dict())
         return
@@ -101,6 +104,7 @@ def shipments(
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    out_file: OutOption = None,
 ) -> None:
     """Risk-score each declaration with its reasons (party hits, goods, route, price)."""
     from roundabout.screening.shipments import read_leaks, screen_shipments
@@ -111,6 +115,7 @@ def shipments(
             store, file, lists or [], threshold=threshold, leaks=found, notify=_err
         )
     rows = [r for r in out.results if r.risk >= min_risk]
+    write_shipments(out_file, rows, {**out.to_dict(), "results": [r.to_dict() for r in rows]})
     if as_json:
         print_json({**out.to_dict(), "results": [r.to_dict() for r in rows]})
         return

@@ -1,0 +1,708 @@
+"""Compare two analysed names: a score in [0, 1] and the token alignment that explains it.
+
+Tokens are aligned greedily by similarity (each token used once, in any order), where the
+similarity of two tokens is the best of:
+
+* equal skeletons (same name in another romanisation): 0.97, equal ASCII: 1.0;
+* an initial against a token with that first letter: 0.85;
+* the normalised Indel similarity of the ASCII forms and of the skeletons (rapidfuzz);
+* for abjad script on either side, the similarity of the consonant skeletons;
+* tokens whose skeletons differ only by o/u or e/i (``Osama`` / ``Usama``, ``Qaeda`` /
+  ``Qaida``): 0.9.
+
+Two adjacent tokens on one side may align with one token on the other (``Jin Ping`` /
+``Jinping``). Numbers left over on both sides pair up at 0.5 ("numbers differ": fund series,
+sister vessels). The score is the aligned share of the token weight of both names: long tokens
+weigh more; particles (``al``, ``bin``, ``de``), generic business words (``trading``, ``group``)
+and the words legal forms are made of (``joint``, ``stock``, ``obshchestvo``) less; an unmatched
+patronymic or an extra middle name of a person costs little. Each token's weight is also
+multiplied by its rarity in the sanctions lists (:mod:`roundabout.matching.rarity`), so shared
+common given names ("Mohammed Ali", "Ivan") add little, and one aligned token among several
+caps the score below the default threshold.
+
+Then, each with a note in the explanation: differing patronymics (x0.8), conflicting middle
+initials (``Hans O`` / ``Hans Joachim``, x0.7), names swapped around ``bin``/``ibn`` (x0.7),
+a substantive word on each side left unexplained (x0.7-0.9), an organisation with a word more
+than the other (a subsidiary: ``Banco Santander México``, x0.85), the whole-name view, and
+legal forms of different families (``AG`` / ``GmbH``, x0.7; within LLC/LLP or JSC/PJSC/Inc.,
+x0.9).
+
+**Blocking contract.** Two tokens align only if their keys *meet*
+(:func:`roundabout.matching.keys.meet`: equal or one edit apart), either their skeletons (consonant
+skeletons for a name in abjad script) or their consonant skeletons (``Mirziyoyev`` /
+``Mirzieev``: ``mrzv``); a merge (``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when
+the joined keys meet; the acronym rule needs an exact acronym. Initials align with any token of
+the same first letter. :mod:`roundabout.matching.index` looks names up by exactly these keys
+and bounds the score of everything else, which is what makes its candidate set complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Final
+
+from rapidfuzz.distance import Indel
+
+from roundabout.matching import legal_forms
+from roundabout.matching.keys import (
+    consonants,
+    fold_ch,
+    meet,
+    meet_joined,
+    meet_merged,
+    skeleton,
+)
+from roundabout.matching.normalize import NameForm, is_patronymic
+from roundabout.matching.rarity import rarity
+
+#: Tokens that say little about identity (weight multiplier).
+LIGHT: Final[dict[str, float]] = {
+    **dict.fromkeys(
+        [
+            "al",
+            "el",
+            "ul",
+            "ad",
+            "ud",
+            "as",
+            "bin",
+            "ibn",
+            "ben",
+            "bint",
+            "abu",
+            "abd",
+            "de",
+            "da",
+            "di",
+            "del",
+            "della",
+            "der",
+            "den",
+            "van",
+            "von",
+            "la",
+            "le",
+            "dos",
+            "das",
+            "du",
+            "y",
+            "e",
+            "and",
+            "of",
+            "the",
+            "for",
+            "und",
+            "et",
+        ],
+        0.25,
+    ),
+    **dict.fromkeys(
+        [
+            "trading",
+            "trade",
+            "group",
+            "holding",
+            "holdings",
+            "international",
+            "industries",
+            "industrial",
+            "company",
+            "enterprises",
+            "enterprise",
+            "services",
+            "service",
+            "logistics",
+            "global",
+            "investment",
+            "investments",
+            "management",
+            "corporation",
+            "bank",
+            "shipping",
+            "general",
+            "commercial",
+            "import",
+            "export",
+            "impeks",
+            "technologies",
+            "technology",
+            "tech",
+            "systems",
+            "solutions",
+            "partners",
+            "capital",
+            "resources",
+            "development",
+            "petroleum",
+            "energy",
+            "plant",
+            "factory",
+            "zavod",
+            "firma",
+        ],
+        0.5,
+    ),
+}
+
+_ACCEPT: Final = 0.72
+CREDIT_FULL = 0.88
+CREDIT_SLOPE = 2.0
+SUB_BASE = 0.7
+SUB_SLOPE = 0.2
+#: Similarity of two tokens with the same consonants in the same order.
+VOWELS_SIM = 0.9
+#: Similarity of two tokens with the same consonants (ch read as sh) and other vowels.
+CONSONANTS_SIM = 0.88
+#: Credit of two different numbers left over on both sides.
+NUMBER_SIM = 0.5
+#: Factor for an organisation name with substantive words more than the other.
+EXTRA_ORG = 0.85
+_VOWEL_FOLD: Final = str.maketrans("oe", "ui")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    left: str
+    right: str
+    similarity: float
+    how: str  # exact, translit, initial, fuzzy, consonants, merged
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    score: float
+    pairs: tuple[Pair, ...] = ()
+    unmatched_left: tuple[str, ...] = ()
+    unmatched_right: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def explain(self) -> str:
+        parts = []
+        for p in self.pairs:
+            if p.how == "exact":
+                parts.append(p.left)
+            else:
+                parts.append(f"{p.left}~{p.right} ({p.how} {p.similarity:.2f})")
+        text = "tokens " + ", ".join(parts) if parts else "no token aligned"
+        if self.unmatched_left:
+            text += "; query only: " + " ".join(self.unmatched_left)
+        if self.unmatched_right:
+            text += "; list only: " + " ".join(self.unmatched_right)
+        if self.notes:
+            text += "; " + "; ".join(self.notes)
+        return text
+
+
+#: Families of legal forms: a change within one is a small difference.
+_FORM_FAMILY: Final = {
+    "llc": "limited",
+    "llp": "limited",
+    "jsc": "stock",
+    "pjsc": "stock",
+    "corp": "stock",  # Inc., Corporation: stock corporations ("Joint Stock Company")
+}
+LEGAL_FAMILY: Final = 0.9
+LEGAL_OTHER: Final = 0.7
+
+#: Score cap when only one token (or only initials) aligns and other words are left over.
+WEAK_CAP: Final = 0.69
+
+#: One-word names this long or shorter need more than a fuzzy match (see :func:`compare`).
+SHORT_ONLY_WORD: Final = 6
+
+
+#: Weight factor of the words legal forms are made of (:func:`legal_forms.vocabulary`).
+FORM_WORD = 0.25
+
+
+def _light(token: str, skel: str) -> float:
+    light = LIGHT.get(token, 1.0)
+    return FORM_WORD if light > FORM_WORD and skel in legal_forms.vocabulary() else light
+
+
+@lru_cache(maxsize=200_000)
+def _base_weight(token: str) -> float:
+    """Length x particle weight (whether a left-over word is substantive)."""
+    base = min(len(token), 8) / 8 if not token.isdigit() else 0.6
+    return max(base, 0.25) * _light(token, skeleton(token))
+
+
+@lru_cache(maxsize=200_000)
+def token_weight(token: str, skel: str) -> float:
+    """Weight of ASCII token ``token`` (skeleton ``skel``): length x particle x rarity."""
+    base = min(len(token), 8) / 8 if not token.isdigit() else 0.6
+    return max(base, 0.25) * min(_light(token, skel), rarity(skel))
+
+
+def join_key(a: str, b: str, abjad: bool) -> str:
+    """The key of ASCII tokens ``a`` and ``b`` written as one word (merges)."""
+    return consonants(a + b) if abjad else skeleton(a + b)
+
+
+def side_keys(form: NameForm) -> tuple[str, ...]:
+    """The per-token keys ``compare`` aligns on: consonant skeletons for abjad, else skeletons."""
+    return form.consonant_tokens if form.abjad else form.skeletons
+
+
+@lru_cache(maxsize=1 << 20)
+def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[float, str]:
+    """Similarity of two ASCII tokens ``a``, ``b`` with skeletons ``sa``, ``sb``."""
+    if a == b:
+        return 1.0, "exact"
+    if a.isdigit() or b.isdigit():
+        return 0.0, "digits"
+    if sa == sb:
+        return 0.97, "translit"
+    if len(a) == 1 or len(b) == 1:
+        if is_patronymic(a) or is_patronymic(b):
+            return 0.0, "initial"
+        return (0.85, "initial") if a[0] == b[0] else (0.0, "initial")
+    sim = 0.0
+    how = "fuzzy"
+    ca, cb = consonants(a), consonants(b)
+    # Consonant skeletons of one or two letters only count for abjad script.
+    long_c = abjad or min(len(ca), len(cb)) >= 3
+    cmeet = long_c and meet_joined(ca, cb)
+    fa, fb = fold_ch(ca), fold_ch(cb)
+    if long_c and not cmeet and (fa != ca or fb != cb):
+        cmeet = meet_joined(fa, fb)
+    met = cmeet or meet(sa, sb)
+    if met:
+        sim = max(Indel.normalized_similarity(a, b), Indel.normalized_similarity(sa, sb))
+    if abjad and cmeet:
+        csim = 1.0 if ca == cb else Indel.normalized_similarity(ca, cb)
+        csim *= 0.95
+        if csim > sim:
+            sim, how = csim, "consonants"
+    elif (
+        met
+        and sim < VOWELS_SIM
+        and ca == cb
+        and sa.translate(_VOWEL_FOLD) == sb.translate(_VOWEL_FOLD)
+    ):
+        # Only o/u or e/i differ (Qaeda / Qaida, Osama / Usama, Laden / Ladin): how
+        # romanisations of one name differ, more than typos do.
+        sim, how = VOWELS_SIM, "vowels"
+    elif (
+        cmeet
+        and sim < CONSONANTS_SIM
+        and min(len(a), len(b)) >= 5
+        and len(ca) >= 3
+        and fa == fb
+        and fold_ch(sa[0]) == fold_ch(sb[0])
+    ):
+        # The same consonants in the same order, vowels written otherwise (Hussayn / Hosein,
+        # Muhammad / Mohamed), ch for sh (Hamcho / Hamsho): romanisations of one Arabic or
+        # Persian name.
+        sim, how = CONSONANTS_SIM, "consonants"
+    if sim == 0.0:
+        return 0.0, "none"
+    # A patronymic is not a given name (Sergei / Sergeyevna).
+    if is_patronymic(a) != is_patronymic(b):
+        sim *= 0.7
+    # Short tokens: one edit in four letters is not the same name.
+    if min(len(a), len(b)) <= 4 and sim < 0.85:
+        sim *= 0.8
+    return sim, how
+
+
+def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComparison:
+    """Compare query ``q`` with candidate ``c``; ``person`` enables person-name leniency.
+
+    A name with a named-after clause set aside (:attr:`NameForm.alt`) is also compared with
+    the clause kept; the better comparison is the result. (The screener indexes both forms.)
+    """
+    best = _compare(q, c, person)
+    if q.alt is None and c.alt is None:
+        return best
+    for qv in (q, q.alt):
+        for cv in (c, c.alt):
+            if qv is None or cv is None or (qv is q and cv is c):
+                continue
+            other = _compare(qv, cv, person)
+            if other.score > best.score:
+                best = other
+    return best
+
+
+def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
+    if q.empty or c.empty:
+        return NameComparison(0.0, notes=("empty name",))
+    abjad = q.abjad or c.abjad
+    qt, ct = list(q.tokens), list(c.tokens)
+    qs, cs = list(q.skeletons), list(c.skeletons)
+    if abjad:
+        # Vowel-less romanisations also split and merge words freely (عبد الله / Abdullah).
+        qs = [consonants(t) for t in qt] if q.abjad else qs
+        cs = [consonants(t) for t in ct] if c.abjad else cs
+    cands: list[tuple[float, int, int, str]] = []
+    for i, (a, sa) in enumerate(zip(qt, qs, strict=True)):
+        for j, (b, sb) in enumerate(zip(ct, cs, strict=True)):
+            sim, how = token_similarity(a, sa, b, sb, abjad)
+            if sim >= _ACCEPT:
+                cands.append((sim, i, j, how))
+    cands.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pre: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    if person is not False:
+        # A particle written apart on one side and joined on the other ("El Shafee" /
+        # "ELSHAFEE", "Abu Bakr" / "Abubakr") is one name: joined before tokens align, so the
+        # particle does not align alone with the other side's particle.
+        if not _PARTICLES.isdisjoint(qt[:-1]):
+            pre = _merges(qt, q.abjad, ct, cs, used_q, used_c, particles=True)
+        if not _PARTICLES.isdisjoint(ct[:-1]):
+            pre += [
+                (b, a, s)
+                for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
+            ]
+    pairs: list[tuple[int, int, float, str]] = []
+    for sim, i, j, how in cands:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((i, j, sim, how))
+    # Numbers left over on both sides pair up at low similarity: a sister entity (fund series
+    # "VII" / "VIII", vessels "Snow Storm 1" / "2"), not an unexplained word.
+    nums_q = [i for i in range(len(qt)) if i not in used_q and qt[i].isdigit()]
+    nums_c = [j for j in range(len(ct)) if j not in used_c and ct[j].isdigit()]
+    for i, j in zip(nums_q, nums_c, strict=False):
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((i, j, NUMBER_SIM, "number"))
+    merged = pre
+    # Merges need two free tokens on one side and one on the other.
+    free_nq, free_nc = len(qt) - len(used_q), len(ct) - len(used_c)
+    if free_nq >= 2 and free_nc >= 1:
+        merged = merged + _merges(qt, q.abjad, ct, cs, used_q, used_c)
+    if len(ct) - len(used_c) >= 2 and len(qt) - len(used_q) >= 1:
+        merged = merged + [(b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)]
+    wq = [token_weight(t, k) for t, k in zip(qt, q.skeletons, strict=True)]
+    wc = [token_weight(t, k) for t, k in zip(ct, c.skeletons, strict=True)]
+    num = 0.0
+    out_pairs: list[Pair] = []
+    for i, j, sim, how in pairs:
+        num += (sim if how == "number" else _credit(sim)) * (wq[i] + wc[j])
+        out_pairs.append(Pair(qt[i], ct[j], sim, how))
+    for qi, cj, sim in merged:
+        num += sim * (sum(wq[i] for i in qi) + sum(wc[j] for j in cj))
+        out_pairs.append(
+            Pair(" ".join(qt[i] for i in qi), " ".join(ct[j] for j in cj), sim, "merged")
+        )
+    free_q = [i for i in range(len(qt)) if i not in used_q]
+    free_c = [j for j in range(len(ct)) if j not in used_c]
+    notes: list[str] = []
+    numbers = [(qt[i], ct[j]) for i, j, _, how in pairs if how == "number"]
+    if numbers:
+        notes.append("numbers differ (" + ", ".join(f"{a} / {b}" for a, b in numbers) + ")")
+    den = sum(wq) + sum(wc)
+    # Person names: the longer name's extra given / middle names and patronymics cost less, as
+    # long as the shorter name is fully matched (lists carry "Sergey Viktorovich LAVROV").
+    strong = sum(1 for p in pairs if p[3] not in ("initial", "number"))
+    if person is not False and strong >= 2:
+        if not free_q and free_c:
+            den -= sum(wc[j] * (0.75 if is_patronymic(ct[j]) else 0.5) for j in free_c)
+            notes.append("extra names on the list side discounted")
+        elif not free_c and free_q:
+            den -= sum(wq[i] * (0.75 if is_patronymic(qt[i]) else 0.5) for i in free_q)
+            notes.append("extra names on the query side discounted")
+    score = num / den if den > 0 else 0.0
+    # Both sides carry a patronymic and they differ: a different person.
+    if person and _patronymics_clash(qt, ct, free_q, free_c):
+        score *= 0.8
+        notes.append("patronymics differ")
+    if person is not False:
+        # A middle initial against another middle initial or name: a different middle name.
+        clash = (
+            _initials_clash(qt, ct, free_q, free_c)
+            if (free_q and free_c and (_has_initial(qt, free_q) or _has_initial(ct, free_c)))
+            else ""
+        )
+        if clash:
+            score *= SUB_BASE
+            notes.append(f"initials differ ({clash})")
+        # "Omar bin Abdullah" is Omar, son of Abdullah: not "Abdullah bin Omar".
+        if _lineage_swapped(qt, ct, pairs):
+            score *= SUB_BASE
+            notes.append("names on either side of bin/ibn swapped")
+        # "ALI SADDAM HUSSEIN" is Ali, son of Saddam Hussein: another given name before all of
+        # the other name may be another person (a relative) - or a first name the list left
+        # out (Jose Antonio / Antonio), so only enough to rank the exact name above it.
+        lead = _leading_given_name(qt, ct, pairs, merged, free_q, free_c)
+        if lead:
+            score *= RELATIVE
+            notes.append(f"another given name first ({lead}): a relative?")
+    n_aligned = len(pairs) + len(merged)
+    if (n_aligned == 1 and (free_q or free_c)) or (n_aligned and not strong and not merged):
+        # One shared word (a surname, a brand) among several is weak evidence; so are
+        # initials alone.
+        score = min(score, WEAK_CAP)
+    if (
+        len(pairs) == 1
+        and not merged
+        and not free_q
+        and not free_c
+        and pairs[0][3] == "fuzzy"
+        and _short_fuzzy(qt[pairs[0][0]], ct[pairs[0][1]])
+    ):
+        # A one-word name and a short one: a single typo makes another name (Tako / Tajco /
+        # Teaco), so a fuzzy match alone is weak evidence.
+        score = min(score, WEAK_CAP)
+        notes.append("one short word, not the same spelling")
+    n_aligned_all = len(pairs) + len(merged)
+    # A substantive word on each side left unexplained: a different name, not a variant.
+    sub_q = [qt[i] for i in free_q if _base_weight(qt[i]) >= 0.35]
+    sub_c = [ct[j] for j in free_c if _base_weight(ct[j]) >= 0.35]
+    if sub_q and sub_c:
+        best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
+        score *= SUB_BASE + SUB_SLOPE * best
+        notes.append(f"different words ({' '.join(sub_q)} / {' '.join(sub_c)})")
+    elif (
+        person is False
+        and n_aligned_all >= 2
+        and (extra := _extra_words(q, c, qt, ct, free_q, free_c, sub_q, sub_c))
+    ):
+        # An organisation with a word more ("Banco Santander México", "Deutsche Bank Trust"):
+        # a subsidiary or a sister company, not the same one.
+        score *= EXTRA_ORG
+        notes.append(f"extra words ({' '.join(extra)})")
+    # Whole-name view: words run together or split ("SergeiLavrov", "Good Will").
+    jq, jc = "".join(qs), "".join(cs)
+    joined = Indel.normalized_similarity(jq, jc) if meet_joined(jq, jc) else 0.0
+    if joined >= (0.9 if len(qt) != len(ct) else 0.95) and joined * 0.97 > score:
+        score = joined * 0.97
+        notes.append(f"whole name {joined:.2f} similar")
+    # Applied after the whole-name view, which compares the names without their legal forms.
+    # The same name with another legal form is another company (AG / GmbH of one group), unless
+    # the forms are of one family (LLC / LLP, JSC / PJSC / Inc.).
+    if q.legal_forms and c.legal_forms and not set(q.legal_forms) & set(c.legal_forms):
+        related = {_FORM_FAMILY.get(f, f) for f in q.legal_forms} & {
+            _FORM_FAMILY.get(f, f) for f in c.legal_forms
+        }
+        score *= LEGAL_FAMILY if related else LEGAL_OTHER
+        notes.append(f"legal forms differ ({'/'.join(q.legal_forms)} vs {'/'.join(c.legal_forms)})")
+    if q.designations and c.designations:
+        score, note = _designations(q.designations, c.designations, score)
+        if note:
+            notes.append(note)
+    if (
+        score < 0.9
+        and person is not True
+        and ((_acronym(qt, ct) and _caps(q)) or (_acronym(ct, qt) and _caps(c)))
+    ):
+        score = 0.9
+        notes.append("acronym")
+    return NameComparison(
+        round(min(max(score, 0.0), 1.0), 4),
+        tuple(out_pairs),
+        tuple(qt[i] for i in free_q),
+        tuple(ct[j] for j in free_c),
+        tuple(notes),
+    )
+
+
+#: Factor for another given name before all of the other name (Ali Saddam Hussein / Saddam
+#: Hussein): below the exact name even with a country bonus, still a hit to look at.
+RELATIVE: Final = 0.92
+
+#: Factor for designations of different kinds on both sides (``NII`` / ``plant``).
+DESIGNATION_OTHER: Final = 0.9
+#: Factor for two bodies named after different people (``imeni Kirova`` / ``imeni Lenina``).
+NAMED_AFTER_OTHER: Final = 0.8
+
+
+def _designations(dq: tuple[str, ...], dc: tuple[str, ...], score: float) -> tuple[float, str]:
+    """Designations on both sides that share nothing: a sister body, or another one. One side
+    without designations is the short form of the other's name (no change)."""
+    nq = {d for d in dq if ":" in d}
+    nc = {d for d in dc if ":" in d}
+    if nq and nc and not nq & nc:
+        return score * NAMED_AFTER_OTHER, "named after another"
+    kq = {d for d in dq if ":" not in d}
+    kc = {d for d in dc if ":" not in d}
+    if kq and kc and not kq & kc:
+        return score * DESIGNATION_OTHER, f"designations differ ({'/'.join(kq)} vs {'/'.join(kc)})"
+    return score, ""
+
+
+def _short_fuzzy(a: str, b: str) -> bool:
+    """Short words that differ by more than their vowels (scripts that leave vowels out,
+    สมชาย -> smchay / Somchai, keep the same three or more consonants)."""
+    if min(len(a), len(b)) > SHORT_ONLY_WORD:
+        return False
+    ca, cb = consonants(a), consonants(b)
+    return not (ca == cb and len(ca) >= 3)
+
+
+def _credit(sim: float) -> float:
+    """Near-misses count for less than their raw similarity (Castillo/Castro is not a typo)."""
+    return sim if sim >= CREDIT_FULL else max(0.0, sim - CREDIT_SLOPE * (CREDIT_FULL - sim))
+
+
+def _merges(
+    a: list[str],
+    a_abjad: bool,
+    b: list[str],
+    kb: list[str],
+    used_a: set[int],
+    used_b: set[int],
+    particles: bool = False,
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Two adjacent free tokens of ``a`` written as one free token of ``b`` (the joined key
+    must meet the token's key ``kb``); with ``particles``, only a particle and the next
+    token."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    for i in range(len(a) - 1):
+        if i in used_a or i + 1 in used_a or (particles and a[i] not in _PARTICLES):
+            continue
+        joined = a[i] + a[i + 1]
+        jkey = join_key(a[i], a[i + 1], a_abjad)
+        for j, tok in enumerate(b):
+            if j in used_b or len(tok) < 4 or not meet_merged(jkey, kb[j]):
+                continue
+            sim = Indel.normalized_similarity(joined, tok)
+            if sim >= 0.85:
+                used_a.update((i, i + 1))
+                used_b.add(j)
+                out.append(((i, i + 1), (j,), sim))
+                break
+    return out
+
+
+def _extra_words(
+    q: NameForm,
+    c: NameForm,
+    qt: list[str],
+    ct: list[str],
+    free_q: list[int],
+    free_c: list[int],
+    sub_q: list[str],
+    sub_c: list[str],
+) -> list[str]:
+    """The substantive words one side has and the other lacks, without those that look like
+    a word left on the other side (misspelt: ``Bakn`` / ``Bank``) or like a legal form the
+    other side wrote (``LIMTED`` / ``Limited``). Empty when both sides have substantive words
+    left (a different word, handled apart)."""
+    if sub_q and sub_c:
+        return []
+    if sub_q:
+        words, other, other_free = sub_q, c, [ct[j] for j in free_c]
+    else:
+        words, other, other_free = sub_c, q, [qt[i] for i in free_q]
+    near = [w for s in other.legal_surface for w in s.split(" ") if len(w) >= 4]
+    return [
+        w
+        for w in words
+        if not any(Indel.normalized_similarity(w, f) >= 0.8 for f in near)
+        and not any(Indel.normalized_similarity(w, f) >= 0.6 for f in other_free)
+    ]
+
+
+def _leading_given_name(
+    qt: list[str],
+    ct: list[str],
+    pairs: list[tuple[int, int, float, str]],
+    merged: list[tuple[tuple[int, ...], tuple[int, ...], float]],
+    free_q: list[int],
+    free_c: list[int],
+) -> str:
+    """The extra names of one side (the other side fully aligned) come before all its aligned
+    names, and the other side's first name is aligned further on: ``Ali Saddam Hussein`` /
+    ``Saddam Hussein``. Initials, particles and patronymics do not count."""
+    if bool(free_q) == bool(free_c):
+        return ""
+    links = [(i, j) for i, j, _, how in pairs if how != "number"]
+    links += [(qi[0], cj[0]) for qi, cj, _ in merged]
+    if not links:
+        return ""
+    tokens, free, mine, other = (
+        (qt, free_q, [i for i, _ in links], [j for _, j in links])
+        if free_q
+        else (ct, free_c, [j for _, j in links], [i for i, _ in links])
+    )
+    first = min(mine)
+    lead = [tokens[k] for k in free if k < first]
+    if not lead or 0 not in other:
+        return ""
+    if any(len(t) == 1 or t in LIGHT or is_patronymic(t) for t in lead):
+        return ""
+    return " ".join(lead)
+
+
+def _patronymics_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> bool:
+    pq = [qt[i] for i in free_q if is_patronymic(qt[i])]
+    pc = [ct[j] for j in free_c if is_patronymic(ct[j])]
+    return bool(pq and pc)
+
+
+def _has_initial(tokens: list[str], free: list[int]) -> bool:
+    return any(len(tokens[i]) == 1 for i in free)
+
+
+def _initials_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> str:
+    """An unaligned initial on one side and an unaligned given name or initial on the other,
+    with no left-over word of that letter: ``Hans O Friedrich`` / ``Hans Joachim Friedrich``."""
+    for a, fa, b, fb in ((qt, free_q, ct, free_c), (ct, free_c, qt, free_q)):
+        inits = [a[i] for i in fa if len(a[i]) == 1 and a[i].isalpha()]
+        others = [b[j] for j in fb if b[j].isalpha() and not is_patronymic(b[j])]
+        if inits and others and not {t[0] for t in inits} & {t[0] for t in others}:
+            return f"{' '.join(inits)} / {' '.join(others)}"
+    return ""
+
+
+#: Particles written apart or joined to the next name (El Sheikh / Elsheikh).
+_PARTICLES: Final = frozenset(
+    {"al", "el", "ul", "ad", "ud", "as", "ash", "at", "az", "ar", "an", "abu", "abd", "bin",
+     "ibn", "ben", "bou", "bu", "ould"}
+)  # fmt: skip
+
+#: "son of" / "daughter of" particles: the name before is the person's, the name after the
+#: father's.
+_LINEAGE: Final = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
+
+
+def _lineage_swapped(
+    qt: list[str], ct: list[str], pairs: list[tuple[int, int, float, str]]
+) -> bool:
+    """A bin/ibn on both sides, and a name just before it on one side aligned with a name
+    just after it (and not before one) on the other (``Omar bin Abdullah`` / ``Abdullah bin
+    Omar``)."""
+    if not any(t in _LINEAGE for t in qt[1:-1]) or not any(t in _LINEAGE for t in ct[1:-1]):
+        return False
+    for i, j, _, _ in pairs:
+        if qt[i] in LIGHT or qt[i] in _LINEAGE:
+            continue
+        rq, rc = _lineage_roles(qt, i), _lineage_roles(ct, j)
+        if rq and rc and not rq & rc:
+            return True
+    return False
+
+
+def _lineage_roles(tokens: list[str], i: int) -> set[str]:
+    """Whether token ``i`` is the son's name (before a bin) and / or the father's (after)."""
+    roles = set()
+    if i + 1 < len(tokens) and tokens[i + 1] in _LINEAGE:
+        roles.add("son")
+    if i > 0 and tokens[i - 1] in _LINEAGE:
+        roles.add("father")
+    return roles
+
+
+def _caps(form: NameForm) -> bool:
+    """The name is written without lower-case letters (acronyms are: ``PLA``, not ``Asia``)."""
+    return not any(ch.islower() for ch in form.raw)
+
+
+def _acronym(short: list[str], long: list[str]) -> bool:
+    """``PLA`` for ``People Liberation Army`` (particles may be skipped). Two letters are too
+    little to tell (``AA`` is the initials of any "Asqar Akhmetov"); people (a patronymic on the
+    long side) have no acronyms."""
+    if len(short) != 1 or len(long) < 2 or not 3 <= len(short[0]) <= 6:
+        return False
+    if any(is_patronymic(t) for t in long):
+        return False
+    full = "".join(t[0] for t in long)
+    core = "".join(t[0] for t in long if LIGHT.get(t, 1.0) == 1.0)
+    return short[0] in (full, core)

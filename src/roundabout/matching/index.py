@@ -1,0 +1,569 @@
+"""Candidate generation: an inverted index over the scorer's own blocking keys, with a score bound.
+
+Completeness guarantee
+----------------------
+:func:`roundabout.matching.compare.compare` only credits evidence that shares a blocking key
+(see its module docstring): two tokens align only if their keys meet
+(:func:`roundabout.matching.keys.token_keys`: skeleton, one-letter deletions), merges and the
+whole-name rule need their joined keys to meet, the acronym rule needs an exact acronym, and
+initials align by first letter. Every list name is indexed under exactly those keys:
+
+* each token's side key (skeleton, or consonant skeleton for abjad script), position bit ``j``;
+* each adjacent pair of side keys joined (merges), bits ``j, j+1``;
+* each token's consonant skeleton (``%``; those of one or two letters also under ``&`` for
+  names in abjad script, the only ones a Latin query aligns on them with);
+* the whole name joined (``=``) and its acronyms (``^``).
+
+Numbers left over on both sides pair up whatever their value (``compare``: "numbers differ"),
+so when both names hold a number, the bound counts those tokens as matched, like initials.
+
+A query looks up the same keys and, per list name, collects which of its own tokens and which
+of the list name's tokens shared a key (bit masks). From the token weights
+(:func:`roundabout.matching.compare.token_weight`) of those tokens, plus anything initials could
+align, :meth:`NameIndex.bound` gives an upper bound of the name score: the aligned share of the
+weight, with the largest discount the scorer can give to extra names, and the one-alignment cap.
+A list name that shares no key with the query can score nothing (bound 0). Names whose bound is
+below the floor are not scored; all others are. A name that shares no key at all can only align
+initials, which the scorer caps at ``WEAK_CAP``. Hence, for any floor above ``WEAK_CAP`` (0.69;
+the default threshold is 0.72), **every list name that ``compare`` would score at or above the
+floor is among the candidates: recall against exhaustive pair scoring is 1.0 by construction**
+(``tests/screening/test_index.py`` checks it against all pairs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from roundabout.matching.compare import LIGHT, WEAK_CAP, join_key, side_keys, token_weight
+from roundabout.matching.keys import fold_ch, join_keys, token_keys
+from roundabout.matching.normalize import NameForm, is_patronymic
+
+_EPS = 1e-9
+#: Query tokens whose merged postings are cached (name tokens repeat a lot).
+TOKEN_CACHE = 20_000
+#: Candidate sets at least this large get their bounds computed with numpy arrays (the same
+#: float64 operations in the same order as the scalar loop: the same numbers); smaller ones
+#: go through the scalar loop, which is faster for a few names.
+VECTOR_MIN = 48
+#: Queries with more tokens than this use the scalar loop (query masks index small tables).
+_VECTOR_MAX_TOKENS = 12
+
+_I64 = npt.NDArray[np.int64]
+_F64 = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedName:
+    entity: int  # position of the entity in the screener's entity list
+    form: NameForm
+    person: bool | None = None  # the ``person`` flag the screener compares this name with
+
+
+def _acronyms(tokens: Sequence[str]) -> set[str]:
+    full = "".join(t[0] for t in tokens)
+    core = "".join(t[0] for t in tokens if LIGHT.get(t, 1.0) == 1.0)
+    return {full, core}
+
+
+@dataclass(frozen=True, slots=True)
+class _QuerySide:
+    """The query's side of the bound for one set of key-sharing query tokens."""
+
+    matched: float  # weight of the query tokens that shared a key (or are initials)
+    kept_free: float  # kept weight of the others at their largest discount
+    total: float
+    max_weight: float
+    n: int  # query tokens that shared a key (or are initials)
+    initials: int  # number of one-letter query tokens
+
+    @staticmethod
+    def of(qm: int, wq: Sequence[float], kq: Sequence[float], q_init: int) -> _QuerySide:
+        matched = sum(w for i, w in enumerate(wq) if qm >> i & 1)
+        kept_free = sum(k for i, k in enumerate(kq) if not qm >> i & 1)
+        return _QuerySide(matched, kept_free, sum(wq), max(wq), qm.bit_count(), q_init.bit_count())
+
+
+def _kept(tokens: Sequence[str], weights: Sequence[float]) -> tuple[float, ...]:
+    return tuple(
+        w * (0.25 if is_patronymic(t) else 0.5) for t, w in zip(tokens, weights, strict=True)
+    )
+
+
+def _digits(tokens: Sequence[str]) -> int:
+    """Mask of the number tokens."""
+    return sum(1 << i for i, t in enumerate(tokens) if t.isdigit())
+
+
+def _initials(tokens: Sequence[str]) -> int:
+    """Mask of the one-letter tokens."""
+    return sum(1 << i for i, t in enumerate(tokens) if len(t) == 1)
+
+
+class NameIndex:
+    """Inverted index from blocking keys to list names (with token position masks)."""
+
+    def __init__(self, names: Sequence[IndexedName]) -> None:
+        self.names = list(names)
+        post: dict[str, dict[int, int]] = {}
+
+        def add(key: str, nid: int, mask: int) -> None:
+            d = post.get(key)
+            if d is None:
+                post[key] = {nid: mask}
+            else:
+                d[nid] = d.get(nid, 0) | mask
+
+        weights: list[tuple[float, ...]] = []
+        for nid, item in enumerate(self.names):
+            form = item.form
+            keys = side_keys(form)
+            n = len(keys)
+            full = (1 << n) - 1
+            for j, k in enumerate(keys):
+                for key in token_keys(k):
+                    add(key, nid, 1 << j)
+            toks = form.tokens
+            for j in range(n - 1):
+                for key in join_keys(join_key(toks[j], toks[j + 1], form.abjad)):
+                    add(key, nid, 3 << j)
+            for j, k in enumerate(form.consonant_tokens):
+                for key in join_keys(k):
+                    add("%" + key, nid, 1 << j)
+                if (fk := fold_ch(k)) != k:  # ch read as sh (Hamcho / Hamsho)
+                    for key in join_keys(fk):
+                        add("%" + key, nid, 1 << j)
+                if len(k) < 3 and form.abjad:
+                    add("&" + k, nid, 1 << j)
+            for key in join_keys("".join(keys)):
+                add("=" + key, nid, full)
+            if n > 1:
+                for acr in _acronyms(form.tokens):
+                    add("^" + acr, nid, full)
+            elif 2 <= len(form.tokens[0]) <= 6:
+                add("^=" + form.tokens[0], nid, full)
+            weights.append(
+                tuple(token_weight(t, s) for t, s in zip(form.tokens, form.skeletons, strict=True))
+            )
+        self.postings = post
+        self.weights = weights
+        self.total = [sum(w) for w in weights]
+        # What is left of each token's weight at the largest discount the scorer gives it as an
+        # extra name (patronymics 0.75, other names 0.5).
+        self.kept = [
+            _kept(item.form.tokens, w) for item, w in zip(self.names, weights, strict=True)
+        ]
+        self.kept_total = [sum(k) for k in self.kept]
+        self.max_weight = [max(w) for w in weights]
+        #: Whether the scorer may discount extra names against each name with the list's flag.
+        self.flags = [item.person is not False for item in self.names]
+        self.initials = [_initials(item.form.tokens) for item in self.names]
+        self.digits = [_digits(item.form.tokens) for item in self.names]
+        #: Names with a number token (numbers left over on both sides pair up).
+        self.with_digit = frozenset(nid for nid, m in enumerate(self.digits) if m)
+        by_initial: dict[str, set[int]] = {}
+        for nid, item in enumerate(self.names):
+            for t in item.form.tokens:
+                if len(t) == 1:
+                    by_initial.setdefault(t, set()).add(nid)
+        #: Names with a one-letter token, by that letter.
+        self.with_initial = {k: frozenset(v) for k, v in by_initial.items()}
+        self.token_hits = lru_cache(maxsize=TOKEN_CACHE)(self._token_hits_uncached)
+        self.token_arrays = lru_cache(maxsize=TOKEN_CACHE)(self._token_arrays_uncached)
+        self._joined_cached = lru_cache(maxsize=TOKEN_CACHE)(self._joined_hits_uncached)
+        self.joined_arrays = lru_cache(maxsize=TOKEN_CACHE)(self._joined_arrays_uncached)
+        # The per-name arrays of the vectorised bound: token weights and kept weights padded
+        # with zeros to the longest name, token counts, totals, flags, initials and digits.
+        # Column 64 stays 0.0: where the bit loop of the vectorised bound lands for a name
+        # with no bit left (adding or subtracting 0.0 changes nothing).
+        longest = max((len(w) for w in weights), default=1)
+        width = max(longest, 65)
+        self._w = np.zeros((len(weights), width))
+        self._k = np.zeros((len(weights), width))
+        for nid, (w, kw) in enumerate(zip(weights, self.kept, strict=True)):
+            self._w[nid, : len(w)] = w
+            self._k[nid, : len(kw)] = kw
+        #: The vectorised bound keeps token masks in int64: names of at most 62 tokens.
+        self._vector_ok = longest <= 62
+        self._ntok = np.array([len(w) for w in weights], dtype=np.int64)
+        self._total = np.array(self.total, dtype=np.float64)
+        self._kept_total = np.array(self.kept_total, dtype=np.float64)
+        self._max_weight = np.array(self.max_weight, dtype=np.float64)
+        self._flags = np.array(self.flags, dtype=bool)
+        self._initials = np.array(self.initials, dtype=np.int64)
+        self._digits = np.array(self.digits, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def _token_hits_uncached(self, key: str, cons: str, abjad: bool) -> dict[int, int]:
+        """List name id -> mask of its tokens sharing a key with one query token."""
+        post = self.postings
+        keys = list(token_keys(key))
+        if len(cons) >= 3 or abjad:
+            keys.extend("%" + x for x in join_keys(cons))
+            if (fc := fold_ch(cons)) != cons:
+                keys.extend("%" + x for x in join_keys(fc))
+        else:
+            # Short consonant skeletons align only with abjad script names.
+            keys.append("&" + cons)
+        out: dict[int, int] = {}
+        for k in keys:
+            d = post.get(k)
+            if d is None:
+                continue
+            if not out:
+                out = dict(d)
+                continue
+            for nid, cm in d.items():
+                out[nid] = out.get(nid, 0) | cm
+        return out
+
+    @staticmethod
+    def _arrays(d: dict[int, int]) -> tuple[_I64, _I64]:
+        """Sorted list name ids and their masks."""
+        nids = np.fromiter(d, dtype=np.int64, count=len(d))
+        masks = np.fromiter(d.values(), dtype=np.int64, count=len(d))
+        order = np.argsort(nids, kind="stable")
+        return nids[order], masks[order]
+
+    def _token_arrays_uncached(self, key: str, cons: str, abjad: bool) -> tuple[_I64, _I64]:
+        return self._arrays(self.token_hits(key, cons, abjad))
+
+    def _joined_arrays_uncached(self, key: str) -> tuple[_I64, _I64]:
+        return self._arrays(self._joined_hits(key))
+
+    def _joined_hits(self, key: str) -> dict[int, int]:
+        """List name id -> mask of its tokens whose joined keys meet ``key`` (cached; not to
+        be modified)."""
+        return self._joined_cached(key)
+
+    def _joined_hits_uncached(self, key: str) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for k in join_keys(key):
+            d = self.postings.get(k)
+            if d is not None:
+                for nid, cm in d.items():
+                    out[nid] = out.get(nid, 0) | cm
+        return out
+
+    def _sure(self, form: NameForm) -> set[int]:
+        """Names hit by the whole-name or acronym keys: always scored."""
+        keys = side_keys(form)
+        sure = ["=" + x for x in join_keys("".join(keys))]
+        if len(keys) == 1 and 2 <= len(form.tokens[0]) <= 6:
+            sure.append("^" + form.tokens[0])
+        elif len(keys) > 1:
+            sure.extend("^=" + a for a in _acronyms(form.tokens))
+        out: set[int] = set()
+        for k in sure:
+            d = self.postings.get(k)
+            if d is not None:
+                out.update(d)
+        return out
+
+    def bound(
+        self,
+        nid: int,
+        cmask: int,
+        q: _QuerySide,
+        discount: bool,
+    ) -> float:
+        """Upper bound of ``compare(query, names[nid])`` given the key-sharing masks.
+
+        ``q``: the query side for the query tokens that shared a key (weights matched, kept
+        weight of the others at the largest extra-name discount, initials); ``discount``:
+        whether the scorer may discount extra names (persons).
+        """
+        wc = self.weights[nid]
+        kc = self.kept[nid]
+        c_init = self.initials[nid]
+        c_total = self.total[nid]
+        cm = cmask | c_init
+        mc = 0.0
+        kc_free = self.kept_total[nid]
+        while cm:
+            low = cm & -cm
+            j = low.bit_length() - 1
+            mc += wc[j]
+            kc_free -= kc[j]
+            cm ^= low
+        mq, kq_free, q_total = q.matched, q.kept_free, q.total
+        n_q = q.n
+        n_c = (cmask | c_init).bit_count()
+        if q.initials:
+            # A query initial may align with any list token of that first letter.
+            mc += q.initials * self.max_weight[nid]
+            n_c += q.initials
+            kc_free = 0.0
+        if c_init:
+            k = c_init.bit_count()
+            mq += k * q.max_weight
+            n_q += k
+            kq_free = 0.0
+        mq = min(mq, q_total)
+        mc = min(mc, c_total)
+        full_q = mq >= q_total - _EPS
+        full_c = mc >= c_total - _EPS
+        b = (mq + mc) / (q_total + c_total)
+        if discount:
+            # Extra names of one side cost only their kept share when the other side is fully
+            # matched; tokens that shared a key may still end up unmatched: kept share at most.
+            if full_q:
+                b = max(b, (q_total + mc) / (q_total + mc + max(kc_free, 0.0)))
+            if full_c:
+                b = max(b, (mq + c_total) / (mq + c_total + kq_free))
+        if min(n_q, n_c) <= 1 and not (full_q and full_c):
+            b = min(b, WEAK_CAP)
+        return b
+
+    def candidates(
+        self, form: NameForm, floor: float = 0.0, person: bool | Literal["list"] | None = "list"
+    ) -> list[int]:
+        """Ids of every list name whose name score against ``form`` may reach ``floor``, by
+        decreasing bound."""
+        out = self.bounds(form, floor, person)
+        return sorted(out, key=lambda n: -out[n])
+
+    def bounds(
+        self, form: NameForm, floor: float = 0.0, person: bool | Literal["list"] | None = "list"
+    ) -> dict[int, float]:
+        """List name id -> upper bound of its score against ``form``, for bounds >= ``floor``.
+
+        ``person`` is the flag ``compare`` will get; ``"list"``: each list name's own.
+        """
+        if form.empty:
+            return {}
+        keys = side_keys(form)
+        n = len(keys)
+        toks = form.tokens
+        q_init = _initials(toks)
+        q_dig = _digits(toks)
+        # One dict per query token (cached: name tokens repeat) and per adjacent pair (merges).
+        per_tok = [
+            self.token_hits(k, c, form.abjad)
+            for k, c in zip(keys, form.consonant_tokens, strict=True)
+        ]
+        joins = [
+            self._joined_hits(join_key(toks[i], toks[i + 1], form.abjad)) for i in range(n - 1)
+        ]
+        if floor > WEAK_CAP and n > 1 and not q_init:
+            # A name whose key hits cover fewer than two query tokens scores at most WEAK_CAP
+            # (one alignment, query not fully matched), unless it has an initial of its own
+            # that may align with another query token. Set intersections run in C.
+            keep: set[int] = set()
+            for i in range(n):
+                pi = per_tok[i].keys()
+                for j in range(i + 1, n):
+                    keep |= pi & per_tok[j].keys()
+                # ... or an initial that may align with another query token.
+                for j, t in enumerate(toks):
+                    if j != i and (ini := self.with_initial.get(t[0])) is not None:
+                        keep |= ini & pi
+                # ... or a number that may pair with a query number.
+                if q_dig & ~(1 << i):
+                    keep |= self.with_digit & pi
+            for jd in joins:
+                keep.update(jd)
+        else:
+            keep = set().union(*per_tok, *joins)
+        out: dict[int, float] = dict.fromkeys(self._sure(form), 1.0)
+        wq = [token_weight(t, s) for t, s in zip(form.tokens, form.skeletons, strict=True)]
+        kq = _kept(form.tokens, wq)
+        sides: dict[int, _QuerySide] = {}
+        fixed = None if person == "list" else person is not False
+        if len(keep) >= VECTOR_MIN and n <= _VECTOR_MAX_TOKENS and self._vector_ok:
+            self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig)
+            return out
+        # The loop below is :meth:`bound` inlined (it runs ~100 times per query): same
+        # arithmetic, no method calls, attribute lookups hoisted.
+        weights, kept, totals, kept_totals = self.weights, self.kept, self.total, self.kept_total
+        max_weights, initials, digits, flags = (
+            self.max_weight,
+            self.initials,
+            self.digits,
+            self.flags,
+        )
+        tok_dicts = [(1 << i, d) for i, d in enumerate(per_tok) if d]
+        join_dicts = [(3 << i, d) for i, d in enumerate(joins) if d]
+        weak = WEAK_CAP
+        for nid in keep:
+            if nid in out:
+                continue
+            qm = cmask = 0
+            for bits, d in tok_dicts:
+                m = d.get(nid)
+                if m is not None:
+                    qm |= bits
+                    cmask |= m
+            for bits, d in join_dicts:
+                m = d.get(nid)
+                if m is not None:
+                    qm |= bits
+                    cmask |= m
+            c_dig = digits[nid]
+            if q_dig and c_dig:
+                # Numbers left over on both sides pair up (at a low similarity).
+                qm |= q_dig
+                cmask |= c_dig
+            q = sides.get(qm)
+            if q is None:
+                q = sides[qm] = _QuerySide.of(qm | q_init, wq, kq, q_init)
+            # --- bound(nid, cmask, q, discount) ---
+            wc = weights[nid]
+            c_init = initials[nid]
+            c_total = totals[nid]
+            cm = cmask | c_init
+            n_c = cm.bit_count()
+            if n_c == len(wc):
+                mc = c_total
+                kc_free = 0.0
+            else:
+                kc = kept[nid]
+                mc = 0.0
+                kc_free = kept_totals[nid]
+                while cm:
+                    low = cm & -cm
+                    jj = low.bit_length() - 1
+                    mc += wc[jj]
+                    kc_free -= kc[jj]
+                    cm ^= low
+            mq, kq_free, q_total, n_q = q.matched, q.kept_free, q.total, q.n
+            if q.initials:
+                mc += q.initials * max_weights[nid]
+                n_c += q.initials
+                kc_free = 0.0
+            if c_init:
+                k = c_init.bit_count()
+                mq += k * q.max_weight
+                n_q += k
+                kq_free = 0.0
+            if mq > q_total:
+                mq = q_total
+            if mc > c_total:
+                mc = c_total
+            full_q = mq >= q_total - _EPS
+            full_c = mc >= c_total - _EPS
+            b = (mq + mc) / (q_total + c_total)
+            if flags[nid] if fixed is None else fixed:
+                if full_q:
+                    b2 = (q_total + mc) / (q_total + mc + (kc_free if kc_free > 0.0 else 0.0))
+                    if b2 > b:
+                        b = b2
+                if full_c:
+                    b2 = (mq + c_total) / (mq + c_total + kq_free)
+                    if b2 > b:
+                        b = b2
+            if (n_q <= 1 or n_c <= 1) and not (full_q and full_c) and b > weak:
+                b = weak
+            if b >= floor:
+                out[nid] = b
+        return out
+
+    def _bounds_vector(
+        self,
+        form: NameForm,
+        keep: set[int],
+        out: dict[int, float],
+        floor: float,
+        fixed: bool | None,
+        wq: Sequence[float],
+        kq: Sequence[float],
+        q_init: int,
+        q_dig: int,
+    ) -> None:
+        """The scalar loop of :meth:`bounds` on arrays: the same float64 operations in the same
+        order for every name (sums run token by token; adding or subtracting 0.0 for a token
+        that is not counted changes nothing), so the same numbers. Adds the names whose bound
+        reaches ``floor`` to ``out``, in the iteration order of ``keep``."""
+        cand = np.fromiter(keep, dtype=np.int64, count=len(keep))
+        keys = side_keys(form)
+        toks = form.tokens
+        qm = np.zeros(len(cand), dtype=np.int64)
+        cmask = np.zeros(len(cand), dtype=np.int64)
+        hits = [
+            (1 << i, self.token_arrays(k, c, form.abjad))
+            for i, (k, c) in enumerate(zip(keys, form.consonant_tokens, strict=True))
+        ]
+        hits.extend(
+            (3 << i, self.joined_arrays(join_key(toks[i], toks[i + 1], form.abjad)))
+            for i in range(len(keys) - 1)
+        )
+        for bits, (nids, masks) in hits:
+            if not len(nids):
+                continue
+            at = np.searchsorted(nids, cand)
+            np.minimum(at, len(nids) - 1, out=at)
+            found = nids[at] == cand
+            cmask |= np.where(found, masks[at], 0)
+            qm |= np.where(found, bits, 0)
+        if q_dig:
+            c_dig = self._digits[cand]
+            qm |= np.where(c_dig != 0, q_dig, 0)
+            cmask |= c_dig
+        # The query side, once per distinct set of key-sharing query tokens.
+        q_matched = np.zeros(1 << len(keys))
+        q_kept_free = np.zeros(1 << len(keys))
+        q_n = np.zeros(1 << len(keys), dtype=np.int64)
+        for u in set(qm.tolist()):
+            q0 = _QuerySide.of(u | q_init, wq, kq, q_init)
+            q_matched[u], q_kept_free[u], q_n[u] = q0.matched, q0.kept_free, q0.n
+        mq = q_matched[qm]
+        kq_free = q_kept_free[qm]
+        n_q = q_n[qm]
+        q_total, q_max, q_inits = q0.total, q0.max_weight, q0.initials
+        # The list side.
+        c_init = self._initials[cand]
+        c_total = self._total[cand]
+        cm = cmask | c_init
+        n_c = np.bitwise_count(cm).astype(np.int64)
+        full = n_c == self._ntok[cand]
+        mc = np.zeros(len(cand))
+        kc_free = self._kept_total[cand]
+        # Token by token, lowest bit first (the order of the scalar loop); names whose tokens
+        # all shared a key take their totals below and are left out.
+        rest = np.where(full, 0, cm).astype(np.uint64)
+        one = np.uint64(1)
+        while rest.any():
+            low = rest & (~rest + one)
+            # The position of the lowest bit; 64 (a column of zeros) for names with none left.
+            j = np.bitwise_count(low - one)
+            mc = mc + self._w[cand, j]
+            kc_free = kc_free - self._k[cand, j]
+            rest ^= low
+        mc = np.where(full, c_total, mc)
+        kc_free = np.where(full, 0.0, kc_free)
+        if q_inits:
+            mc = mc + q_inits * self._max_weight[cand]
+            n_c = n_c + q_inits
+            kc_free = np.zeros(len(cand))
+        has_init = c_init != 0
+        k = np.bitwise_count(c_init).astype(np.int64)
+        mq = np.where(has_init, mq + k * q_max, mq)
+        n_q = n_q + k
+        kq_free = np.where(has_init, 0.0, kq_free)
+        mq = np.minimum(mq, q_total)
+        mc = np.minimum(mc, c_total)
+        full_q = mq >= q_total - _EPS
+        full_c = mc >= c_total - _EPS
+        b = (mq + mc) / (q_total + c_total)
+        disc = self._flags[cand] if fixed is None else np.full(len(cand), fixed)
+        b2 = (q_total + mc) / (q_total + mc + np.maximum(kc_free, 0.0))
+        b = np.where(disc & full_q & (b2 > b), b2, b)
+        b3 = (mq + c_total) / (mq + c_total + kq_free)
+        b = np.where(disc & full_c & (b3 > b), b3, b)
+        weak = ((n_q <= 1) | (n_c <= 1)) & ~(full_q & full_c) & (b > WEAK_CAP)
+        b = np.where(weak, WEAK_CAP, b)
+        ok = b >= floor
+        for nid, bound in zip(cand[ok].tolist(), b[ok].tolist(), strict=True):
+            if nid not in out:
+                out[nid] = bound
+
+
+def build(entities_names: Iterable[tuple[int, NameForm]]) -> NameIndex:
+    return NameIndex([IndexedName(e, f) for e, f in entities_names])

@@ -1,0 +1,156 @@
+"""The screener: list entries indexed once, then each party -> scored, explained hits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from roundabout.lists.model import ListEntity
+from roundabout.matching import features
+from roundabout.matching.compare import NameComparison, compare
+from roundabout.matching.index import IndexedName, NameIndex
+from roundabout.matching.model import DEFAULT_THRESHOLD, Feature, Hit, Party
+from roundabout.matching.normalize import analyze
+
+__all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag"]
+
+#: Hits below this score are not reported at all.
+REPORT_FLOOR = 0.5
+#: Names whose name scores a Screener keeps (LRU).
+NAME_CACHE = 50_000
+
+
+def person_flag(schema: str | None) -> bool | None:
+    if schema == "Person":
+        return True
+    if schema in ("Organization", "Company", "Vessel", "Aircraft"):
+        return False
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenEntry:
+    entity: ListEntity
+    snapshot_id: str
+    entity_hash: str
+
+
+class Screener:
+    """Screen parties against a fixed set of list entries."""
+
+    def __init__(self, entries: Sequence[ScreenEntry], cache_size: int = NAME_CACHE) -> None:
+        self.entries = list(entries)
+        #: At most this many index candidates are scored per name, those of highest bound
+        #: first (``None``: all). The API sets it so that one request has a bounded cost.
+        self.max_candidates: int | None = None
+        # Party files and shipments repeat names (one consignee, thousands of rows): the name
+        # scores of a name depend only on the name, its schema and the floor, and the list
+        # entries are fixed for the life of a Screener.
+        self._scores_cached = lru_cache(maxsize=cache_size)(self._name_scores)
+        names: list[IndexedName] = []
+        self.by_id: dict[tuple[str, str], list[int]] = {}
+        for i, entry in enumerate(self.entries):
+            e = entry.entity
+            flag = person_flag(e.schema)
+            for n in dict.fromkeys(e.names):
+                form = analyze(n, flag)
+                if not form.empty:
+                    names.append(IndexedName(i, form, flag))
+                    if form.alt is not None:  # the name with its named-after clause
+                        names.append(IndexedName(i, form.alt, flag))
+            for ident in e.identifiers:
+                self.by_id.setdefault(ident, []).append(i)
+        self.index = NameIndex(names)
+
+    @property
+    def snapshot_ids(self) -> list[str]:
+        return sorted({e.snapshot_id for e in self.entries})
+
+    def name_scores(
+        self, name: str, schema: str | None = None, floor: float = DEFAULT_THRESHOLD
+    ) -> dict[int, tuple[NameComparison, str]]:
+        """Best name comparison per entity among the index candidates for ``name``.
+
+        Every entity with a name scoring at least ``floor`` is included (for ``floor`` above
+        :data:`roundabout.matching.compare.WEAK_CAP`; see :mod:`roundabout.matching.index`);
+        entities found on the way that score less may be included too. Results are cached
+        per (name, schema, floor) (``cache_size`` of the constructor; 0 turns it off).
+        """
+        return dict(self._scores_cached(name, schema, floor))
+
+    def _name_scores(
+        self, name: str, schema: str | None, floor: float
+    ) -> dict[int, tuple[NameComparison, str]]:
+        form = analyze(name, person_flag(schema))
+        best: dict[int, tuple[NameComparison, str]] = {}
+        qflag = person_flag(schema)
+        bounds = self.index.bounds(form, floor, "list" if schema is None else qflag)
+        if form.alt is not None:
+            for nid, b in self.index.bounds(
+                form.alt, floor, "list" if schema is None else qflag
+            ).items():
+                if b > bounds.get(nid, -1.0):
+                    bounds[nid] = b
+        # ties in the bound are taken in name order, so the reported name does not depend on
+        # the order of a hash set (PYTHONHASHSEED)
+        for nid in sorted(bounds, key=lambda n: (-bounds[n], n))[: self.max_candidates]:
+            item = self.index.names[nid]
+            cur = best.get(item.entity)
+            if cur is not None and cur[0].score >= bounds[nid]:
+                continue  # another name of this entity already scores at least the bound
+            e = self.entries[item.entity].entity
+            cmp = compare(
+                form,
+                item.form,
+                person=person_flag(e.schema) if schema is None else qflag,
+            )
+            if cur is None or cmp.score > cur[0].score:
+                best[item.entity] = (cmp, item.form.raw)
+        return best
+
+    def screen(self, party: Party, threshold: float = DEFAULT_THRESHOLD) -> list[Hit]:
+        """Hits for ``party`` scoring at least :data:`REPORT_FLOOR`, best first."""
+        # Country and birth date can lift a name score by at most these (features.score).
+        lift = (features.COUNTRY_BONUS if party.country else 0.0) + (
+            features.BIRTH_BONUS if party.birth_date else 0.0
+        )
+        # Near misses are found at least down to the default threshold, even when a stricter
+        # threshold is asked for.
+        best = self.name_scores(party.name, party.schema, min(threshold, DEFAULT_THRESHOLD) - lift)
+        for ident in party.identifiers:
+            for i in self.by_id.get(ident, []):
+                if i not in best:
+                    e = self.entries[i].entity
+                    form_q = analyze(party.name, person_flag(party.schema))
+                    form_c = analyze(e.name, person_flag(e.schema))
+                    best[i] = (compare(form_q, form_c, person=person_flag(e.schema)), e.name)
+        hits: list[Hit] = []
+        for i, (cmp, matched) in best.items():
+            entry = self.entries[i]
+            if cmp.score < REPORT_FLOOR - 0.2 and not any(
+                ident in entry.entity.identifiers for ident in party.identifiers
+            ):
+                continue
+            s, feats = features.score(party, entry.entity, matched, cmp)
+            if s < REPORT_FLOOR:
+                continue
+            hits.append(_hit(entry, matched, s, s >= threshold, feats))
+        hits.sort(key=lambda h: (-h.score, h.entity_id))
+        return hits
+
+
+def _hit(entry: ScreenEntry, matched: str, s: float, match: bool, feats: list[Feature]) -> Hit:
+    e = entry.entity
+    return Hit(
+        entity_id=e.entity_id,
+        name=e.name,
+        matched_name=matched,
+        schema=e.schema,
+        score=round(s, 4),
+        match=match,
+        features=tuple(feats),
+        snapshot_id=entry.snapshot_id,
+        entity_hash=entry.entity_hash,
+        programs=e.programs,
+    )

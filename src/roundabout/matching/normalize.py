@@ -1,0 +1,185 @@
+"""One name, analysed once: native tokens, ASCII tokens, skeletons, legal forms, script."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Final
+
+from roundabout.matching import legal_forms, numbers, vocabulary
+from roundabout.matching.keys import consonants, skeleton
+from roundabout.matching.tokenize import _WORD, casefold_name, native_tokens
+from roundabout.matching.translit import ABJADS, scripts_of, to_ascii
+
+__all__ = ["NameForm", "analyze", "casefold_name", "is_patronymic"]
+
+#: Titles and honorifics dropped from person names (ASCII, after transliteration).
+TITLES: Final = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "president",
+        "presidente",
+        "prasident",
+        "prezident",
+        "prezydent",
+        "president",
+        "of",
+        "his",
+        "her",
+        "excellency",
+        "h",
+        "e",
+        "hon",
+        "honourable",
+        "gen",
+        "general",
+        "col",
+        "colonel",
+        "maj",
+        "major",
+        "capt",
+        "captain",
+        "lt",
+        "admiral",
+        "sheikh",
+        "shaikh",
+        "shaykh",
+        "sheik",
+        "haji",
+        "hajji",
+        "haj",
+        "hadj",
+        "alhaj",
+        "alhajj",
+        "mullah",
+        "mulla",
+        "maulvi",
+        "mawlawi",
+        "maulana",
+        "mawlana",
+        "mufti",
+        "qari",
+        "gospodin",
+    ]
+)
+
+#: Spellings of the same particle folded to one (Uzbek ўғли / o'g'li / ogly, Kazakh ұлы / uly).
+SYNONYMS: Final = {
+    "ugli": "ogli", "ogly": "ogli", "oglu": "ogli", "ogli": "ogli", "ulu": "uly", "uly": "uly",
+    "qyzy": "kyzy", "kizi": "qizi", "kyzy": "kyzy",
+    # Abbreviations of words common in organisation names (Int'l, Nat'l, Dept.).
+    "intl": "international", "natl": "national", "dept": "department", "univ": "university",
+    "inst": "institute", "assn": "association", "mfg": "manufacturing", "bros": "brothers",
+    "govt": "government", "svcs": "services",
+}  # fmt: skip
+
+_PATRONYMIC: Final = re.compile(
+    r"(ovich|evich|ovych|evych|ich|ovna|evna|ichna|ivna|uly|ulu|uulu|kyzy|qizi|kizi|ogly|oglu"
+    r"|o'g'li|ogli|vich|vna)$"
+)
+
+
+@lru_cache(maxsize=200_000)
+def is_patronymic(token: str) -> bool:
+    """An ASCII token that looks like a patronymic (-ovich, -evna, -uly, -kyzy, -ogly, ...)."""
+    return len(token) > 4 and _PATRONYMIC.search(token) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name ready for comparison."""
+
+    raw: str
+    native: tuple[str, ...]  # casefolded tokens in the original script(s), legal forms removed
+    tokens: tuple[str, ...]  # ASCII tokens, legal forms and titles removed
+    skeletons: tuple[str, ...]  # :func:`roundabout.matching.keys.skeleton` of each token
+    legal_forms: tuple[str, ...]  # generic classes found (llc, jsc, ...)
+    legal_surface: tuple[str, ...]  # the forms as written (ASCII)
+    abjad: bool  # written in Arabic/Hebrew script: compare consonants
+    #: designations set aside (:mod:`roundabout.matching.vocabulary`): ``plant``,
+    #: ``researchinstitute``, ``imeni:<name>``, ...
+    designations: tuple[str, ...] = ()
+    #: the same name with its named-after clause kept as tokens (``None`` without one)
+    alt: NameForm | None = None
+
+    @property
+    def key(self) -> str:
+        """All skeletons, sorted and joined: equal for reordered, re-romanised names."""
+        return " ".join(sorted(self.skeletons))
+
+    @property
+    def consonant_tokens(self) -> tuple[str, ...]:
+        return tuple(consonants(t) for t in self.tokens)
+
+    @property
+    def empty(self) -> bool:
+        return not self.tokens
+
+
+@lru_cache(maxsize=300_000)
+def analyze(name: str, person: bool | None = None) -> NameForm:
+    """Analyse ``name``. ``person``: True strips titles; False/None strips legal forms and sets
+    designations aside too."""
+    native = native_tokens(name)
+    ascii_parts: list[str] = []
+    owner: list[int] = []  # native token index of each ASCII token
+    for i, tok in enumerate(native):
+        for part in _WORD.findall(to_ascii(tok)):
+            ascii_parts.append(part)
+            owner.append(i)
+    tokens = tuple(ascii_parts)
+    hits: list[legal_forms.LegalFormHit] = []
+    keep = list(range(len(tokens)))
+    if person is not True:
+        tokens, hits, keep = legal_forms.strip(tokens)
+    if person is not False and len(tokens) > 1:
+        # Titles lead a name ("Shaykh Abdullah AZZAM", "H.E. President ..."); the same word
+        # further on is a name ("ELSHAFEE EL SHEIKH").
+        lead = 0
+        while lead < len(tokens) - 1 and tokens[lead] in TITLES:
+            lead += 1
+        kept = list(zip(tokens, keep, strict=True))[lead:]
+        if kept:
+            tokens = tuple(t for t, _ in kept)
+            keep = [k for _, k in kept]
+    kept_native = sorted({owner[k] for k in keep})
+    designations: tuple[str, ...] = ()
+    clause: tuple[str, ...] = ()
+    if person is not True:
+        tokens, designations, clause = vocabulary.canonicalize(tokens)
+    tokens = numbers.merge_compounds(
+        tuple(SYNONYMS.get(t, numbers.normalize_token(t)) for t in tokens)
+    )
+    scripts = scripts_of(name)
+    form = NameForm(
+        raw=name,
+        native=tuple(native[i] for i in kept_native),
+        tokens=tokens,
+        skeletons=tuple(skeleton(t) for t in tokens),
+        legal_forms=tuple(h.generic for h in hits),
+        legal_surface=tuple(h.surface for h in hits),
+        abjad=bool(scripts & ABJADS),
+        designations=designations,
+    )
+    if clause:
+        full = numbers.merge_compounds(
+            (*tokens, *(SYNONYMS.get(t, numbers.normalize_token(t)) for t in clause))
+        )
+        alt = replace(
+            form,
+            tokens=full,
+            skeletons=tuple(skeleton(t) for t in full),
+            designations=tuple(d for d in designations if ":" not in d),
+        )
+        form = replace(form, alt=alt)
+    return form

@@ -1,0 +1,127 @@
+"""Transliteration to ASCII of the scripts of the former Soviet south, plus a fallback.
+
+Rigour's ``maybe_ascii`` and normality romanise Russian well but treat the letters of the
+Central Asian Cyrillic alphabets and Armenian as afterthoughts (``Ўзбекистон`` becomes
+``Uzbekyston``, Armenian ``ը`` and the word-initial ``ե``/``ո`` are lost), and fingerprinting
+(NFKD + strip) turns ``й`` into ``и`` and ``ў`` into ``у``. Here every letter has one explicit
+primary romanisation, chosen as the one most used in company registers and passports of its
+country:
+
+* Russian / Ukrainian / Belarusian: BGN/PCGN-like (``ж`` zh, ``х`` kh, ``ц`` ts, ``щ`` shch,
+  ``ю`` yu, ``я`` ya); the other schemes in use (``j``/``h``/``x``/``c``/``iu``/``sch``) are
+  folded together later by :mod:`roundabout.matching.keys`.
+* Kazakh (2021 Latin alphabet without diacritics): ``ә`` a, ``ғ`` g, ``қ`` q, ``ң`` n,
+  ``ө`` o, ``ұ`` u, ``ү`` u, ``һ`` h, ``і`` i.
+* Kyrgyz: ``ң`` n, ``ө`` o, ``ү`` u.  Uzbek Cyrillic: ``ў`` o, ``қ`` q, ``ғ`` g, ``ҳ`` h.
+  Tajik: ``ӣ`` i, ``ӯ`` u, ``ҷ`` j, ``ҳ`` h.  Mongolian ``ө`` ``ү`` as Kazakh.
+* Armenian (Hübschmann-Meillet without diacritics, as in passports): ``ու`` u, word-initial
+  ``ե`` ye and ``ո`` vo, ``ը`` y, ``խ`` kh, ``ղ`` gh, ``ց``/``ծ`` ts.
+* Georgian (national system without apostrophes): ``ყ`` q, ``ღ`` gh, ``ხ`` kh, ``წ``/``ც`` ts.
+* Latin with diacritics: stripped (``ş`` s, ``ğ`` g, ``ı`` i, ``ä`` a, ``ł`` l, ``ß`` ss).
+
+Anything else (Greek, Arabic, Hebrew, Han, Hangul, ...) goes through rigour's ``ascii_text``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Final
+
+from rigour.text.translit import ascii_text
+
+_CYRILLIC: Final[dict[str, str]] = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+    # Ukrainian, Belarusian
+    "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ў": "u",
+    # Kazakh, Kyrgyz, Mongolian, Bashkir, Tatar
+    "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+    "ҙ": "z", "ҫ": "s", "ӊ": "n", "җ": "zh", "ӑ": "a", "ӗ": "e", "ҫ̆": "s",
+    # Uzbek, Tajik
+    "ҳ": "h", "ӣ": "i", "ӯ": "u", "ҷ": "j", "ҝ": "g", "ҹ": "ch",
+    # Serbian / Macedonian, rare in our lists but cheap
+    "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dz", "ѓ": "gj", "ќ": "kj",
+    "ѕ": "dz",
+}  # fmt: skip
+
+_ARMENIAN: Final[dict[str, str]] = {
+    "ա": "a", "բ": "b", "գ": "g", "դ": "d", "ե": "e", "զ": "z", "է": "e", "ը": "y",
+    "թ": "t", "ժ": "zh", "ի": "i", "լ": "l", "խ": "kh", "ծ": "ts", "կ": "k", "հ": "h",
+    "ձ": "dz", "ղ": "gh", "ճ": "ch", "մ": "m", "յ": "y", "ն": "n", "շ": "sh", "ո": "o",
+    "չ": "ch", "պ": "p", "ջ": "j", "ռ": "r", "ս": "s", "վ": "v", "տ": "t", "ր": "r",
+    "ց": "ts", "ւ": "v", "փ": "p", "ք": "k", "և": "ev", "օ": "o", "ֆ": "f",
+}  # fmt: skip
+
+_GEORGIAN: Final[dict[str, str]] = {
+    "ა": "a", "ბ": "b", "გ": "g", "დ": "d", "ე": "e", "ვ": "v", "ზ": "z", "თ": "t",
+    "ი": "i", "კ": "k", "ლ": "l", "მ": "m", "ნ": "n", "ო": "o", "პ": "p", "ჟ": "zh",
+    "რ": "r", "ს": "s", "ტ": "t", "უ": "u", "ფ": "p", "ქ": "k", "ღ": "gh", "ყ": "q",
+    "შ": "sh", "ჩ": "ch", "ც": "ts", "ძ": "dz", "წ": "ts", "ჭ": "ch", "ხ": "kh", "ჯ": "j",
+    "ჰ": "h",
+}  # fmt: skip
+
+# Latin letters that NFKD does not decompose into a base letter + mark.
+_LATIN_EXTRA: Final[dict[str, str]] = {
+    "ı": "i", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d",
+    "þ": "th", "ħ": "h", "ŋ": "ng", "ə": "a", "ɵ": "o", "ʻ": "'", "ʼ": "'", "‘": "'",
+    "’": "'", "`": "'", "´": "'",
+}  # fmt: skip
+
+_TABLE: Final = str.maketrans(
+    {
+        k: v
+        for k, v in {**_CYRILLIC, **_ARMENIAN, **_GEORGIAN, **_LATIN_EXTRA}.items()
+        if len(k) == 1
+    }
+)
+
+_ARM_INITIAL = re.compile(r"(?<![\u0561-\u0587])([եո])")
+_ARM_U = re.compile("ու")
+
+
+def _armenian_pre(text: str) -> str:
+    text = _ARM_U.sub("u", text)
+    return _ARM_INITIAL.sub(lambda m: "ye" if m.group(1) == "ե" else "vo", text)
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def to_ascii(text: str) -> str:
+    """Lower-case ASCII romanisation of ``text`` (casefolded first)."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    if text.isascii():
+        return text
+    if any("\u0531" <= c <= "\u058a" for c in text):
+        text = _armenian_pre(text)
+    text = text.translate(_TABLE)
+    if text.isascii():
+        return text
+    text = _strip_marks(text)
+    if text.isascii():
+        return text
+    return ascii_text(text).lower()
+
+
+def scripts_of(text: str) -> frozenset[str]:
+    """The scripts of the letters in ``text`` (first word of the Unicode name: LATIN, ...)."""
+    out: set[str] = set()
+    for c in text:
+        if c.isalpha():
+            try:
+                out.add(unicodedata.name(c).split(" ", 1)[0])
+            except ValueError:
+                continue
+    return frozenset(out)
+
+
+#: Scripts written without (most) vowels: compare consonant skeletons against them.
+ABJADS: Final = frozenset({"ARABIC", "HEBREW", "SYRIAC"})
