@@ -38,8 +38,9 @@ def _store(path: Path) -> None:
         now = datetime.now(UTC)
         for p in ("p1", "p2"):
             store.raw.execute(
-                "INSERT INTO screening_results VALUES ('r', ?, ?, 'h', 'e1', 'eh', 's', 0.9, "
-                "true, 'new')",
+                "INSERT INTO screening_results (run_id, screened_at, party_id, party_hash, "
+                "entity_id, entity_hash, snapshot_id, score, is_match, status) "
+                "VALUES ('r', ?, ?, 'h', 'e1', 'eh', 's', 0.9, true, 'new')",
                 [now, p],
             )
             decide(store, p, "e1", Decision.false_positive, "ana", "checked", actor="api:x:bob")
