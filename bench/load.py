@@ -20,7 +20,17 @@ The load generator shares the cores with the server, so it is kept lean: one thr
 cores, everything running included), so a reader sees what the generator costs and how
 loaded the machine was.
 
+With ``--hostile`` a third phase follows: one more client, with a key of its own, sends the
+largest ``/match`` body the API takes (20 queries x 20 names and 20 aliases x 500
+characters of the words most common on the lists, threshold 0.3) back to back, while the
+``--clients`` measure ``/match`` beside it, and one client ``/health`` (as a liveness
+probe would; also alone, before, for comparison). The work budget per key is
+lifted like the rate limit, so the hostile client keeps one scoring worker busy the whole
+time (the worst case; with the default budget it would be held to one worker-second per
+second after a 10-second burst). Its own answers (503 at the deadline) are reported apart.
+
     .venv/bin/python bench/load.py [--clients 20] [--requests 6000] [--seconds 20] [--json F]
+        [--hostile]
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -182,6 +193,106 @@ def query_names(n: int, seed: int = 7) -> list[str]:
     return list(out)
 
 
+#: The words most common in the bundled OFAC and UN names (counted on the lists).
+COMMON = [
+    "COMPANY",
+    "LIMITED",
+    "OF",
+    "AND",
+    "JOINT",
+    "STOCK",
+    "LIABILITY",
+    "MUHAMMAD",
+    "DE",
+    "ALI",
+    "LLC",
+    "THE",
+    "AL",
+    "TRADING",
+    "ABU",
+    "OOO",
+    "LTD",
+    "OBSHCHESTVO",
+    "BANK",
+    "JSC",
+    "GROUP",
+    "INTERNATIONAL",
+    "MOHAMMAD",
+    "AHMAD",
+    "ABDUL",
+    "IBRAHIM",
+]
+
+
+def maximal_match_body(seed: int) -> bytes:
+    """The largest /match body the models allow, of common list words (every name new)."""
+    rng = random.Random(seed)
+
+    def name() -> str:
+        return " ".join(rng.choice(COMMON) for _ in range(120))[:500]
+
+    props = {"name": [name() for _ in range(20)], "alias": [name() for _ in range(20)]}
+    queries = {f"q{i}": {"schema": "Thing", "properties": props} for i in range(20)}
+    return json.dumps({"queries": queries}).encode()
+
+
+class Hostile(threading.Thread):
+    """One client sending maximal /match bodies back to back until stopped."""
+
+    def __init__(self, port: int, token: str) -> None:
+        super().__init__(daemon=True)
+        self.port, self.token = port, token
+        self.stop = threading.Event()
+        self.answers: list[tuple[int, float]] = []
+
+    def run(self) -> None:
+        seed = 0
+        with socket.create_connection((HOST, self.port)) as s:
+            while not self.stop.is_set():
+                seed += 1
+                body = maximal_match_body(seed)
+                req = request_bytes("POST", "/match?threshold=0.3", self.token, body)
+                t = time.perf_counter()
+                s.sendall(req)
+                status, _ = read_response(s)
+                self.answers.append((status, time.perf_counter() - t))
+
+
+def read_response(s: socket.socket) -> tuple[int, bytes]:
+    """(status, body) of one HTTP/1.1 response framed by Content-Length (blocking socket)."""
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        chunk = s.recv(65536)
+        if not chunk:
+            raise SystemExit("the server closed a connection")
+        buf += chunk
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.lower().split(b"\r\n")
+        if line.startswith(b"content-length:")
+    )
+    while len(rest) < length:
+        rest += s.recv(65536)
+    return status, rest[:length]
+
+
+def until_computed(port: int, req: bytes, timeout: float = 300.0) -> None:
+    """Send ``req`` until it is answered 200 (a new /leaks is a background job: 202)."""
+    end = time.monotonic() + timeout
+    with socket.create_connection((HOST, port)) as s:
+        while time.monotonic() < end:
+            s.sendall(req)
+            status, _ = read_response(s)
+            if status == 200:
+                return
+            if status != 202:
+                raise SystemExit(f"warm-up answered {status}")
+            time.sleep(0.5)
+    raise SystemExit("the /leaks job did not finish")
+
+
 def build_store(tmp: Path) -> tuple[Path, str]:
     from roundabout.api.keys import create_key
     from roundabout.screening.lists_in_use import resolve_lists
@@ -195,6 +306,8 @@ def build_store(tmp: Path) -> tuple[Path, str]:
         store.raw.execute("INSERT INTO flows SELECT * FROM read_parquet(?)", [str(panel.path)])
         resolve_lists(store, [])  # the bundled OFAC SDN and UN lists
         _, token = create_key(store, "load")
+        _, hostile = create_key(store, "hostile")
+    (tmp / "hostile.key").write_text(hostile)
     return db, token
 
 
@@ -203,7 +316,10 @@ import sys, uvicorn
 from pathlib import Path
 from roundabout.api import ApiSettings, create_app
 app = create_app(
-    ApiSettings(db=Path(sys.argv[1]), rate_per_second=1e9, burst=10**9, warm=True)
+    ApiSettings(
+        db=Path(sys.argv[1]), rate_per_second=1e9, burst=10**9, warm=True,
+        work_per_second=1e9, work_burst=1e9,
+    )
 )
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
 """
@@ -414,7 +530,11 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20.0, help="per endpoint, at most")
     ap.add_argument("--warmup", type=float, default=1.0, help="seconds not counted")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument(
+        "--hostile", action="store_true", help="then /health and /match beside maximal requests"
+    )
     args = ap.parse_args()
+    hostile_answers: list[tuple[int, float]] = []
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="roundabout-load-") as tmp:
         t = time.perf_counter()
@@ -438,7 +558,7 @@ def main() -> None:
             ]
             leaks = [request_bytes("GET", "/leaks?hubs=ARM,KAZ,KGZ&did=false", token)]
             # the first /leaks computes and caches the answer: not part of the measurement
-            run(port, "warm", leaks, 1, 1, 60.0, 0.0, server.pid)
+            until_computed(port, leaks[0])
             rows = [
                 run(port, name, reqs, args.clients, args.requests, args.seconds, args.warmup, pid)
                 for name, reqs, pid in (
@@ -446,6 +566,41 @@ def main() -> None:
                     ("/leaks", leaks, server.pid),
                 )
             ]
+            if args.hostile:
+                health = [f"GET /health HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()]
+                fresh = match[args.requests + 10 :]  # names not asked in the /match phase
+                # /health as a liveness probe sees it: one client, alone, then beside
+                rows.append(run(port, "/health", health, 1, args.requests, 5.0, 0.5, server.pid))
+                hostile = Hostile(port, (Path(tmp) / "hostile.key").read_text())
+                hostile.start()
+                time.sleep(1.0)  # the first maximal request is being scored
+                rows.append(
+                    run(
+                        port,
+                        "/health beside maximal /match",
+                        health,
+                        1,
+                        args.requests,
+                        args.seconds,
+                        args.warmup,
+                        server.pid,
+                    )
+                )
+                rows.append(
+                    run(
+                        port,
+                        "/match beside maximal /match",
+                        fresh,
+                        args.clients,
+                        args.requests,
+                        args.seconds,
+                        args.warmup,
+                        server.pid,
+                    )
+                )
+                hostile.stop.set()
+                hostile.join(timeout=60)
+                hostile_answers = hostile.answers
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -462,6 +617,14 @@ def main() -> None:
             f"{r.p90_ms} | {r.p99_ms} | {r.max_ms} | {r.rps:.0f} | "
             f"{r.server_cpu_ms_per_request} | {r.client_cpu_pct:.0f}% | "
             f"{r.server_cpu_pct:.0f}% | {r.machine_busy_pct:.0f}% |"
+        )
+    if hostile_answers:
+        codes = sorted({c for c, _ in hostile_answers})
+        took = sorted(t for _, t in hostile_answers)
+        print(
+            f"\nmaximal /match requests: {len(hostile_answers)}, answered "
+            + ", ".join(f"{c} x{sum(1 for x, _ in hostile_answers if x == c)}" for c in codes)
+            + f", each in {took[0]:.1f}-{took[-1]:.1f} s"
         )
     if args.json:
         out = {
@@ -481,6 +644,7 @@ def main() -> None:
             "machine busy: percent of all cores (other processes included); "
             "client_cpu_share: client CPU / (client + server CPU)",
             "results": [asdict(r) for r in rows],
+            "hostile": [{"status": c, "seconds": round(t, 2)} for c, t in hostile_answers],
         }
         args.json.write_text(json.dumps(out, indent=2) + "\n")
         print(f"wrote {args.json}")

@@ -16,10 +16,10 @@ from pathlib import Path
 
 SRC = Path(__file__).parent.parent / "src" / "roundabout"
 
-#: (importer, imported) edges allowed to close a cycle for now; being removed:
-#: lists -> screening (lists/snapshots.py writes screening/audit). (names -> screening is
-#: gone: the matching package replaced names/.)
-KNOWN: frozenset[tuple[str, str]] = frozenset({("lists", "screening")})
+#: (importer, imported) edges allowed to close a cycle for now: none left (lists -> screening
+#: went when the audit log moved to store/audit.py; names -> screening when the matching
+#: package replaced names/).
+KNOWN: frozenset[tuple[str, str]] = frozenset()
 
 
 def _node(module: str) -> str | None:

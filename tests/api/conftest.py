@@ -37,7 +37,7 @@ SPEC = PanelSpec(
 
 
 def build_store(path: Path) -> str:
-    """Flows, lists, a key: returns the key."""
+    """Flows, lists, a key that may read, screen and decide: returns the key."""
     panel = write_panel(path.with_suffix(".parquet"), SPEC, fmt="parquet")
     with Store(path) as store:
         store.raw.execute("INSERT INTO flows SELECT * FROM read_parquet(?)", [str(panel.path)])
@@ -51,7 +51,7 @@ def build_store(path: Path) -> str:
             un.parse(LISTS / "un_sample.xml"),
         ):
             snapshots.save(store, parsed)
-        _, token = create_key(store, "tests")
+        _, token = create_key(store, "tests", ("read", "screen", "decide"))
     return token
 
 
@@ -78,3 +78,22 @@ def api(store_template: tuple[Path, str], tmp_path: Path) -> Iterator[Any]:
     yield make
     for c in clients:
         c.__exit__(None, None, None)
+
+
+def wait_for(client: TestClient, url: str, headers: dict[str, str], timeout: float = 120.0) -> Any:
+    """GET ``url`` until it is no longer 202 (a background job, :mod:`roundabout.api.jobs`)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while True:
+        r = client.get(url, headers=headers)
+        if r.status_code != 202 or time.monotonic() > end:
+            return r
+        assert r.json()["job"]["status"] == "running" and r.headers["location"].startswith("/jobs/")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def settled() -> Any:
+    """``settled(client, url, headers)``: the answer once its background job is done."""
+    return wait_for

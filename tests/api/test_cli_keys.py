@@ -75,3 +75,17 @@ def test_a_store_held_by_a_server_is_one_clear_line(tmp_path):
         holder.wait()
     res = runner.invoke(keys_app, ["list", "--db", str(db)])  # released: works again
     assert res.exit_code == 0 and "first" in res.stdout and "second" not in res.stdout
+
+
+def test_create_with_permissions(tmp_path):
+    db = tmp_path / "k.duckdb"
+    runner = CliRunner()
+    res = runner.invoke(keys_app, ["create", "--name", "lead", "--can", "decide", "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(keys_app, ["create", "--name", "bot", "--db", str(db)])
+    assert res.exit_code == 0
+    bad = runner.invoke(keys_app, ["create", "--name", "x", "--can", "root", "--db", str(db)])
+    assert bad.exit_code == 1 and "unknown permission 'root'" in bad.output
+    with Store(db, read_only=True) as store:
+        perms = {k.name: k.permissions for k in list_keys(store)}
+    assert perms == {"lead": ("read", "decide"), "bot": ("read", "screen")}

@@ -81,9 +81,9 @@ def _wait_for(port: int, server: subprocess.Popen[str]) -> None:
     while time.monotonic() < deadline:
         assert server.poll() is None, server.stderr.read() if server.stderr else "exited"
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, or (the port is taken before the index is built) no answer yet
             time.sleep(0.2)
     raise AssertionError("the server did not start")
 

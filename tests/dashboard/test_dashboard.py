@@ -54,7 +54,7 @@ def _store(path: Path) -> str:
                 publication_date="2024-05-03",
             ),
         )
-        _, token = create_key(store, "browser")
+        _, token = create_key(store, "browser", ("read", "screen", "decide"))
     return token
 
 
@@ -87,7 +87,8 @@ def server(tmp_path):
     r = httpx.post(
         f"{base}/screen",
         headers={**headers, "Content-Type": "text/csv"},
-        content=b"id,name\nc1,Banco Nacional de Cuba\nc2,Aerocaribbean Airlines\n",
+        content="id,name\nc1,Banco Nacional de Cuba\nc2,Aerocaribbean Airlines\n"
+        "c3\x1b[2K\u202e,Banco Nacional de Cuba\n".encode(),
     )
     assert r.status_code == 200, r.text
     yield base, token
@@ -114,6 +115,10 @@ def test_load_filter_decide(server, tmp_path):
         expect(page.locator("#chart-monthly svg").first).to_be_visible()
         expect(page.locator("#chart-sankey svg")).to_be_visible()
         assert page.locator("#findings tbody tr").count() >= 1
+        # a party id with erase-line and right-to-left override codes is shown escaped
+        ids = page.locator("#alerts tbody tr[data-party] td:nth-child(1)").all_inner_texts()
+        assert "c3\\x1b[2K\\u202e" in ids, ids
+        expect(page.locator("#audit-state")).to_contain_text("audit chain verifies")
         page.screenshot(path=str(shots / "1-loaded.png"), full_page=True)
 
         page.select_option("#f-hub", "KAZ")

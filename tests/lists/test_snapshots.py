@@ -53,7 +53,7 @@ def test_bad_file_leaves_store_unchanged(store: Store, tmp_path: Path) -> None:
 def test_failure_inside_the_transaction_rolls_back(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from roundabout.screening import audit
+    from roundabout.store import audit
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("disk full")

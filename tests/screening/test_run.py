@@ -5,11 +5,10 @@ import pytest
 
 from roundabout.errors import InputFileError, NotFoundError, RoundaboutError
 from roundabout.lists import ofac, snapshots
-from roundabout.screening import audit
 from roundabout.screening.decisions import Decision, decide
 from roundabout.screening.parties import read_parties
 from roundabout.screening.run import screen_parties
-from roundabout.store import Store
+from roundabout.store import Store, audit
 
 DATA = Path(__file__).parent.parent / "data" / "lists"
 

@@ -105,8 +105,8 @@ def test_unknown_country_is_kept_and_flagged_and_runs_feed_audit_and_alerts(
     store: Store, tmp_path: Path
 ) -> None:
     from roundabout.report.data import alerts
-    from roundabout.screening import audit
     from roundabout.screening.decisions import Decision, decide
+    from roundabout.store import audit
 
     sid = snapshots.save(store, ofac.parse(DATA / "ofac_sdn_sample.csv")).snapshot.snapshot_id
     f = tmp_path / "ship.csv"

@@ -21,7 +21,6 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from importlib import resources
-from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,13 +29,15 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from roundabout.analytics import LeakParams, LeakResult, Unavailable
-from roundabout.api import key_requests
+from roundabout import __version__
+from roundabout.api import docs, key_requests
 from roundabout.api import keys as keys_mod
+from roundabout.api.jobs import Job
 from roundabout.api.models import (
     ChartQuery,
     DecisionRequest,
@@ -47,10 +48,11 @@ from roundabout.api.models import (
 )
 from roundabout.api.ratelimit import RateLimiter
 from roundabout.api.service import DEFAULT_MATCH_THRESHOLD, Backend, dumps
-from roundabout.api.settings import ApiSettings
-from roundabout.errors import RoundaboutError
-from roundabout.report import charts
+from roundabout.api.settings import MIN_THRESHOLD, ApiSettings
+from roundabout.api.work import Deadline, Overloaded, run_scoring
+from roundabout.errors import NotFoundError, RoundaboutError
 from roundabout.report.data import Scope
+from roundabout.screening.run import ScreeningRun
 
 Scope_ = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -73,6 +75,9 @@ def _error(
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
+#: The policy of every response that sets none of its own (JSON answers, static files):
+#: nothing may load from it, nothing may frame it.
+DEFAULT_CSP = b"default-src 'none'; frame-ancestors 'none'"
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -103,11 +108,10 @@ class Guard:
         async def send_with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 dur = f"app;dur={1000 * (time.perf_counter() - start):.1f}".encode()
-                message["headers"] = [
-                    *message.get("headers", ()),
-                    *SECURITY_HEADERS,
-                    (b"server-timing", dur),
-                ]
+                headers = list(message.get("headers", ()))
+                if not any(k.lower() == b"content-security-policy" for k, _ in headers):
+                    headers.append((b"content-security-policy", DEFAULT_CSP))
+                message["headers"] = [*headers, *SECURITY_HEADERS, (b"server-timing", dur)]
             await send(message)
 
         declared = None
@@ -157,8 +161,21 @@ class Guard:
         await _error(413, "payload_too_large", msg)(scope, receive, send)
 
 
-async def require_key(request: Request) -> keys_mod.ApiKey:
-    """The dependency every protected route has: a valid key with tokens left in its bucket."""
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="apiKey",
+    description="An API key from `roundabout keys create`: `Authorization: Bearer rb_...`",
+)
+
+
+async def require_key(
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+) -> keys_mod.ApiKey:
+    """The dependency every protected route has: a valid key with tokens left in its bucket.
+
+    ``_declared`` puts the bearer scheme in the OpenAPI document (Swagger's "Authorize"); the
+    header is checked here, so that every way of getting it wrong is the same 401."""
     be: Backend = request.app.state.backend
     limiter: RateLimiter = request.app.state.limiter
     auth = request.headers.get("authorization", "")
@@ -180,7 +197,38 @@ async def require_key(request: Request) -> keys_mod.ApiKey:
     return key
 
 
-Key = Annotated[keys_mod.ApiKey, Depends(require_key)]
+def need(permission: str) -> Callable[..., Awaitable[keys_mod.ApiKey]]:
+    """A dependency: a valid key (:func:`require_key`) that holds ``permission`` (else 403)."""
+
+    async def dependency(
+        key: Annotated[keys_mod.ApiKey, Depends(require_key)],
+    ) -> keys_mod.ApiKey:
+        if not key.can(permission):
+            raise HTTPException(
+                403,
+                f"key {key.key_id} ({key.name}) may not {permission}: create a key with "
+                f"`roundabout keys create --name NAME --can {permission}`",
+            )
+        return key
+
+    return dependency
+
+
+Key = Annotated[keys_mod.ApiKey, Depends(need("read"))]
+ScreenKey = Annotated[keys_mod.ApiKey, Depends(need("screen"))]
+DecideKey = Annotated[keys_mod.ApiKey, Depends(need("decide"))]
+AdminKey = Annotated[keys_mod.ApiKey, Depends(need("admin"))]
+
+
+def _check_work(work: RateLimiter, key: keys_mod.ApiKey) -> None:
+    """429 while the key's scoring bucket is in debt (it is charged after each job)."""
+    wait = work.take(key.key_id, 0.0)
+    if wait > 0:
+        raise HTTPException(
+            429,
+            f"scoring budget of {work.rate:g} s of work per second for this key used up",
+            headers={"Retry-After": RateLimiter.retry_after(wait)},
+        )
 
 
 async def _serve_key_requests(be: Backend, spool: Path) -> None:
@@ -196,6 +244,8 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
     """A new app serving ``settings.db``; ``backend`` may be given to share one store."""
     be = backend or Backend(settings)
     limiter = RateLimiter(settings.rate_per_second, settings.burst)
+    work = RateLimiter(settings.work_per_second, settings.work_burst)
+    scoring = anyio.CapacityLimiter(settings.scoring_workers)
     vendor: dict[str, bytes] = {}
 
     @asynccontextmanager
@@ -217,10 +267,10 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     app = FastAPI(
         title=settings.title,
-        version=version("roundabout"),
+        version=__version__,
         description="Leak analytics and sanctions screening over a roundabout store. "
         "Authenticate with `Authorization: Bearer <key>` (`roundabout keys create`).",
-        docs_url="/docs" if settings.docs else None,
+        docs_url=None,  # FastAPI's own pages load Swagger UI from a CDN: see docs.py
         redoc_url=None,
         openapi_url="/openapi.json" if settings.docs else None,
         lifespan=lifespan,
@@ -233,7 +283,8 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
 
     @app.exception_handler(RoundaboutError)
     async def _rb_error(request: Request, exc: RoundaboutError) -> JSONResponse:
-        return _error(exc.status, type(exc).__name__, exc.message)
+        headers = exc.headers if isinstance(exc, Overloaded) else None
+        return _error(exc.status, type(exc).__name__, exc.message, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -247,6 +298,7 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = {
             401: "unauthorized",
+            403: "forbidden",
             404: "not_found",
             405: "method_not_allowed",
             429: "rate_limited",
@@ -302,75 +354,143 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
         )
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if settings.docs:
+        docs.mount(app, settings.title)
 
     # -- analytics ---------------------------------------------------------------------------
 
-    @app.get("/leaks", tags=["analytics"], response_model=dict[str, Any])
+    @app.get("/leaks", tags=["analytics"], response_model=dict[str, Any], responses=COMPUTING)
     async def get_leaks(key: Key, q: Annotated[LeaksQuery, Query()]) -> Response:
-        """``roundabout leaks --json``: summary, ranked findings, measures, notes."""
-        params = Backend.leak_params(q)
-        body = be.cached_leaks(params)  # in the event loop: no thread for a cached answer
-        if body is None:
-            body = await anyio.to_thread.run_sync(be.leaks, params)
-        return Response(body, media_type="application/json")
+        """``roundabout leaks --json``: summary, ranked findings, measures, notes.
+
+        Computed once per question and store version in a background job: a new question
+        is answered 202 with the job; ask again (or ``GET /jobs/{id}``) for the answer."""
+        job = be.leaks_job(Backend.leak_params(q))
+        return _answer(job) if job.status != "done" else _bytes(job.body)
+
+    @app.get("/jobs/{job_id}", tags=["analytics"], responses={404: {"description": "unknown"}})
+    async def get_job(
+        key: Key, job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]
+    ) -> dict[str, Any]:
+        """A background job of ``/leaks`` or ``/charts``: running, done or failed (with why)."""
+        job = be.results.job(job_id)
+        if job is None:
+            raise NotFoundError(f"no job {job_id} (jobs are kept while their answer is)")
+        return {"job": job.to_dict()}
 
     @app.get("/flows", tags=["analytics"])
     def get_flows(key: Key, q: Annotated[FlowsQuery, Query()]) -> dict[str, Any]:
         """Sums of value, weight and rows over the filtered flows, grouped by ``by``."""
         return be.flows(q)
 
-    @app.get("/charts/{name}", tags=["analytics"])
-    def get_chart(
+    @app.get("/charts/{name}", tags=["analytics"], responses=COMPUTING)
+    async def get_chart(
         key: Key,
         name: Annotated[Literal["monthly", "sankey", "event_study"], PathParam()],
         q: Annotated[ChartQuery, Query()],
-    ) -> dict[str, Any]:
-        """A dashboard chart for the filters: a Vega-Lite spec (``vega_lite``) or ``svg``."""
-        hubs = (q.hub.upper(),) if q.hub else None
+    ) -> Response:
+        """A dashboard chart for the filters: a Vega-Lite spec (``vega_lite``) or ``svg``.
+
+        Computed in a background job like ``/leaks`` (202 while it runs); the event study
+        comes from the ``/leaks`` analysis of the hub (with DiD), cached with it."""
         if name == "event_study":
-            result = be.leak_result(LeakParams(hubs=hubs, did=True))
-            reason = _event_study_gap(result)
-            if reason is not None:
-                return {"name": name, "available": False, "reason": reason}
-            assert isinstance(result, LeakResult) and not isinstance(result.did, Unavailable)
-            es = result.did.event_study
-            assert not isinstance(es, Unavailable)
-            coefs = [{"rel_month": e.rel_month, "estimate": e.estimate, "se": e.se} for e in es]
-            return {"name": name, "available": True, "vega_lite": charts.event_study_spec(coefs)}
+            job = be.leaks_job(
+                Backend.leak_params(LeaksQuery.model_validate({"hubs": q.hub, "did": True}))
+            )
+            if job.status == "failed" and job.error is not None and job.error.status < 500:
+                return _json({"name": name, "available": False, "reason": job.error.message})
+            if job.status != "done":
+                return _answer(job)
+            return _json(job.extra["event_study"])
+        hubs = (q.hub.upper(),) if q.hub else None
         scope = Scope(
             hubs=hubs,
             products=tuple(q.products.split(",")) if q.products else (),
             period_from=q.period_from,
             period_to=q.period_to,
         )
-        return be.chart(name, scope)
+        job = be.chart_job(name, scope)
+        return _answer(job) if job.status != "done" else _bytes(job.body)
+
+    @app.get("/audit", tags=["screening"])
+    def get_audit(key: Key) -> dict[str, Any]:
+        """Whether the audit log's hash chain verifies (``roundabout screen audit --verify``)."""
+        return be.audit_status()
 
     # -- screening ---------------------------------------------------------------------------
 
+    async def match(
+        key: keys_mod.ApiKey,
+        body: MatchRequest,
+        threshold: float,
+        limit: int,
+        dataset: str | None,
+    ) -> Response:
+        if len(body.queries) > settings.max_match_queries:
+            raise RoundaboutError(f"at most {settings.max_match_queries} queries per request")
+        _check_work(work, key)
+        sources: frozenset[str] | None = None
+        if dataset is not None and dataset not in ALL_DATASETS:
+            known = be.datasets()
+            if dataset not in known:
+                raise NotFoundError(
+                    f"no dataset {dataset!r} (datasets: {', '.join([*ALL_DATASETS, *known])})"
+                )
+            sources = frozenset({dataset})
+
+        def job(deadline: Deadline) -> bytes:
+            responses: dict[str, Any] = {}
+            for name, entity in body.queries.items():
+                hits = be.match(entity, threshold, limit, deadline, sources)
+                query: dict[str, Any] = {"schema": entity.schema_, "properties": entity.lists()}
+                if entity.id is not None:
+                    query["id"] = entity.id
+                responses[name] = {
+                    "status": 200,
+                    "results": [_result(h) for h in hits],
+                    "total": {"value": len(hits), "relation": "eq"},
+                    "query": query,
+                }
+            answer: dict[str, Any] = {"responses": responses, "limit": limit}
+            answer["threshold"] = threshold
+            if body.weights:
+                answer["weights"] = body.weights
+                answer["weights_applied"] = False
+            return dumps(answer)
+
+        out = await run_scoring(
+            job,
+            deadline=Deadline(settings.match_deadline),
+            workers=scoring,
+            work=work,
+            key_id=key.key_id,
+        )
+        return Response(out, media_type="application/json")
+
     @app.post("/match", tags=["screening"], response_model=dict[str, Any])
     async def post_match(
-        key: Key,
+        key: ScreenKey,
         body: MatchRequest,
-        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
+        threshold: Annotated[float, Query(ge=MIN_THRESHOLD, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
         limit: Annotated[int, Query(ge=1, le=100)] = 5,
     ) -> Response:
         """Match entities against the lists (yente's ``/match`` shape). Nothing is recorded.
 
-        The matching runs in the event loop, not a worker thread: it is short CPU work on the
-        in-memory index (a thread would only add a hand-off under the same GIL)."""
-        if len(body.queries) > settings.max_match_queries:
-            raise RoundaboutError(f"at most {settings.max_match_queries} queries per request")
-        responses: dict[str, Any] = {}
-        for name, entity in body.queries.items():
-            hits = be.match(entity, threshold, limit)
-            responses[name] = {
-                "status": 200,
-                "results": [_result(h) for h in hits],
-                "total": {"value": len(hits), "relation": "eq"},
-                "query": {"schema": entity.schema_, "properties": entity.properties},
-            }
-        answer = {"responses": responses, "limit": limit, "threshold": threshold}
-        return Response(dumps(answer), media_type="application/json")
+        Scoring runs in a worker thread with a deadline (:mod:`roundabout.api.work`): 503
+        with ``Retry-After`` when it passes; the seconds it took are charged to the key."""
+        return await match(key, body, threshold, limit, None)
+
+    @app.post("/match/{dataset}", tags=["screening"], response_model=dict[str, Any])
+    async def post_match_dataset(
+        key: ScreenKey,
+        dataset: Annotated[str, PathParam(pattern=r"^[a-z0-9_]{1,40}$")],
+        body: MatchRequest,
+        threshold: Annotated[float, Query(ge=MIN_THRESHOLD, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
+        limit: Annotated[int, Query(ge=1, le=100)] = 5,
+    ) -> Response:
+        """yente's ``/match/{dataset}``: ``default`` (or ``sanctions``, ``all``) is every list
+        in use; a source (``ofac_sdn``, ``un_sc``, ...) only its entries."""
+        return await match(key, body, threshold, limit, dataset)
 
     @app.post(
         "/screen",
@@ -390,9 +510,9 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
         },
     )
     async def post_screen(
-        key: Key,
+        key: ScreenKey,
         request: Request,
-        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
+        threshold: Annotated[float, Query(ge=MIN_THRESHOLD, le=1.0)] = DEFAULT_MATCH_THRESHOLD,
         matches_only: bool = False,
         new_only: bool = False,
     ) -> dict[str, Any]:
@@ -401,7 +521,8 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
         options as query parameters. The hits enter the alert queue (``/alerts``)."""
         body = await request.body()
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        actor = f"api:{key.name}"
+        actor = key.actor
+        _check_work(work, key)
         if ctype == "application/json":
             try:
                 req = ScreenRequest.model_validate_json(body)
@@ -409,18 +530,28 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
                 raise RequestValidationError(exc.errors(include_url=False)) from None
             if len(req.parties) > settings.max_screen_parties:
                 raise RoundaboutError(f"at most {settings.max_screen_parties:,} parties a batch")
-            run = await anyio.to_thread.run_sync(
-                lambda: be.screen_parties(
-                    req.parties, req.threshold, req.matches_only, req.new_only, actor
+            loaded = Backend.parties_of(req.parties)
+
+            def job(deadline: Deadline) -> ScreeningRun:
+                return be.screen_parties(
+                    loaded, req.threshold, req.matches_only, req.new_only, actor, deadline
                 )
-            )
         elif ctype in ("text/csv", "text/plain", *PARQUET_TYPES):
-            suffix = ".parquet" if ctype in PARQUET_TYPES else ".csv"
-            run = await anyio.to_thread.run_sync(
-                lambda: be.screen_file(body, suffix, threshold, matches_only, new_only, actor)
-            )
+            parquet = ctype in PARQUET_TYPES
+
+            def job(deadline: Deadline) -> ScreeningRun:
+                return be.screen_file(
+                    body, parquet, threshold, matches_only, new_only, actor, deadline
+                )
         else:
             raise HTTPException(415, "send application/json, text/csv or Parquet")
+        run = await run_scoring(
+            job,
+            deadline=Deadline(settings.screen_deadline),
+            workers=scoring,
+            work=work,
+            key_id=key.key_id,
+        )
         return run.to_dict()
 
     @app.get("/alerts", tags=["screening"])
@@ -436,23 +567,53 @@ def create_app(settings: ApiSettings, *, backend: Backend | None = None) -> Fast
         return {"decisions": be.decisions(limit)}
 
     @app.post("/decisions", tags=["screening"], status_code=201)
-    def post_decision(key: Key, body: DecisionRequest) -> dict[str, Any]:
+    def post_decision(key: DecideKey, body: DecisionRequest) -> dict[str, Any]:
         """Record a reviewer's decision on a hit (audited; a false positive stays quiet until
-        the list entry changes)."""
-        rec = be.decide(body.party_id, body.entity_id, body.decision, body.reviewer, body.reason)
+        the list entry changes). Only a key with the ``decide`` permission may; the audit
+        actor is the key (``api:<key id>:<key name>``), ``reviewer`` is kept beside it as
+        the name the caller gave."""
+        rec = be.decide(
+            body.party_id, body.entity_id, body.decision, body.reviewer, body.reason, key.actor
+        )
         return rec.to_dict()
+
+    @app.get("/keys", tags=["keys"])
+    def get_keys(key: AdminKey) -> dict[str, Any]:
+        """Every API key (never a secret): id, name, permissions, created, revoked."""
+        return {"keys": be.list_keys()}
 
     return app
 
 
-def _event_study_gap(result: LeakResult | Unavailable) -> str | None:
-    if isinstance(result, Unavailable):
-        return result.reason
-    if isinstance(result.did, Unavailable):
-        return result.did.reason
-    if isinstance(result.did.event_study, Unavailable):
-        return result.did.event_study.reason
-    return None
+#: yente dataset names that mean every list in use.
+ALL_DATASETS = ("default", "sanctions", "all")
+
+COMPUTING: dict[int | str, dict[str, Any]] = {
+    202: {
+        "description": 'Computing in a background job: `{"job": {...}}`; ask again after '
+        "`Retry-After` seconds (or follow `Location`)."
+    }
+}
+
+
+def _bytes(body: bytes | None) -> Response:
+    return Response(body or b"{}", media_type="application/json")
+
+
+def _json(obj: dict[str, Any]) -> Response:
+    return Response(dumps(obj), media_type="application/json")
+
+
+def _answer(job: Job) -> Response:
+    """A job not done: 202 while it runs, its error once it failed."""
+    if job.status == "failed" and job.error is not None:
+        raise job.error
+    return Response(
+        dumps({"job": job.to_dict()}),
+        status_code=202,
+        media_type="application/json",
+        headers={"Location": f"/jobs/{job.id}", "Retry-After": "1"},
+    )
 
 
 def _result(h: Any) -> dict[str, Any]:

@@ -89,6 +89,9 @@ def apply(store: Store, request: dict[str, Any]) -> dict[str, Any]:
                 secret_sha256=str(request["secret_sha256"]),
                 created_at=str(request["created_at"]),
                 revoked_at=None,
+                permissions=keys_mod.parse_permissions(
+                    str(request.get("permissions", ",".join(keys_mod.DEFAULT_PERMISSIONS)))
+                ),
             )
             keys_mod.insert_key(store, record)
             return {"created": record.to_dict()}

@@ -7,8 +7,10 @@ per-key ``salt`` and ``sha256(salt || secret)``. Keys carry 256 bits of entropy,
 fast hash is enough (a slow password hash would only slow every request down); comparison
 uses :func:`hmac.compare_digest` so timing reveals nothing.
 
-The table is created on first use (``CREATE TABLE IF NOT EXISTS``); rows are never deleted,
-a revoked key keeps its row with ``revoked_at`` set, so the history of who had access stays.
+Each key carries permissions (:data:`PERMISSIONS`), set when it is created (``roundabout keys
+create --can decide``). The table (:mod:`roundabout.store.api_keys`) is created on first use;
+rows are never deleted, a revoked key keeps its row with ``revoked_at`` set, so the history
+of who had access stays.
 """
 
 from __future__ import annotations
@@ -22,16 +24,14 @@ from datetime import UTC, datetime
 from typing import Final
 
 from roundabout.errors import NotFoundError, RoundaboutError
-from roundabout.store import Store
+from roundabout.store import Store, api_keys
 
-DDL: Final = """CREATE TABLE IF NOT EXISTS api_keys (
-    key_id VARCHAR PRIMARY KEY,
-    name VARCHAR NOT NULL,
-    salt VARCHAR NOT NULL,
-    secret_sha256 VARCHAR NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
-    revoked_at TIMESTAMPTZ
-)"""
+#: What a key may do: ``read`` (leaks, flows, charts, alerts, decisions, the audit check),
+#: ``screen`` (``/match``, ``/screen``), ``decide`` (``POST /decisions``), ``admin``
+#: (everything, and the key list). ``admin`` implies the others.
+PERMISSIONS: Final = ("read", "screen", "decide", "admin")
+#: What ``roundabout keys create`` gives without ``--can``.
+DEFAULT_PERMISSIONS: Final = ("read", "screen")
 
 PREFIX: Final = "rb_"
 _TOKEN = re.compile(r"^rb_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
@@ -48,10 +48,20 @@ class ApiKey:
     secret_sha256: str
     created_at: str
     revoked_at: str | None
+    permissions: tuple[str, ...] = DEFAULT_PERMISSIONS
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def actor(self) -> str:
+        """Who the audit log says acted: ``api:<key id>:<key name>``."""
+        return f"api:{self.key_id}:{self.name}"
+
+    def can(self, permission: str) -> bool:
+        """Whether the key holds ``permission`` (``admin`` holds them all)."""
+        return permission in self.permissions or "admin" in self.permissions
 
     def to_record(self) -> dict[str, str]:
         """What :func:`insert_key` needs to store the key (the hash, never the secret)."""
@@ -61,31 +71,47 @@ class ApiKey:
             "salt": self.salt,
             "secret_sha256": self.secret_sha256,
             "created_at": self.created_at,
+            "permissions": ",".join(self.permissions),
         }
 
-    def to_dict(self) -> dict[str, str | bool | None]:
+    def to_dict(self) -> dict[str, str | bool | list[str] | None]:
         return {
             "key_id": self.key_id,
             "name": self.name,
             "created_at": self.created_at,
             "revoked_at": self.revoked_at,
             "active": self.active,
+            "permissions": list(self.permissions),
         }
+
+
+def parse_permissions(values: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Permissions in a fixed order from ``"read,decide"`` or a list; unknown ones refused."""
+    items = values.split(",") if isinstance(values, str) else list(values)
+    got = {v.strip().lower() for v in items if v.strip()}
+    unknown = sorted(got - set(PERMISSIONS))
+    if unknown:
+        raise RoundaboutError(
+            f"unknown permission {unknown[0]!r} (permissions: {', '.join(PERMISSIONS)})"
+        )
+    return tuple(p for p in PERMISSIONS if p in got)
 
 
 def ensure(store: Store) -> None:
     """Create the ``api_keys`` table if it is missing (a read-only store is left alone)."""
-    if not store.read_only:
-        store.raw.execute(DDL)
+    api_keys.ensure(store)
 
 
 def _digest(salt: str, secret: str) -> str:
     return hashlib.sha256(bytes.fromhex(salt) + secret.encode("ascii")).hexdigest()
 
 
-def new_key(name: str) -> tuple[ApiKey, str]:
-    """A new key named ``name``, not stored yet: the record and the full token (shown once)."""
+def new_key(name: str, permissions: tuple[str, ...] = DEFAULT_PERMISSIONS) -> tuple[ApiKey, str]:
+    """A new key named ``name``, not stored yet: the record and the full token (shown once).
+
+    ``read`` is always included: a key that may screen or decide may see the results."""
     name = name.strip()
+    perms = parse_permissions(["read", *permissions])
     if not _NAME.match(name):
         raise RoundaboutError(
             f"key name {name!r}: use 1-80 letters, digits, spaces or . _ @ -, "
@@ -95,7 +121,7 @@ def new_key(name: str) -> tuple[ApiKey, str]:
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_hex(16)
     now = datetime.now(UTC).isoformat()
-    record = ApiKey(key_id, name, salt, _digest(salt, secret), now, None)
+    record = ApiKey(key_id, name, salt, _digest(salt, secret), now, None, perms)
     return record, f"{PREFIX}{key_id}_{secret}"
 
 
@@ -103,31 +129,33 @@ def insert_key(store: Store, record: ApiKey) -> None:
     """Store ``record`` (its hash; the secret is never stored)."""
     if not (re.fullmatch(r"[0-9a-f]{12}", record.key_id) and _NAME.match(record.name)):
         raise RoundaboutError(f"malformed key record {record.key_id!r}")
-    ensure(store)
-    with store.transaction():
-        store.raw.execute(
-            "INSERT INTO api_keys VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), NULL)",
-            [record.key_id, record.name, record.salt, record.secret_sha256, record.created_at],
-        )
+    perms = ",".join(parse_permissions(record.permissions))
+    api_keys.insert(
+        store,
+        (
+            record.key_id,
+            record.name,
+            record.salt,
+            record.secret_sha256,
+            record.created_at,
+            None,
+            perms,
+        ),
+    )
 
 
-def create_key(store: Store, name: str) -> tuple[ApiKey, str]:
+def create_key(
+    store: Store, name: str, permissions: tuple[str, ...] = DEFAULT_PERMISSIONS
+) -> tuple[ApiKey, str]:
     """A new key named ``name``, stored: the record and the full token (shown once)."""
-    record, token = new_key(name)
+    record, token = new_key(name, permissions)
     insert_key(store, record)
     return record, token
 
 
 def list_keys(store: Store) -> list[ApiKey]:
     """Every key ever created, oldest first (revoked ones included)."""
-    ensure(store)
-    if "api_keys" not in store.backend.list_tables():
-        return []
-    rows = store.raw.execute(
-        "SELECT key_id, name, salt, secret_sha256, CAST(created_at AS VARCHAR), "
-        "CAST(revoked_at AS VARCHAR) FROM api_keys ORDER BY created_at, key_id"
-    ).fetchall()
-    return [ApiKey(*r) for r in rows]
+    return [ApiKey(*r[:6], parse_permissions(r[6])) for r in api_keys.rows(store)]
 
 
 def revoke_key(store: Store, ref: str) -> list[ApiKey]:
@@ -141,12 +169,7 @@ def revoke_key(store: Store, ref: str) -> list[ApiKey]:
         raise NotFoundError(
             f"no active API key with id or name {ref!r} (see `roundabout keys list`)"
         )
-    now = datetime.now(UTC)
-    with store.transaction():
-        for k in hits:
-            store.raw.execute(
-                "UPDATE api_keys SET revoked_at = ? WHERE key_id = ?", [now, k.key_id]
-            )
+    api_keys.revoke(store, [k.key_id for k in hits], datetime.now(UTC))
     return hits
 
 

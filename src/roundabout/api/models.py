@@ -17,6 +17,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from roundabout.api.settings import MIN_THRESHOLD
+from roundabout.matching.model import DEFAULT_THRESHOLD
+
 STRICT = ConfigDict(strict=True, extra="forbid")
 LAX_CLOSED = ConfigDict(extra="forbid")
 
@@ -31,17 +34,22 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Prefixes = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}(,[0-9]{2,10})*$")]
 
 SCHEMAS = ("Thing", "LegalEntity", "Person", "Organization", "Company", "Vessel", "Aircraft")
-#: yente/FollowTheMoney identifier properties -> roundabout identifier kinds.
-ID_PROPERTIES = {
-    "innCode": "inn",
-    "ogrnCode": "ogrn",
-    "binCode": "bin",
-    "imoNumber": "imo",
-    "registrationNumber": "registration",
-    "passportNumber": "passport",
-    "idNumber": "national_id",
-    "swiftBic": "swift",
+#: yente/FollowTheMoney identifier properties -> the roundabout identifier kinds they are
+#: matched as. A ``registrationNumber`` may be a Russian OGRN or a Kazakh BIN as well as a
+#: registration number of another country; a ``taxNumber`` of a Russian party is its INN.
+ID_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "innCode": ("inn",),
+    "taxNumber": ("inn",),
+    "ogrnCode": ("ogrn",),
+    "binCode": ("bin",),
+    "imoNumber": ("imo",),
+    "registrationNumber": ("registration", "ogrn", "bin"),
+    "passportNumber": ("passport",),
+    "idNumber": ("national_id",),
+    "swiftBic": ("swift",),
 }
+#: Properties read as the entity's country, in this order (yente reads all three).
+COUNTRY_PROPERTIES = ("country", "nationality", "jurisdiction")
 
 
 class LeaksQuery(BaseModel):
@@ -87,27 +95,49 @@ class ChartQuery(BaseModel):
     period_to: Month | None = None
 
 
+Values = Annotated[list[Text], Field(min_length=1, max_length=20)]
+
+
 class MatchEntity(BaseModel):
     """One entity to match, FollowTheMoney style: ``{"schema": "Company", "properties":
-    {"name": ["..."], "country": ["ru"], "innCode": ["..."]}}``."""
+    {"name": ["..."], "country": ["ru"], "innCode": ["..."]}}``. As in yente, a property
+    may be one string instead of a list, and the entity may carry its own ``id`` (echoed
+    in the answer's ``query``)."""
 
     model_config = STRICT
 
+    id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
     schema_: Literal[SCHEMAS] = Field("Thing", alias="schema")  # type: ignore[valid-type]
     properties: dict[
         Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{1,40}$")],
-        Annotated[list[Text], Field(min_length=1, max_length=20)],
+        Values | Text,
     ]
+
+    def values(self, prop: str) -> list[str]:
+        """The values of ``prop`` as a list (a single string is a list of one)."""
+        v = self.properties.get(prop, [])
+        return [v] if isinstance(v, str) else list(v)
+
+    def lists(self) -> dict[str, list[str]]:
+        """Every property as a list of values (how the answer echoes the query)."""
+        return {k: self.values(k) for k in self.properties}
 
 
 class MatchRequest(BaseModel):
-    """``POST /match``: named entities to match (yente's ``queries``)."""
+    """``POST /match``: named entities to match (yente's ``queries``).
+
+    ``weights`` is accepted as yente takes it (feature name -> weight) so that yente clients
+    work unchanged, but roundabout's scoring does not use it: each answer says so in
+    ``weights_applied: false``."""
 
     model_config = STRICT
 
     queries: dict[
         Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")], MatchEntity
     ] = Field(min_length=1)
+    weights: dict[Annotated[str, StringConstraints(max_length=80)], float] = Field(
+        default_factory=dict, max_length=100
+    )
 
 
 class PartyIn(BaseModel):
@@ -136,7 +166,7 @@ class ScreenRequest(BaseModel):
     model_config = STRICT
 
     parties: list[PartyIn] = Field(min_length=1)
-    threshold: float = Field(0.72, ge=0.0, le=1.0)
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=MIN_THRESHOLD, le=1.0)
     matches_only: bool = False
     new_only: bool = False
 

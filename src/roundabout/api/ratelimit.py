@@ -1,8 +1,11 @@
-"""Per-key rate limits: one token bucket per API key, in memory.
+"""Per-key rate limits: token buckets per API key, in memory.
 
-A bucket holds up to ``burst`` tokens and refills at ``rate`` tokens per second; each request
-takes one. An empty bucket answers 429 with ``Retry-After``: the seconds until a token is
-back. The clock is injectable so tests need not sleep.
+A bucket holds up to ``burst`` tokens and refills at ``rate`` tokens per second. The app has
+two kinds: requests (each takes one token) and *work* (seconds of scoring: a ``/match`` or
+``/screen`` is charged what it cost once it is done, :meth:`RateLimiter.charge`, so the bucket
+may go below zero and the key waits until it is paid back). A request that finds its bucket
+short answers 429 with ``Retry-After``: the seconds until the tokens are back. The clock is
+injectable so tests need not sleep.
 """
 
 from __future__ import annotations
@@ -24,29 +27,41 @@ class RateLimiter:
     """Token buckets keyed by an id (the API key id)."""
 
     def __init__(
-        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+        self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        if rate <= 0 or burst < 1:
-            raise ValueError("rate must be positive and burst at least 1")
+        if rate <= 0 or burst <= 0:
+            raise ValueError("rate and burst must be positive")
         self.rate = rate
         self.burst = burst
         self.clock = clock
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
 
-    def take(self, key: str) -> float:
-        """Take a token for ``key``: 0.0 when allowed, else the seconds to wait."""
+    def _bucket(self, key: str) -> _Bucket:
         now = self.clock()
+        b = self._buckets.get(key)
+        if b is None:
+            b = self._buckets[key] = _Bucket(float(self.burst), now)
+        b.tokens = min(float(self.burst), b.tokens + (now - b.stamp) * self.rate)
+        b.stamp = now
+        return b
+
+    def take(self, key: str, cost: float = 1.0) -> float:
+        """Take ``cost`` tokens for ``key``: 0.0 when allowed, else the seconds to wait.
+
+        ``cost=0`` only checks that the bucket is not in debt (see :meth:`charge`)."""
         with self._lock:
-            b = self._buckets.get(key)
-            if b is None:
-                b = self._buckets[key] = _Bucket(float(self.burst), now)
-            b.tokens = min(float(self.burst), b.tokens + (now - b.stamp) * self.rate)
-            b.stamp = now
-            if b.tokens >= 1.0:
-                b.tokens -= 1.0
+            b = self._bucket(key)
+            if b.tokens >= cost:
+                b.tokens -= cost
                 return 0.0
-            return (1.0 - b.tokens) / self.rate
+            return (cost - b.tokens) / self.rate
+
+    def charge(self, key: str, cost: float) -> None:
+        """Take ``cost`` tokens after the fact, even into debt (at most ``burst`` deep)."""
+        with self._lock:
+            b = self._bucket(key)
+            b.tokens = max(-float(self.burst), b.tokens - cost)
 
     @staticmethod
     def retry_after(wait: float) -> str:

@@ -6,21 +6,25 @@ keeps other processes out while it runs; ``roundabout keys create``/``revoke`` t
 requests to the server (:mod:`roundabout.api.key_requests`), which applies them and reloads
 its keys at once.
 
-A DuckDB connection is not safe to share between threads, so every store access holds
-``self.lock`` (in a worker thread). What runs in the event loop never waits for it: ``/match``
-works on the in-memory list index (:class:`~roundabout.matching.matcher.Screener`, built
-once), a cached ``/leaks`` answer has its own small lock, and key checks use the keys in
-memory.
+A DuckDB connection is not safe to share between threads. Writes (screening runs,
+decisions, key requests) use the app's connection under ``self.lock``, in a worker thread,
+and hold it only for the recording (scoring happens before, outside it). Reads (flows,
+alerts, decisions, the audit check, and the analytics jobs of :mod:`roundabout.api.jobs`)
+each get a connection of their own (:meth:`Backend.reading`) and never take the lock. What
+runs in the event loop never waits for it: ``/match`` scores in a worker thread on the
+in-memory list index (:class:`~roundabout.matching.matcher.Screener`, built once), a known
+``/leaks`` answer is a dictionary lookup, and key checks use the keys in memory.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
-import tempfile
 import threading
 import time
-from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +32,18 @@ from roundabout.analytics import LeakParams, LeakResult, Span, Unavailable
 from roundabout.analytics.params import DEFAULT_HUBS, parse_codes
 from roundabout.api import key_requests
 from roundabout.api import keys as keys_mod
-from roundabout.api.models import ID_PROPERTIES, FlowsQuery, LeaksQuery, MatchEntity, PartyIn
+from roundabout.api.jobs import Job, Outcome, Results
+from roundabout.api.models import (
+    COUNTRY_PROPERTIES,
+    ID_PROPERTIES,
+    FlowsQuery,
+    LeaksQuery,
+    MatchEntity,
+    PartyIn,
+)
 from roundabout.api.settings import ApiSettings
+from roundabout.api.uploads import read_upload
+from roundabout.api.work import Deadline
 from roundabout.errors import NotFoundError, RoundaboutError
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.remarks import normalize_id
@@ -40,11 +54,11 @@ from roundabout.report import data as report_data
 from roundabout.screening import schema as screening_schema
 from roundabout.screening.decisions import Decision, DecisionRecord, decide
 from roundabout.screening.lists_in_use import resolve_lists, screener_for
-from roundabout.screening.parties import read_parties
 from roundabout.screening.run import ScreeningRun, screen_loaded
 from roundabout.screening.stored_index import materialize
-from roundabout.store import Store
+from roundabout.store import Store, audit
 from roundabout.store.queries import FlowFilter, aggregate_flows, filter_flows
+from roundabout.store.version import data_version
 
 try:
     import orjson
@@ -85,11 +99,12 @@ class Backend:
         self._keys: dict[str, keys_mod.ApiKey] = {}
         self._keys_loaded = 0.0
         self._screener: Screener | None = None
-        self._leaks: OrderedDict[LeakParams, bytes] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self.version = data_version(self.store)
+        self.results = Results(settings.leaks_cache)
         self.reload_keys()
 
     def close(self) -> None:
+        self.results.close()
         with self.lock:
             self.store.close()
 
@@ -144,36 +159,60 @@ class Backend:
             top=q.top,
         )
 
-    def cached_leaks(self, params: LeakParams) -> bytes | None:
-        """The encoded ``/leaks`` answer to ``params`` if it is cached. Called from the event
-        loop, so it takes only the cache's own lock, never the store's (which a long query
-        in a worker thread may hold for seconds)."""
-        with self._cache_lock:
-            hit = self._leaks.get(params)
-            if hit is not None:
-                self._leaks.move_to_end(params)
-            return hit
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """A connection of its own for reads (:meth:`Store.reader`), without the backend's
+        lock: DuckDB's own pattern for threads (a cursor per thread, opened from the shared
+        connection in that thread), so no read waits for a write or a long analysis."""
+        reader = self.store.reader()
+        try:
+            yield reader
+        finally:
+            reader.close()
 
-    def leaks(self, params: LeakParams) -> bytes:
-        """``find_leaks`` as JSON bytes, cached by the question (the flows cannot change
-        under us, so an answer stays valid; it is encoded once, not on every request)."""
-        with self.lock:
-            hit = self.cached_leaks(params)
-            if hit is not None:
-                return hit
-            result = report_data.leaks(self.store, params)
+    def leaks_job(self, params: LeakParams) -> Job:
+        """The ``/leaks`` answer to ``params``: known, or computed by a background job
+        (:mod:`roundabout.api.jobs`). With ``did`` the event-study chart is made from the
+        same analysis and kept beside it (``extra["event_study"]``)."""
+
+        def compute() -> Outcome:
+            with self.reading() as store:
+                result = report_data.leaks(store, params)
             if isinstance(result, Unavailable):
                 raise RoundaboutError(result.reason)
-            out = dumps(result.to_dict())
-            with self._cache_lock:
-                self._leaks[params] = out
-                while len(self._leaks) > self.settings.leaks_cache:
-                    self._leaks.popitem(last=False)
-            return out
+            extra = {"event_study": _event_study_chart(result)} if params.did else {}
+            return Outcome(dumps(result.to_dict()), extra)
 
-    def leak_result(self, params: LeakParams) -> LeakResult | Unavailable:
-        with self.lock:
-            return report_data.leaks(self.store, params)
+        return self.results.get_or_start(
+            (self.version, "leaks", params), "leaks", _described(params), compute
+        )
+
+    def chart_job(self, name: str, scope: report_data.Scope) -> Job:
+        """A dashboard chart (``monthly`` or ``sankey``), as a background job like /leaks."""
+        if name not in ("monthly", "sankey"):
+            raise NotFoundError(f"no chart {name!r} (charts: monthly, sankey, event_study)")
+
+        def compute() -> Outcome:
+            with self.reading() as store:
+                return Outcome(dumps(self._chart(store, name, scope)))
+
+        params = {
+            "name": name,
+            "hubs": list(scope.hubs or ()),
+            "products": list(scope.products),
+            "period_from": scope.period_from,
+            "period_to": scope.period_to,
+        }
+        key = (
+            self.version,
+            "chart",
+            name,
+            scope.hubs,
+            scope.products,
+            scope.period_from,
+            scope.period_to,
+        )
+        return self.results.get_or_start(key, f"chart:{name}", params, compute)
 
     def flows(self, q: FlowsQuery) -> dict[str, Any]:
         f = FlowFilter(
@@ -187,8 +226,8 @@ class Backend:
             period_to=q.period_to,
         )
         by = q.by.split(",")
-        with self.lock:
-            expr = aggregate_flows(filter_flows(self.store.flows(), f), by)
+        with self.reading() as store:
+            expr = aggregate_flows(filter_flows(store.flows(), f), by)
             expr = expr.order_by([*dict.fromkeys([*by, "currency", "product_level"])])
             rows = expr.limit(q.limit + 1).to_pyarrow().to_pylist()
         return {
@@ -197,31 +236,34 @@ class Backend:
             "truncated": len(rows) > q.limit,
         }
 
-    def chart(self, name: str, scope: report_data.Scope) -> dict[str, Any]:
+    @staticmethod
+    def _chart(store: Store, name: str, scope: report_data.Scope) -> dict[str, Any]:
         """A dashboard chart: a Vega-Lite spec, or SVG for the Sankey; or why not."""
-        with self.lock:
-            flows = self.store.flows()
-            if name == "monthly":
-                s = report_data.monthly_series(flows, scope)
-                if isinstance(s, Unavailable):
-                    return {"name": name, "available": False, "reason": s.reason}
-                return {
-                    "name": name,
-                    "available": True,
-                    "vega_lite": charts.monthly_spec(s),
-                    "notes": s.notes,
-                }
-            if name == "sankey":
-                f = report_data.sankey(flows, scope)
-                if isinstance(f, Unavailable):
-                    return {"name": name, "available": False, "reason": f.reason}
-                return {
-                    "name": name,
-                    "available": True,
-                    "svg": charts.sankey_svg(f, scope.target),
-                    "notes": f.notes,
-                }
-        raise NotFoundError(f"no chart {name!r} (charts: monthly, sankey, event_study)")
+        flows = store.flows()
+        if name == "monthly":
+            s = report_data.monthly_series(flows, scope)
+            if isinstance(s, Unavailable):
+                return {"name": name, "available": False, "reason": s.reason}
+            return {
+                "name": name,
+                "available": True,
+                "vega_lite": charts.monthly_spec(s),
+                "notes": s.notes,
+            }
+        f = report_data.sankey(flows, scope)
+        if isinstance(f, Unavailable):
+            return {"name": name, "available": False, "reason": f.reason}
+        return {
+            "name": name,
+            "available": True,
+            "svg": charts.sankey_svg(f, scope.target),
+            "notes": f.notes,
+        }
+
+    def audit_status(self) -> dict[str, Any]:
+        """Whether the audit log's hash chain verifies (:func:`roundabout.store.audit.verify`)."""
+        with self.reading() as store:
+            return audit.verify(store).to_dict()
 
     # -- screening ----------------------------------------------------------------------------
 
@@ -240,41 +282,69 @@ class Backend:
                     # A server answers many requests: the stored index read into memory once
                     # (a third of a fresh build) rather than looked up in its files each time.
                     materialize(screener)
+                    screener.max_candidates = self.settings.max_candidates
                     self._screener = screener
                     gc.collect()
                     gc.freeze()
         return self._screener
 
-    def match(self, entity: MatchEntity, threshold: float, limit: int) -> list[Hit]:
-        """Hits of one entity, best first: every name screened, the best score per entry."""
-        props = entity.properties
-        names = props.get("name", []) + props.get("alias", [])
+    def match(
+        self,
+        entity: MatchEntity,
+        threshold: float,
+        limit: int,
+        deadline: Deadline | None = None,
+        sources: frozenset[str] | None = None,
+    ) -> list[Hit]:
+        """Hits of one entity, best first: every name screened, the best score per entry.
+
+        ``sources`` keeps only hits from list snapshots of those sources (``/match/{dataset}``).
+
+        ``deadline`` is checked before each name (:class:`~roundabout.api.work.Overloaded`
+        once it has passed). Runs in a worker thread: the index is read-only once built."""
+        names = entity.values("name") + entity.values("alias")
         if not names:
             raise RoundaboutError("a query needs at least one 'name' property")
         ids: list[tuple[str, str]] = []
-        for prop, kind in ID_PROPERTIES.items():
-            ids.extend((kind, normalize_id(v)) for v in props.get(prop, []))
-        country = next((to_iso2(c) for c in props.get("country", []) if to_iso2(c)), None)
+        for prop, kinds in ID_PROPERTIES.items():
+            for v in entity.values(prop):
+                ids.extend((kind, normalize_id(v)) for kind in kinds)
+        countries = [c for p in COUNTRY_PROPERTIES for c in entity.values(p)]
+        country = next((to_iso2(c) for c in countries if to_iso2(c)), None)
         schema = None if entity.schema_ in _SCHEMA_FLAG else entity.schema_
-        birth = next(iter(props.get("birthDate", [])), None)
+        birth = next(iter(entity.values("birthDate")), None)
         screener = self.screener()
         best: dict[str, Hit] = {}
         for name in names:
+            if deadline is not None:
+                deadline.check()
             party = Party("query", name, country, tuple(ids), birth, schema)
             for hit in screener.screen(party, threshold):
+                if sources is not None and hit.snapshot_id.split(":")[0] not in sources:
+                    continue
                 cur = best.get(hit.entity_id)
                 if cur is None or hit.score > cur.score:
                     best[hit.entity_id] = hit
         return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))[:limit]
 
-    def screen_parties(
-        self,
-        parties: list[PartyIn],
-        threshold: float,
-        matches_only: bool,
-        new_only: bool,
-        actor: str,
-    ) -> ScreeningRun:
+    def datasets(self) -> list[str]:
+        """The list sources ``/match/{dataset}`` may name (those of the index)."""
+        return sorted({sid.split(":")[0] for sid in self.screener().snapshot_ids})
+
+    def prescore(self, parties: list[Party], threshold: float, deadline: Deadline) -> None:
+        """Score ``parties`` outside the store lock, checking ``deadline`` between them.
+
+        The screener caches name scores (per name, schema and floor), so the run recorded
+        under the lock afterwards (:func:`~roundabout.screening.run.screen_loaded`) finds
+        them ready: the lock is held for the cheap part, and a batch too costly for its
+        deadline stops here, before anything is written."""
+        screener = self.screener()
+        for p in parties:
+            deadline.check()
+            screener.screen(p, threshold)
+
+    @staticmethod
+    def parties_of(parties: list[PartyIn]) -> list[Party]:
         loaded = []
         for p in parties:
             ids = tuple((k, normalize_id(v)) for k, v in p.identifiers.items())
@@ -290,6 +360,18 @@ class Backend:
             )
         if len({p.id for p in loaded}) != len(loaded):
             raise RoundaboutError("party ids must be unique within a batch")
+        return loaded
+
+    def screen_parties(
+        self,
+        loaded: list[Party],
+        threshold: float,
+        matches_only: bool,
+        new_only: bool,
+        actor: str,
+        deadline: Deadline,
+    ) -> ScreeningRun:
+        self.prescore(loaded, threshold, deadline)
         screener = self.screener()
         with self.lock:
             return screen_loaded(
@@ -307,30 +389,26 @@ class Backend:
     def screen_file(
         self,
         body: bytes,
-        suffix: str,
+        parquet: bool,
         threshold: float,
         matches_only: bool,
         new_only: bool,
         actor: str,
+        deadline: Deadline,
     ) -> ScreeningRun:
-        """A party file posted as the body (CSV or Parquet), read like ``screen parties``."""
+        """A party file posted as the body (CSV or Parquet), checked before it is read whole
+        (:mod:`roundabout.api.uploads`), then screened like ``screen parties``."""
         import hashlib
 
-        with tempfile.TemporaryDirectory(prefix="roundabout-screen-") as tmp:
-            path = Path(tmp) / f"batch{suffix}"
-            path.write_bytes(body)
-            parties = read_parties(path)
-        if len(parties) > self.settings.max_screen_parties:
-            raise RoundaboutError(
-                f"{len(parties):,} parties: at most {self.settings.max_screen_parties:,} a batch"
-            )
+        parties = read_upload(body, parquet, self.settings.max_screen_parties)
+        self.prescore(parties, threshold, deadline)
         screener = self.screener()
         with self.lock:
             return screen_loaded(
                 self.store,
                 screener,
                 parties,
-                file=f"api:upload{suffix}",
+                file=f"api:upload.{'parquet' if parquet else 'csv'}",
                 file_sha256=hashlib.sha256(body).hexdigest(),
                 threshold=threshold,
                 new_only=new_only,
@@ -339,20 +417,46 @@ class Backend:
             )
 
     def decide(
-        self, party_id: str, entity_id: str, decision: str, reviewer: str, reason: str
+        self, party_id: str, entity_id: str, decision: str, reviewer: str, reason: str, actor: str
     ) -> DecisionRecord:
         with self.lock:
-            return decide(self.store, party_id, entity_id, Decision(decision), reviewer, reason)
+            return decide(
+                self.store, party_id, entity_id, Decision(decision), reviewer, reason, actor=actor
+            )
+
+    def list_keys(self) -> list[dict[str, Any]]:
+        return [k.to_dict() for k in self._keys.values()]
 
     def decisions(self, limit: int) -> list[dict[str, Any]]:
-        with self.lock:
-            d = self.store.table("screening_decisions")
+        with self.reading() as store:
+            d = store.table("screening_decisions").drop("row_hash", "chain_seq")
             rows = d.order_by(d.decided_at.desc()).limit(limit).to_pyarrow().to_pylist()
         return [{**r, "decided_at": r["decided_at"].isoformat()} for r in rows]
 
     def alerts(self, limit: int) -> list[dict[str, Any]]:
-        with self.lock:
-            return report_data.alerts(self.store, limit)
+        with self.reading() as store:
+            return report_data.alerts(store, limit)
+
+
+def _described(params: LeakParams) -> dict[str, Any]:
+    """``params`` as JSON-ready values (a job says what it computes)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(params):
+        v = getattr(params, f.name)
+        out[f.name] = list(v) if isinstance(v, tuple) else (str(v) if isinstance(v, Span) else v)
+    return out
+
+
+def _event_study_chart(result: LeakResult) -> dict[str, Any]:
+    """The event-study chart of an analysis (``/charts/event_study``), or why there is none."""
+    name = "event_study"
+    if isinstance(result.did, Unavailable):
+        return {"name": name, "available": False, "reason": result.did.reason}
+    es = result.did.event_study
+    if isinstance(es, Unavailable):
+        return {"name": name, "available": False, "reason": es.reason}
+    coefs = [{"rel_month": e.rel_month, "estimate": e.estimate, "se": e.se} for e in es]
+    return {"name": name, "available": True, "vega_lite": charts.event_study_spec(coefs)}
 
 
 DEFAULT_MATCH_THRESHOLD = DEFAULT_THRESHOLD

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
+
+#: The lowest ``threshold`` ``/match`` and ``/screen`` take.
+MIN_THRESHOLD: Final = 0.3
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,15 @@ class ApiSettings:
     (``roundabout serve`` does; tests do not need to). ``key_requests`` lets ``roundabout
     keys`` create, list and revoke keys while the app holds the store
     (:mod:`roundabout.api.key_requests`; ``roundabout serve`` turns it on).
+
+    **Bounded cost** (what one request may cost the server): :data:`MIN_THRESHOLD` is the
+    lowest ``threshold`` ``/match`` and ``/screen`` accept (below it nearly every list name is a
+    candidate of a long name); ``max_candidates`` caps the index candidates scored per name
+    (highest bound first); scoring runs in ``scoring_workers`` worker threads, never in the
+    event loop, and a ``/match`` that has not finished ``match_deadline`` seconds after it
+    arrived (a ``/screen``: ``screen_deadline``) is stopped with 503 and ``Retry-After``.
+    Each key may use ``work_per_second`` seconds of scoring per second on average, and
+    ``work_burst`` seconds at once: scoring is charged by the seconds it took, not per request.
     """
 
     db: Path
@@ -42,3 +55,9 @@ class ApiSettings:
     title: str = "roundabout"
     warm: bool = False
     key_requests: bool = False
+    max_candidates: int = 200
+    scoring_workers: int = 2
+    match_deadline: float = 5.0
+    screen_deadline: float = 60.0
+    work_per_second: float = 1.0
+    work_burst: float = 10.0

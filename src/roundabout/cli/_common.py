@@ -13,6 +13,7 @@ import typer
 
 from roundabout.errors import RoundaboutError
 from roundabout.settings import resolve_db_path
+from roundabout.text_safety import visible
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,7 +53,7 @@ def fails_cleanly(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except RoundaboutError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {visible(str(exc))}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper

@@ -16,6 +16,7 @@ from roundabout.errors import RoundaboutError
 from roundabout.sources import importer_for
 from roundabout.store import Store
 from roundabout.store.load import LoadResult, load_file
+from roundabout.text_safety import visible
 
 
 class Format(StrEnum):
@@ -98,19 +99,19 @@ def ingest(
     if as_json:
         print_json([r.to_dict() for r in results])
     if failed is not None:
-        typer.echo(f"error: {failed}", err=True)
+        typer.echo(f"error: {visible(failed)}", err=True)
         raise typer.Exit(1)
 
 
 def _print_result(r: LoadResult) -> None:
     if r.status == "already_loaded":
-        typer.echo(f"{r.file}: already loaded (sha256 {r.sha256[:12]}), nothing to do")
+        typer.echo(f"{visible(r.file)}: already loaded (sha256 {r.sha256[:12]}), nothing to do")
         return
     typer.echo(
-        f"{r.file}: {r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
+        f"{visible(r.file)}: {r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
         f"{r.rows_rejected:,} quarantined, {r.codes_padded:,} codes padded ({r.seconds:.1f} s)"
     )
     if r.rows_summed:
         typer.echo(f"  summed {r.rows_summed:,}: breakdowns without a total, summed into it")
     for reason, n in sorted(r.rejected_reasons.items(), key=lambda kv: -kv[1]):
-        typer.echo(f"  quarantined {n:,}: {reason}")
+        typer.echo(f"  quarantined {n:,}: {visible(reason)}")

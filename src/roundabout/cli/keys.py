@@ -10,6 +10,7 @@ import typer
 
 from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
 from roundabout.errors import StoreError
+from roundabout.text_safety import visible
 
 keys_app = typer.Typer(name="keys", help="API keys for `roundabout serve`.", no_args_is_help=True)
 
@@ -50,17 +51,28 @@ def _run(db: Path | None, command: str, request: dict[str, Any]) -> dict[str, An
 @fails_cleanly
 def create(
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")],
+    can: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--can",
+            help="Permission: read, screen, decide, admin (repeatable or comma-separated; "
+            "default read and screen; only decide keys may record decisions).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Create a key and print it on the last line: it is shown once, only its hash is kept.
 
     Works while `roundabout serve` runs: the server stores the key and accepts it at once."""
-    from roundabout.api.keys import new_key
+    from roundabout.api.keys import DEFAULT_PERMISSIONS, new_key, parse_permissions
 
-    record, token = new_key(name)
+    perms = parse_permissions(",".join(can)) if can else DEFAULT_PERMISSIONS
+    record, token = new_key(name, perms)
     _run(db, "create", {"op": "create", **record.to_record()})
     typer.echo(
-        f"created key {record.key_id} for {record.name!r}; store it now, it is not kept:", err=True
+        f"created key {record.key_id} for {visible(record.name)!r} "
+        f"({', '.join(record.permissions)}); store it now, it is not kept:",
+        err=True,
     )
     typer.echo(token)
 
@@ -75,7 +87,11 @@ def list_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
         return
     for k in found:
         state = "active" if k["active"] else f"revoked {k['revoked_at']}"
-        typer.echo(f"{k['key_id']}  {k['name']:<24} created {k['created_at']}  {state}")
+        perms = ",".join(k.get("permissions", ()))
+        typer.echo(
+            f"{k['key_id']}  {visible(k['name']):<24} {perms:<22} created {k['created_at']}  "
+            f"{state}"
+        )
 
 
 @keys_app.command("revoke")
@@ -87,4 +103,4 @@ def revoke(
     """Revoke keys: requests with them get 401 from then on (a running server is told at once)."""
     done = _run(db, "revoke", {"op": "revoke", "ref": ref})["revoked"]
     for k in done:
-        typer.echo(f"revoked {k['key_id']} ({k['name']})")
+        typer.echo(f"revoked {k['key_id']} ({visible(k['name'])})")

@@ -14,6 +14,7 @@ import typer
 from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
 from roundabout.lists.detect import ListFormat
 from roundabout.store import Store
+from roundabout.text_safety import visible
 
 lists_app = typer.Typer(
     name="lists", help="Sanctions lists: load, show, diff.", no_args_is_help=True
@@ -83,7 +84,7 @@ def load(
             if not as_json:
                 s = outcome.snapshot
                 verb = "loaded" if outcome.status == "loaded" else "already loaded"
-                typer.echo(f"{s.snapshot_id}: {verb}, {s.entity_count:,} entries")
+                typer.echo(f"{visible(s.snapshot_id)}: {verb}, {s.entity_count:,} entries")
     if as_json:
         print_json(out)
 
@@ -100,7 +101,9 @@ def show(db: DbOption = None, as_json: JsonOption = False) -> None:
         print_json([s.to_dict() for s in snaps])
         return
     for s in snaps:
-        typer.echo(f"{s.snapshot_id}  {s.entity_count:>7,} entries  sha256 {s.sha256[:12]}")
+        typer.echo(
+            f"{visible(s.snapshot_id)}  {s.entity_count:>7,} entries  sha256 {s.sha256[:12]}"
+        )
 
 
 @lists_app.command("diff")
@@ -127,10 +130,10 @@ def diff(
     if as_json:
         print_json(d.to_dict())
         return
-    typer.echo(f"{d.old} -> {d.new}")
+    typer.echo(f"{visible(d.old)} -> {visible(d.new)}")
     typer.echo(f"added {len(d.added):,}, removed {len(d.removed):,}, changed {len(d.changed):,}")
     for label, rows in (("+", d.added), ("-", d.removed), ("~", d.changed)):
         for eid, sch, name in rows[:limit]:
-            typer.echo(f"  {label} {eid:<14} {sch:<12} {name}")
+            typer.echo(f"  {label} {visible(eid):<14} {sch:<12} {visible(name)}")
         if len(rows) > limit:
             typer.echo(f"  {label} ... {len(rows) - limit:,} more")

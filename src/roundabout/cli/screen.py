@@ -17,6 +17,7 @@ from roundabout.cli.output import OutOption, write_parties, write_shipments
 from roundabout.matching.model import DEFAULT_THRESHOLD
 from roundabout.screening.decisions import Decision
 from roundabout.store import Store
+from roundabout.text_safety import visible
 
 screen_app = typer.Typer(
     name="screen",
@@ -106,13 +107,15 @@ def parties(
         flag = "MATCH" if r.matched else ("hits" if r.hits else "clear")
         if r.hidden:
             flag += f"; {r.hidden} hit{'s' if r.hidden > 1 else ''} not listed"
-        typer.echo(f"{r.party.id}  {r.party.name}  [{flag}]")
+        typer.echo(f"{visible(r.party.id)}  {visible(r.party.name)}  [{flag}]")
         for warning in r.party.warnings:
-            typer.echo(f"  ! {warning}")
+            typer.echo(f"  ! {visible(warning)}")
         for h in r.hits:
             mark = "*" if h.match else " "
-            typer.echo(f"  {mark} {h.score:.2f} {h.entity_id} {h.name} ({h.status})")
-            typer.echo(f"      {h.explanation}")
+            typer.echo(
+                f"  {mark} {h.score:.2f} {visible(h.entity_id)} {visible(h.name)} ({h.status})"
+            )
+            typer.echo(f"      {visible(h.explanation)}")
 
 
 @screen_app.command("shipments")
@@ -148,9 +151,9 @@ def shipments(
         return
     typer.echo(f"run {out.run_id}: lists {', '.join(out.snapshots)}")
     for r in rows:
-        typer.echo(f"{r.declaration_id}  risk {r.risk:.2f}")
+        typer.echo(f"{visible(r.declaration_id)}  risk {r.risk:.2f}")
         for reason in r.reasons:
-            typer.echo(f"  +{reason.weight:.2f} {reason.code}: {reason.detail}")
+            typer.echo(f"  +{reason.weight:.2f} {reason.code}: {visible(reason.detail)}")
 
 
 @screen_app.command("decide")
@@ -182,8 +185,8 @@ def decide_cmd(
         print_json(rec.to_dict())
     else:
         typer.echo(
-            f"{rec.party_id} (record {rec.party_hash[:12]}) x {rec.entity_id}: "
-            f"{rec.decision} by {rec.reviewer}"
+            f"{visible(rec.party_id)} (record {rec.party_hash[:12]}) x {visible(rec.entity_id)}: "
+            f"{rec.decision} by {visible(rec.reviewer)} ({visible(rec.actor)})"
         )
 
 
@@ -191,16 +194,46 @@ def decide_cmd(
 @fails_cleanly
 def audit_cmd(
     limit: Annotated[int | None, typer.Option("--limit", help="Last N events.")] = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Check the hash chain of the log and the decisions; exit 1 naming the first "
+            "broken row.",
+        ),
+    ] = False,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            help="With --verify: a head printed by an earlier --verify, which must still be "
+            "in the log (catches rows cut off the end).",
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The append-only audit log: list loads, screening runs, decisions."""
-    from roundabout.screening import audit
+    """The append-only audit log: list loads, screening runs, decisions (hash-chained)."""
+    from roundabout.store import audit
 
     with Store(db_path(db)) as store:
-        events = audit.read(store, limit)
+        if verify:
+            result = audit.verify(store, head)
+        else:
+            events = audit.read(store, limit)
+    if verify:
+        if as_json:
+            print_json(result.to_dict())
+        else:
+            typer.echo(result.message(), err=not result.ok)
+        if not result.ok:
+            raise typer.Exit(1)
+        return
     if as_json:
         print_json(events)
         return
     for e in events:
-        typer.echo(f"{e['seq']:>5} {e['at']} {e['event']:<14} {e['actor']:<10} {e['detail']}")
+        typer.echo(
+            f"{e['seq']:>5} {e['at']} {e['event']:<14} {visible(e['actor']):<10} "
+            f"{visible(e['detail'])}"
+        )

@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import socket
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from roundabout.api.settings import ApiSettings
 from roundabout.cli._common import DbOption, db_path
+from roundabout.errors import RoundaboutError
+
+#: The defaults, from the one place that owns them (:class:`ApiSettings`).
+_D = ApiSettings(db=Path("."))
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port``, or a one-line error if it cannot be had.
+
+    Taken before the list index is built (some seconds on the full lists), so a busy port
+    fails at once, and handed to the server as it is: no other process can take the port
+    in between."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        why = "in use" if exc.errno == 98 else (exc.strerror or str(exc)).lower()
+        raise RoundaboutError(
+            f"cannot listen on {host}:{port}: {why} (choose another with --port)"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def serve(
@@ -15,11 +44,13 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
     rate_limit: Annotated[
         float, typer.Option("--rate-limit", help="Requests per second per API key.")
-    ] = 20.0,
-    burst: Annotated[int, typer.Option("--burst", help="Requests a key may send at once.")] = 40,
-    max_body: Annotated[int, typer.Option("--max-body", help="Largest request body, in bytes.")] = 2
-    * 1024
-    * 1024,
+    ] = _D.rate_per_second,
+    burst: Annotated[
+        int, typer.Option("--burst", help="Requests a key may send at once.")
+    ] = _D.burst,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Largest request body, in bytes.")
+    ] = _D.max_body_bytes,
     cors_origin: Annotated[
         list[str] | None,
         typer.Option(
@@ -35,8 +66,12 @@ def serve(
             "(repeatable; default: the newest of each).",
         ),
     ] = None,
+    no_docs: Annotated[
+        bool,
+        typer.Option("--no-docs", help="No /docs, /redoc or /openapi.json."),
+    ] = False,
 ) -> None:
-    """Serve the HTTP API and the dashboard (at /; API docs at /docs).
+    """Serve the HTTP API and the dashboard (at /; API docs at /docs and /redoc, offline).
 
     Every route but /health and the dashboard page needs `Authorization: Bearer KEY`.
     `roundabout keys create/list/revoke` also work while the server runs: it holds the
@@ -44,7 +79,7 @@ def serve(
     """
     import uvicorn
 
-    from roundabout.api import ApiSettings, create_app
+    from roundabout.api import create_app, key_requests
 
     settings = ApiSettings(
         db=db_path(db),
@@ -54,14 +89,19 @@ def serve(
         cors_origins=tuple(cors_origin or ()),
         lists=tuple(lists or ()),
         key_requests=True,
+        docs=not no_docs,
     )
-    from roundabout.api import key_requests
-
-    key_requests.open_spool(settings.db)  # key requests queue up while the index is built
-    app = create_app(settings)
-    # The list index is built now, not on the first /match (some seconds on the full lists),
-    # so a bad --list fails here, in one line, before the server listens.
-    typer.echo("roundabout: building the list index ...", err=True)
-    app.state.backend.screener()
-    typer.echo(f"roundabout: dashboard and API on http://{host}:{port}/ (docs at /docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    sock = listen(host, port)  # a busy port fails here, before the index is built
+    try:
+        key_requests.open_spool(settings.db)  # key requests queue up while the index is built
+        app = create_app(settings)
+        # The list index is built now, not on the first /match (some seconds on the full
+        # lists), so a bad --list fails here, in one line, before the server answers.
+        typer.echo("roundabout: building the list index ...", err=True)
+        app.state.backend.screener()
+        docs = "" if no_docs else " (docs at /docs)"
+        typer.echo(f"roundabout: dashboard and API on http://{host}:{port}/{docs}", err=True)
+        config = uvicorn.Config(app, log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()

@@ -7,6 +7,7 @@ import typer
 from roundabout.cli._common import DbOption, JsonOption, db_path, print_json
 from roundabout.store import Store
 from roundabout.store.summary import summarize
+from roundabout.text_safety import visible
 
 
 def status(db: DbOption = None, as_json: JsonOption = False) -> None:
@@ -27,4 +28,4 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
             f"{src.reporters} reporters, {src.partners} partners"
         )
     for reason, n in sorted(s.quarantine_reasons.items(), key=lambda kv: -kv[1]):
-        typer.echo(f"  quarantined {n:>8,}: {reason}")
+        typer.echo(f"  quarantined {n:>8,}: {visible(reason)}")

@@ -121,9 +121,10 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
         )
         store.append("list_entities", rows)
         if audit:
-            from roundabout.screening.audit import record
+            from roundabout.store.audit import record
 
-            record(store, "list_loaded", "system", {"snapshot_id": sid, "files": parsed.files})
+            detail = {"snapshot_id": sid, "sha256": parsed.sha256, "files": parsed.files}
+            record(store, "list_loaded", "system", detail)
     return LoadOutcome(
         Snapshot(
             sid,

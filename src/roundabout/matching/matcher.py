@@ -41,6 +41,9 @@ class Screener:
 
     def __init__(self, entries: Sequence[ScreenEntry], cache_size: int = NAME_CACHE) -> None:
         self.entries = list(entries)
+        #: At most this many index candidates are scored per name, those of highest bound
+        #: first (``None``: all). The API sets it so that one request has a bounded cost.
+        self.max_candidates: int | None = None
         # Party files and shipments repeat names (one consignee, thousands of rows): the name
         # scores of a name depend only on the name, its schema and the floor, and the list
         # entries are fixed for the life of a Screener.
@@ -92,7 +95,7 @@ class Screener:
                     bounds[nid] = b
         # ties in the bound are taken in name order, so the reported name does not depend on
         # the order of a hash set (PYTHONHASHSEED)
-        for nid in sorted(bounds, key=lambda n: (-bounds[n], n)):
+        for nid in sorted(bounds, key=lambda n: (-bounds[n], n))[: self.max_candidates]:
             item = self.index.names[nid]
             cur = best.get(item.entity)
             if cur is not None and cur[0].score >= bounds[nid]:

@@ -33,7 +33,7 @@ from roundabout.analytics.params import (
 )
 from roundabout.errors import RoundaboutError
 from roundabout.reference import goods_lists
-from roundabout.store import Store
+from roundabout.store import Store, audit
 from roundabout.store.queries import FlowFilter, aggregate_flows, filter_flows
 
 #: What WP 276 and its follow-up report, to print next to our offset shares.
@@ -287,6 +287,7 @@ def screening_summary(store: Store) -> dict[str, Any] | Unavailable:
         "by_status": {row["status"]: int(row["n"]) for row in by_status},
         "decisions": decided,
         "open_alerts": len(alerts(store)),
+        "audit": audit.verify(store).to_dict(),
     }
 
 

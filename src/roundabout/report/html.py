@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html import escape
+from html import escape as _html_escape
 from typing import Any
 
 from roundabout.analytics import LeakParams, LeakResult, Unavailable
@@ -27,6 +27,7 @@ from roundabout.report.data import (
     screening_summary,
 )
 from roundabout.store import Store
+from roundabout.text_safety import visible
 
 #: Section ids and titles, in order (the report test checks each one is present).
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -42,6 +43,11 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 
 #: The default Sankey window when the leak analysis cannot say (WP 276's first post-war year).
 DEFAULT_WINDOW = ("2022-03", "2023-02")
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, with control and bidi characters shown as escapes (:mod:`text_safety`)."""
+    return _html_escape(visible(text, page=True))
 
 
 @dataclass
@@ -350,6 +356,8 @@ def _screening(r: Report) -> str:
     ]
     rows += [[f"hits {escape(k)}", f"{v:,}"] for k, v in sorted(s["by_status"].items())]
     rows += [[f"decisions: {escape(k)}", f"{v:,}"] for k, v in sorted(s["decisions"].items())]
+    if "audit" in s:
+        rows.append(["audit log hash chain", escape(s["audit"]["message"])])
     return _table(["", "count"], rows)
 
 

@@ -14,8 +14,22 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from roundabout.errors import NotFoundError, RoundaboutError
-from roundabout.screening import audit, schema
-from roundabout.store import Store
+from roundabout.screening import schema
+from roundabout.store import Store, audit
+
+
+def cli_actor() -> str:
+    """The audit actor of a CLI command: ``cli:<os user>``."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container)
+        import os
+
+        user = f"uid{os.getuid()}"
+    return f"cli:{user}"
+
 
 #: Shortest prefix of a party record hash accepted by ``--record``.
 MIN_RECORD_PREFIX = 8
@@ -36,6 +50,7 @@ class DecisionRecord:
     reason: str
     decided_at: str
     party_hash: str = ""
+    actor: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -47,6 +62,7 @@ class DecisionRecord:
             "reviewer": self.reviewer,
             "reason": self.reason,
             "decided_at": self.decided_at,
+            "actor": self.actor,
         }
 
 
@@ -108,9 +124,15 @@ def decide(
     reason: str,
     *,
     record: str | None = None,
+    actor: str | None = None,
 ) -> DecisionRecord:
     """Record a decision on the latest hit of ``party_id`` (the record ``record``, a hash
-    prefix, when the id was screened with different content) against ``entity_id``."""
+    prefix, when the id was screened with different content) against ``entity_id``.
+
+    ``reviewer`` is the name the caller gives; ``actor`` is who really acted (an API key,
+    ``api:<key id>:<key name>``; default the CLI user, :func:`cli_actor`): the audit log
+    records the actor, with the reviewer beside it."""
+    actor = actor or cli_actor()
     schema.ensure(store.raw)
     if not reviewer.strip():
         raise RoundaboutError("a decision needs a reviewer (--reviewer)")
@@ -127,14 +149,11 @@ def decide(
         reason,
         now.isoformat(),
         party_hash,
+        actor,
     )
     with store.transaction():
-        store.raw.execute(
-            "INSERT INTO screening_decisions (party_id, entity_id, entity_hash, decision, "
-            "reviewer, reason, decided_at, party_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [party_id, entity_id, entity_hash, rec.decision, reviewer, reason, now, party_hash],
-        )
-        audit.record(store, "decision", reviewer, rec.to_dict())
+        audit.append_decision(store, {**rec.to_dict(), "decided_at": now})
+        audit.record(store, "decision", actor, rec.to_dict())
     return rec
 
 
@@ -147,7 +166,7 @@ def latest_decisions(store: Store) -> dict[tuple[str, str, str], DecisionRecord]
     schema.ensure(store.raw)
     rows = store.raw.execute(
         "SELECT party_id, entity_id, entity_hash, decision, reviewer, reason, "
-        "CAST(decided_at AS VARCHAR), party_hash FROM screening_decisions "
+        "CAST(decided_at AS VARCHAR), party_hash, coalesce(actor, '') FROM screening_decisions "
         "WHERE party_hash IS NOT NULL ORDER BY decided_at"
     ).fetchall()
     return {(r[0], r[7], r[1]): DecisionRecord(*(str(x) for x in r)) for r in rows}

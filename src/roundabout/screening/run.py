@@ -37,11 +37,11 @@ from roundabout.errors import RoundaboutError
 from roundabout.lists.limits import sha256_file
 from roundabout.matching.matcher import DEFAULT_THRESHOLD, REPORT_FLOOR, Screener
 from roundabout.matching.model import Hit, Party
-from roundabout.screening import audit, schema
+from roundabout.screening import schema
 from roundabout.screening.decisions import DecisionRecord, latest_decisions
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
 from roundabout.screening.parties import read_parties
-from roundabout.store import Store
+from roundabout.store import Store, audit
 
 
 @dataclass(frozen=True, slots=True)

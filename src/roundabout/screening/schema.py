@@ -1,9 +1,10 @@
 """Tables screening adds to a roundabout store (created on first use).
 
-``screening_audit``: the append-only audit log (nothing ever updates or deletes a row): when,
-what happened (``list_loaded``, ``screening_run``, ``decision``), who, and a JSON detail.
+The audit log (``screening_audit``) is defined with its hash chain in
+:mod:`roundabout.store.audit`, which also adds the chain columns here.
 ``screening_decisions``: reviewers' verdicts on a (party, list entry) pair: ``true_match`` or
-``false_positive``, who, when, why, the ``party_hash`` of the party record they saw (its name,
+``false_positive``, the ``reviewer`` named by the caller and the ``actor`` who really acted
+(the API key or CLI user), when, why, the ``party_hash`` of the party record they saw (its name,
 country, identifiers, birth date and type) and the ``entity_hash`` of the list entry they saw: a
 decision holds only for that exact record against that exact version of the entry; the same
 party id with other content, or a changed entry, alerts again.
@@ -15,6 +16,8 @@ Stores made before ``party_hash`` / ``party_record`` existed are migrated on fir
 columns are added, and each old decision is bound to the record of the latest hit it could have
 been made on (same party, entry and entry version, screened before the decision). A decision
 with no such hit binds nothing.
+
+Decision rows are hash-chained (``chain_seq``, ``row_hash``: :mod:`roundabout.store.audit`).
 """
 
 from __future__ import annotations
@@ -23,14 +26,9 @@ from typing import Final
 
 import duckdb
 
+from roundabout.store import audit
+
 DDL: Final = (
-    """CREATE TABLE IF NOT EXISTS screening_audit (
-        seq BIGINT NOT NULL,
-        event_at TIMESTAMPTZ NOT NULL,
-        event VARCHAR NOT NULL,
-        actor VARCHAR NOT NULL,
-        detail VARCHAR NOT NULL
-    )""",
     """CREATE TABLE IF NOT EXISTS screening_decisions (
         party_id VARCHAR NOT NULL,
         entity_id VARCHAR NOT NULL,
@@ -39,7 +37,10 @@ DDL: Final = (
         reviewer VARCHAR NOT NULL,
         reason VARCHAR NOT NULL,
         decided_at TIMESTAMPTZ NOT NULL,
-        party_hash VARCHAR
+        party_hash VARCHAR,
+        actor VARCHAR,
+        chain_seq BIGINT,
+        row_hash VARCHAR
     )""",
     """CREATE TABLE IF NOT EXISTS screening_results (
         run_id VARCHAR NOT NULL,
@@ -86,3 +87,4 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE {t} ADD COLUMN {c} {ty}")
     if ("screening_decisions", "party_hash") in {(t, c) for t, c, _ in missing}:
         con.execute(_BACKFILL)
+    audit.ensure(con)  # after the backfill: old rows are chained as they end up

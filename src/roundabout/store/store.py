@@ -8,6 +8,7 @@ store as it was.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,15 +107,39 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside happen together or not at all."""
+        """All writes inside happen together or not at all.
+
+        A write the disk refuses (full, or over a file size limit) rolls back and becomes a
+        one-line :class:`StoreError` naming the store and the free space (:func:`_io_error`),
+        not a traceback."""
         self.raw.begin()
         try:
             yield
-        except BaseException:
-            self.raw.rollback()
-            raise
-        else:
             self.raw.commit()
+        except (duckdb.IOException, OSError) as exc:
+            _rollback(self.raw)
+            raise _io_error(self.path, exc) from None
+        except duckdb.TransactionException as exc:  # the commit's checkpoint could not write
+            _rollback(self.raw)
+            if "Could not write" in str(exc) or "No space" in str(exc):
+                raise _io_error(self.path, exc) from None
+            raise
+        except BaseException:
+            _rollback(self.raw)
+            raise
+
+    def reader(self) -> Store:
+        """Another connection to the same open database, for reads in another thread.
+
+        A DuckDB connection must not be shared between threads, but cursors of one database
+        run side by side (each sees the last committed state): a long analysis on a reader
+        does not hold up the writes and reads of the connection it came from. Close it after
+        use (``with store.reader() as r: ...``)."""
+        other = object.__new__(Store)
+        other.path = self.path
+        other.read_only = self.read_only
+        other.backend = ibis.duckdb.from_connection(self.raw.cursor())
+        return other
 
     def close(self) -> None:
         self.backend.disconnect()
@@ -136,6 +161,32 @@ def _duck_type(dtype: Any) -> str:
     names = {"int64": "BIGINT", "int32": "INTEGER", "int16": "SMALLINT", "int8": "TINYINT",
              "float64": "DOUBLE", "string": "VARCHAR", "boolean": "BOOLEAN"}  # fmt: skip
     return names[str(dtype).lstrip("!")]
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):  # no transaction left (a failed commit ends it)
+        con.rollback()
+
+
+def _io_error(path: Path | None, exc: BaseException) -> StoreError:
+    """One line for a write the disk refused: the store, why, the free space, what to do."""
+    import shutil
+
+    where = path if path is not None else Path(":memory:")
+    text = _first_line(exc).removeprefix("IO Error: ")
+    if "Could not write" in text:
+        text = text[text.index("Could not write") :]
+    try:
+        free = shutil.disk_usage(where.parent if path is not None else Path.cwd()).free
+        room = f"{free / 2**20:,.0f} MiB free on {where.parent}"
+    except OSError:
+        room = "free space unknown"
+    size = where.stat().st_size if path is not None and where.exists() else 0
+    return StoreError(
+        f"{where}: could not write ({text}); {room}, store {size / 2**20:,.0f} MiB; nothing "
+        "was changed: free at least the size of the input files (or raise the file size "
+        "limit) and run again"
+    )
 
 
 def _checked_size(text: str) -> str:

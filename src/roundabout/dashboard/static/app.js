@@ -7,20 +7,39 @@ const KEY = "roundabout.key";
 
 function key() { return sessionStorage.getItem(KEY) || ""; }
 
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+// A GET answered 202 is being computed by a background job: ask again until it is done.
 async function api(path, options = {}) {
   const headers = Object.assign({ Authorization: "Bearer " + key() }, options.headers || {});
-  const res = await fetch(path, Object.assign({}, options, { headers }));
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const msg = (body.error && body.error.message) || res.statusText;
-    throw new Error(res.status + ": " + msg);
+  for (let tries = 0; ; tries++) {
+    const res = await fetch(path, Object.assign({}, options, { headers }));
+    const body = await res.json().catch(() => ({}));
+    if (res.status === 202 && tries < 600) {
+      await sleep(1000 * Math.min(Number(res.headers.get("Retry-After")) || 1, 5));
+      continue;
+    }
+    if (!res.ok) {
+      const msg = (body.error && body.error.message) || res.statusText;
+      throw new Error(res.status + ": " + msg);
+    }
+    return body;
   }
-  return body;
+}
+
+// Control and bidi characters shown as escapes, as roundabout.text_safety.visible does:
+// a list or party name must not reorder or hide the text around it.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+function visible(s) {
+  return s.replace(UNSAFE, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? "\\x" + n.toString(16).padStart(2, "0") : "\\u" + n.toString(16).padStart(4, "0");
+  });
 }
 
 function text(tag, value, cls) {
   const el = document.createElement(tag);
-  el.textContent = value == null ? "" : String(value);
+  el.textContent = value == null ? "" : visible(String(value));
   if (cls) el.className = cls;
   return el;
 }
@@ -119,10 +138,10 @@ async function decideOn(a, decision, button) {
       body: JSON.stringify({ party_id: a.party_id, entity_id: a.entity_id, decision, reviewer,
         reason: "recorded from the dashboard" }),
     });
-    $("status").textContent = `decision recorded: ${a.party_id} × ${a.entity_id}: ${decision}`;
+    $("status").textContent = visible(`decision recorded: ${a.party_id} × ${a.entity_id}: ${decision}`);
     await loadAlerts();
   } catch (e) {
-    $("status").textContent = "decision failed: " + e.message;
+    $("status").textContent = visible("decision failed: " + e.message);
     button.disabled = false;
   }
 }
@@ -157,7 +176,19 @@ async function loadAlerts() {
     }
   } catch (e) {
     body.replaceChildren();
-    $("status").textContent = "alerts: " + e.message;
+    $("status").textContent = visible("alerts: " + e.message);
+  }
+}
+
+async function loadAudit() {
+  const box = $("audit-state");
+  try {
+    const v = await api("/audit");
+    box.textContent = visible(v.ok ? v.message : "WARNING: " + v.message);
+    box.className = v.ok ? "muted" : "na";
+    box.dataset.ok = String(v.ok);
+  } catch (e) {
+    box.textContent = visible("audit: " + e.message);
   }
 }
 
@@ -165,7 +196,7 @@ async function refresh() {
   if (!key()) { $("key-state").textContent = "no key"; return; }
   const f = filters();
   $("status").textContent = "loading…";
-  await Promise.all([loadLeaks(f), drawChart("monthly", f), drawChart("sankey", f), loadAlerts()]);
+  await Promise.all([loadLeaks(f), drawChart("monthly", f), drawChart("sankey", f), loadAlerts(), loadAudit()]);
   $("status").textContent = "up to date " + new Date().toLocaleTimeString();
   document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
 }
