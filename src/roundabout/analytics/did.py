@@ -87,12 +87,32 @@ def did_cells(rows: ir.Table, plan: Plan, *, collapse: bool) -> tuple[ir.Table, 
     return c.group_by([*keys, "period"]).aggregate(value=c.value.sum()), keys
 
 
-def balanced(cells: ir.Table, keys: list[str], plan: Plan, goods: ir.Table) -> ir.Table:
+def balanced(
+    cells: ir.Table, keys: list[str], plan: Plan, goods: ir.Table, exclude: tuple[str, ...] = ()
+) -> ir.Table:
     """Every unit with trade in the span, in every month (0 when absent), with its ``kind``
-    and ban month (``sanctioned_from``, null unless sanctioned)."""
-    units = cells.group_by(keys).aggregate(total=cells.value.sum())
-    units = units.filter(units.total > 0).drop("total")
+    and ban month (``sanctioned_from``, null unless sanctioned).
+
+    The comparison group is kept clean: goods on the list but banned only after the window
+    (``other`` with a ban month) are dropped, as are the products set aside for a broken
+    series (``exclude``) and comparison units that trade in only one of baseline and window
+    (a line that appears in 2022 only is an artefact of the data, not a comparison)."""
+    b, w = plan.baseline, plan.window
+    in_b = (cells.period >= b.start) & (cells.period <= b.end)
+    in_w = (cells.period >= w.start) & (cells.period <= w.end)
+    units = cells.group_by(keys).aggregate(
+        total=cells.value.sum(),
+        t_base=cells.value.sum(where=in_b).fill_null(0.0),
+        t_win=cells.value.sum(where=in_w).fill_null(0.0),
+    )
+    units = units.filter(units.total > 0)
+    if exclude:
+        units = units.filter(~units.product.isin(list(exclude)))
     units = classify(units, goods, plan)
+    units = units.filter(
+        (units.kind == "sanctioned")
+        | (units.sanctioned_from.isnull() & (units.t_base > 0) & (units.t_win > 0))
+    ).drop("total", "t_base", "t_win")
     units = units.mutate(
         sanctioned_from=ibis.cases(
             (units.kind == "sanctioned", units.sanctioned_from), else_=ibis.null("string")
@@ -150,6 +170,7 @@ def run_did(
     plan: Plan,
     goods: ir.Table,
     cache: Callable[[ir.Table], ir.Table] = lambda t: t,
+    exclude: tuple[str, ...] = (),
 ) -> DidResult | Unavailable:
     """Build the panel on the engine (one scan of the rows), pull it, estimate.
 
@@ -168,7 +189,7 @@ def run_did(
     if units * n_months > cap:
         share = cap / (units * n_months)
         cells = sample_products(cells, segments, plan, share)
-    frame = balanced(cache(cells), keys, plan, goods).to_pandas()
+    frame = balanced(cache(cells), keys, plan, goods, exclude).to_pandas()
     if frame.empty:
         return Unavailable("no exports to the hubs by product in the baseline and window")
     return estimate(frame, plan, keys, collapsed=collapsed, share=round(share, 4))
