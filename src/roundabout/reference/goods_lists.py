@@ -305,7 +305,10 @@ def _user_record(fields: dict[str, str]) -> _Record:
         if column.endswith("_date") and value:
             if not _ISO_DATE.fullmatch(value):
                 raise ValueError(f"{column} {value!r} is not a YYYY-MM-DD date")
-            record[column] = date.fromisoformat(value)  # ValueError for 2022-02-30
+            try:
+                record[column] = date.fromisoformat(value)
+            except ValueError as exc:  # 2022-02-30, 2022-13-01
+                raise ValueError(f"{column} {value!r} is not a date ({exc})") from None
         else:
             record[column] = value or None
     price = fields.get("max_price_eur", "").strip().replace(",", "")
