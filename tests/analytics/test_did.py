@@ -47,6 +47,11 @@ def test_triple_difference_recovers_sign_and_size(tmp_path):
     pre = [e.estimate for e in d.event_study if e.rel_month < -1]
     post = [e.estimate for e in d.event_study if e.rel_month >= 0]
     assert abs(sum(pre) / len(pre)) < 0.1  # no pre-trend
+    assert d.pretrend is not None and d.pretrend["df"] == len(pre)
+    # (The joint test is strict: on this panel, 60 product clusters, it rejects at p ~ 0.01
+    # although no coefficient stands out; the warning then says so.)
+    assert 0 <= d.pretrend["pvalue"] <= 1
+    assert (d.pretrend["warning"] is None) == (d.pretrend["pvalue"] >= 0.05)
     assert sum(post) / len(post) == pytest.approx(0.7, abs=0.2)
     assert math.exp(d.ppml.estimate) - 1 > 0.6  # "sanctioned goods to hubs up 60 %+"
 

@@ -238,8 +238,9 @@ def estimate(
     pos["ly"] = np.log(pos["value"])
     log_linear = _fit("feols", f"ly ~ {rhs} | {fe}", pos, vcov, "treat")
     ppml = _fit("fepois", f"value ~ {rhs} | {fe}", df, vcov, "treat")
-    events = _event_study(df, triple, fe, vcov)
+    events, pretrend = _event_study(df, triple, fe, vcov)
     return DidResult(
+        pretrend=pretrend,
         design=design,
         log_linear=log_linear,
         ppml=ppml,
@@ -278,7 +279,7 @@ def _fit(
 
 def _event_study(
     df: pd.DataFrame, triple: bool, fe: str, vcov: dict[str, str]
-) -> tuple[EventCoef, ...] | Unavailable:
+) -> tuple[tuple[EventCoef, ...] | Unavailable, dict[str, Any] | None]:
     import pyfixest as pf
 
     # Only the columns the model reads (the dummies come on top: keep the frame slim).
@@ -297,7 +298,7 @@ def _event_study(
             controls.append(f"c{name}")
     keep = [n for n in names if d[n].sum() > 0]
     if not keep:
-        return Unavailable("no sanctioned product observed around its ban month")
+        return Unavailable("no sanctioned product observed around its ban month"), None
     rhs = " + ".join(keep + [c for c in controls if d[c].sum() > 0] + (["hp"] if triple else []))
     try:
         with warnings.catch_warnings():
@@ -306,7 +307,7 @@ def _event_study(
             tidy = fit.tidy()
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return Unavailable(f"event study failed: {first}")
+        return Unavailable(f"event study failed: {first}"), None
     out: list[EventCoef] = []
     for name in keep:
         if name in tidy.index:
@@ -318,4 +319,34 @@ def _event_study(
                     se=float(tidy.loc[name, "Std. Error"]),
                 )
             )
-    return tuple(sorted(out, key=lambda e: e.rel_month))
+    return tuple(sorted(out, key=lambda e: e.rel_month)), pretrend_test(fit, tidy, keep)
+
+
+def pretrend_test(fit: Any, tidy: pd.DataFrame, names: list[str]) -> dict[str, Any] | None:
+    """Joint Wald test that every pre-ban coefficient (months -12 to -2) is zero, with the
+    model's clustered covariance, in its F form with ``clusters - 1`` denominator degrees of
+    freedom (the usual small-sample form for cluster-robust tests):
+    ``{"pvalue", "chi2", "df", "warning"}``; ``warning`` when they are jointly significant at
+    5 per cent (the comparison does not hold before the ban, so the post-ban coefficients are
+    not a sanctions effect)."""
+    from scipy.stats import f as f_dist  # type: ignore[import-untyped]  # (with pyfixest)
+
+    pre = [n for n in names if n.startswith("es_m") and n in tidy.index]
+    coefnames = [str(c) for c in getattr(fit, "_coefnames", [])]
+    vcov = getattr(fit, "_vcov", None)
+    if not pre or vcov is None or any(n not in coefnames for n in pre):
+        return None
+    idx = [coefnames.index(n) for n in pre]
+    b = tidy.loc[pre, "Estimate"].to_numpy(dtype=float)
+    v = np.asarray(vcov, dtype=float)[np.ix_(idx, idx)]
+    stat = float(b @ np.linalg.pinv(v) @ b)
+    clusters = int(getattr(fit, "_G", [0])[0] if hasattr(fit, "_G") else 0) or 10_000
+    p = float(f_dist.sf(stat / len(pre), len(pre), max(clusters - 1, 1)))
+    warning = (
+        f"the {len(pre)} pre-ban coefficients are jointly significant (p = {p:.3g}): "
+        "sanctioned and comparison goods already diverged before the bans, so the DiD "
+        "estimates are not a sanctions effect"
+        if p < 0.05
+        else None
+    )
+    return {"pvalue": round(p, 6), "chi2": round(stat, 4), "df": len(pre), "warning": warning}

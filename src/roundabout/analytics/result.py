@@ -270,6 +270,7 @@ class DidResult:
     collapsed_origins: bool
     product_share: float
     comparison_units: int = 0  # units of goods not sanctioned (the within-hub comparison)
+    pretrend: dict[str, Any] | None = None  # joint test of the pre-ban event coefficients
 
     @property
     def caveat(self) -> str | None:
@@ -301,6 +302,7 @@ class DidResult:
             "collapsed_origins": self.collapsed_origins,
             "product_share": self.product_share,
             "comparison_units": self.comparison_units,
+            "pretrend": self.pretrend,
             "caveat": self.caveat,
         }
 

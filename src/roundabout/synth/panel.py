@@ -41,7 +41,6 @@ import json
 import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -50,6 +49,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from roundabout.analytics.goods import ban_month
 from roundabout.reference import countries, goods_lists, hs
 
 Kind = Literal["reroute", "lost", "local", "unsanctioned"]
@@ -130,13 +130,6 @@ def _months(start: str, end: str) -> list[str]:
     return out
 
 
-def _first_full_month(on: date) -> str:
-    if on.day == 1:
-        return f"{on.year:04d}-{on.month:02d}"
-    y, m = (on.year + 1, 1) if on.month == 12 else (on.year, on.month + 1)
-    return f"{y:04d}-{m:02d}"
-
-
 def _comtrade_codes(isos: list[str]) -> dict[str, str]:
     table = countries.crosswalk().to_pylist()
     out: dict[str, str] = {}
@@ -157,12 +150,14 @@ def _choose_products(spec: PanelSpec, rng: np.random.Generator, n: int) -> _Prod
     earliest = months[min(12, len(months) - 1)]
     latest = months[max(0, len(months) - 4)]
     eu = goods_lists.entries("eu_hs6").to_pylist()
+    # The month each ban first covers, as the law has it (after the wind-down too): the
+    # same rule as the analysis (roundabout.analytics.goods.ban_month).
     dated = sorted(
         {
-            (r["hs6"], _first_full_month(r["effective_date"]))
+            (r["hs6"], ban_month(r["effective_date"], r["wind_down_date"]))
             for r in eu
             if r["effective_date"] is not None
-            and earliest <= _first_full_month(r["effective_date"]) <= latest
+            and earliest <= ban_month(r["effective_date"], r["wind_down_date"]) <= latest
         }
     )
     listed = {r["hs6"] for r in eu}
