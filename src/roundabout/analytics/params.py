@@ -156,7 +156,7 @@ class LeakParams:
     controls: tuple[str, ...] | None = None
     cif_fob_margin: float = 0.05
     did: bool = True
-    did_max_rows: int = 1_000_000
+    did_max_rows: int = 250_000
     top: int = 25
     counterfactual: str = "pooled"
     bootstrap: int = 1000
