@@ -54,10 +54,16 @@ def coverage(segments: ir.Table, hubs: tuple[str, ...]) -> ir.Table:
 
 
 def _per_hub(
-    t: ir.Table, other: ir.Table | None, col: str, out: str, hubs: tuple[str, ...]
+    t: ir.Table,
+    other: ir.Table | None,
+    col: str,
+    out: str,
+    hubs: tuple[str, ...],
+    fill: bool = True,
 ) -> ir.Table:
     """Attach ``other.col`` by (hub, product) as ``out``: 0 where a hub whose data cover the
-    product shows nothing, null where they do not cover it or the hub has no such data."""
+    product shows nothing (``fill``), null where they do not cover it or the hub has no such
+    data."""
     if other is None or not hubs:
         return t.mutate(**{out: ibis.null("float64")})
     o = other.select(_o_hub="hub", _o_product="product", _o_value=col)
@@ -65,7 +71,10 @@ def _per_hub(
     return t.mutate(
         **{
             out: ibis.cases(
-                (t.hub.isin(list(hubs)) & t.covered, t._o_value.fill_null(0.0)),
+                (
+                    t.hub.isin(list(hubs)) & t.covered,
+                    t._o_value.fill_null(0.0) if fill else t._o_value,
+                ),
                 else_=ibis.null("float64"),
             )
         }
@@ -97,7 +106,7 @@ def score_table(
     else:
         t = t.mutate(covered=ibis.literal(False))
     t = _per_hub(t, onward, "excess_out", "excess_out", plan.onward_hubs)
-    t = _per_hub(t, lost, "lost", "lost_in_transit", plan.mirror_hubs)
+    t = _per_hub(t, lost, "lost", "lost_in_transit", plan.mirror_hubs, fill=False)
     if drop is not None:
         d = drop.select(d_product="product", direct_drop="direct_drop")
         t = t.left_join(d, t.product == d.d_product).drop("d_product")

@@ -373,10 +373,14 @@ def _lost(r: Report) -> str:
         if (f.lost_in_transit or 0.0) > 0
     ]
     return (
-        "<p>Goods the origins report exporting to a hub that the hub does not record "
-        "importing (after the CIF/FOB margin), above what the gap was before.</p>"
+        "<p>Goods the origins report exporting to a hub that the hub's import records do not "
+        "account for, at the product's own recording ratio before the sanctions, adjusted by "
+        "the change in the hub's recording of other goods (so a general change in a hub's "
+        "statistics does not read as leakage). Only products the hub records in both periods."
+        "</p>"
         + _table(["hub", "lost in transit"], by_hub)
-        + "<h3>Median log ratio, export records over hub import records</h3>"
+        + "<h3>Median ln(M / X): hub import records over the origins' export records, summed "
+        "over exporters per hub, product and year</h3>"
         + _table(["goods", "year", "median log ratio", "pairs"], ratios)
         + (
             "<h3>Largest gaps among the findings</h3>" + _table(["hub", "product", "lost"], top)
