@@ -53,6 +53,9 @@ from roundabout.analytics.resolve import Plan
 
 TOTAL = "TOTAL"
 
+#: Units of ``quantity`` that count items (pieces): the supplementary unit of cars, phones.
+PIECE_UNITS = frozenset({"p/st", "pst", "u", "nar", "pcs", "pieces", "items", "number of items"})
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -176,14 +179,18 @@ def segments(rows: ir.Table, ban_table: ir.Table, plan: Plan) -> ir.Table:
     """Value and weight per (reporter, partner, flow, product, kind, seg, year), from the
     unclassified rows (:func:`picked`): summed first, classified after.
 
-    ``weight`` (kg) is null unless every row summed has one.
+    ``weight`` (kg) is null unless every row summed has one; ``items`` (the supplementary
+    unit, pieces) likewise.
     """
     r = rows.filter(rows.seg.notnull())
     keys = ["reporter", "partner", "flow", "product", "seg", "year"]
+    pieces = r.quantity.notnull() & r.quantity_unit.lower().isin(sorted(PIECE_UNITS))
     g = r.group_by(keys).aggregate(
         value=r.value.sum(),
         weight=r.weight.sum(),
         weighed=r.weight.count(),
+        items=r.quantity.sum(where=pieces),
+        itemed=pieces.sum(),
         n=r.count(),
     )
     c = classify(g, ban_table, plan)
@@ -197,6 +204,7 @@ def segments(rows: ir.Table, ban_table: ir.Table, plan: Plan) -> ir.Table:
         "year",
         "value",
         weight=ibis.cases((c.weighed == c.n, c.weight), else_=ibis.null("float64")),
+        items=ibis.cases((c.itemed == c.n, c.items), else_=ibis.null("float64")),
     )
 
 

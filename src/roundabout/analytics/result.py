@@ -232,6 +232,10 @@ class UnitValue:
     median_log_change: float
     uv_base: float
     uv_win: float
+    per_item: int = 0  # products whose unit value is per item (supplementary units)
+    other_products: int = 0
+    other_median_log_change: float | None = None  # other goods, same route
+    relative: float | None = None  # sanctioned minus other goods: the sanctions' part
 
 
 @dataclass(frozen=True)
@@ -373,8 +377,16 @@ class LeakResult:
                         "route": u.route,
                         "products": u.products,
                         "median_log_change": round(u.median_log_change, 6),
-                        "uv_base": round(u.uv_base, 4),
-                        "uv_win": round(u.uv_win, 4),
+                        "uv_base": None if u.uv_base != u.uv_base else round(u.uv_base, 4),
+                        "uv_win": None if u.uv_win != u.uv_win else round(u.uv_win, 4),
+                        "per_item": u.per_item,
+                        "other_products": u.other_products,
+                        "other_median_log_change": None
+                        if u.other_median_log_change is None
+                        else round(u.other_median_log_change, 6),
+                        "relative_to_other_goods": None
+                        if u.relative is None
+                        else round(u.relative, 6),
                     }
                     for u in uv
                 ],

@@ -36,7 +36,7 @@ from roundabout.analytics.excess import hub_excess, months_above, onward_excess,
 from roundabout.analytics.goods import Goods, load_goods
 from roundabout.analytics.inventory import Inventory, listing
 from roundabout.analytics.mirror import log_ratios, lost_in_transit, mirror_pairs
-from roundabout.analytics.panel import Panel, build
+from roundabout.analytics.panel import PIECE_UNITS, Panel, build
 from roundabout.analytics.params import LeakParams
 from roundabout.analytics.rank import coverage, score_table, top
 from roundabout.analytics.resolve import PRODUCT_LEVELS, Plan, resolve
@@ -384,21 +384,32 @@ def _log_ratios(pairs: ir.Table, plan: Plan) -> tuple[LogRatio, ...]:
 
 def _unit_values(seg: ir.Table, plan: Plan) -> tuple[UnitValue, ...] | Unavailable:
     rows = unit_values(seg, plan).to_pyarrow().to_pylist()
-    if not rows:
+    by = {(r["route"], r["kind"]): r for r in rows}
+    if not any(k == "sanctioned" for _, k in by):
         return Unavailable(
-            "no net weights on sanctioned flows in both baseline and window (values only), "
-            "so no unit values"
+            "no net weights or pieces on sanctioned flows in both baseline and window "
+            "(values only), so no unit values"
         )
-    return tuple(
-        UnitValue(
-            r["route"],
-            int(r["products"]),
-            float(r["median_log_change"]),
-            float(r["uv_base"]),
-            float(r["uv_win"]),
+    out: list[UnitValue] = []
+    for (route, kind), r in sorted(by.items()):
+        if kind != "sanctioned":
+            continue
+        other = by.get((route, "other"))
+        change = float(r["median_log_change"])
+        out.append(
+            UnitValue(
+                route,
+                int(r["products"]),
+                change,
+                float(r["uv_base"]) if r["uv_base"] is not None else float("nan"),
+                float(r["uv_win"]) if r["uv_win"] is not None else float("nan"),
+                per_item=int(r["per_item"]),
+                other_products=int(other["products"]) if other else 0,
+                other_median_log_change=float(other["median_log_change"]) if other else None,
+                relative=change - float(other["median_log_change"]) if other else None,
+            )
         )
-        for r in sorted(rows, key=lambda r: str(r["route"]))
-    )
+    return tuple(out)
 
 
 def _did(
@@ -673,10 +684,6 @@ def _reasons(r: dict[str, Any], plan: Plan) -> dict[str, str]:
             f"{explain.amount(plan.params.min_drop, plan.currency)}"
         )
     return out
-
-
-#: Units of ``quantity`` that count items (pieces), for unit values per item.
-PIECE_UNITS = frozenset({"p/st", "pst", "u", "nar", "pcs", "pieces", "items", "number of items"})
 
 
 def _share_above(
