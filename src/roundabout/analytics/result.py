@@ -325,6 +325,7 @@ class LeakResult:
     lost_in_transit: LostDetail | Unavailable = ()
     unit_values: tuple[UnitValue, ...] | Unavailable = ()
     did: DidResult | Unavailable = field(default_factory=lambda: Unavailable("not run"))
+    did_direct: dict[str, Any] | Unavailable = field(default_factory=lambda: Unavailable("not run"))
     origins: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     set_aside: tuple[Any, ...] = ()  # editions.SetAside
@@ -392,4 +393,7 @@ class LeakResult:
                 ],
             },
             "did": self.did.to_dict(),
+            "did_direct": self.did_direct.to_dict()
+            if isinstance(self.did_direct, Unavailable)
+            else self.did_direct,
         }

@@ -175,6 +175,7 @@ def _run(flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cac
     uv = _unit_values(seg, plan)
     aside = tuple(a.product for a in core.set_aside)
     did = _did(core.panel.picked, seg, plan, core.panel.bans, cache, aside)
+    did_direct = _did_direct(core.panel.picked, plan, core.panel.bans, aside)
 
     conversion = editions.conversion_counts(core.panel.picked)
     if conversion["rows_converted"]:
@@ -220,6 +221,7 @@ def _run(flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cac
         lost_in_transit=ratios,
         unit_values=uv,
         did=did,
+        did_direct=did_direct,
         origins=plan.origins,
         notes=tuple(notes),
         set_aside=core.set_aside,
@@ -410,6 +412,19 @@ def _unit_values(seg: ir.Table, plan: Plan) -> tuple[UnitValue, ...] | Unavailab
             )
         )
     return tuple(out)
+
+
+def _did_direct(
+    rows: ir.Table, plan: Plan, bans: ir.Table, exclude: tuple[str, ...]
+) -> dict[str, Any] | Unavailable:
+    if not plan.params.did:
+        return Unavailable("not requested")
+    try:
+        from roundabout.analytics.did_direct import run_direct_did
+
+        return run_direct_did(rows, plan, bans, exclude)
+    except ImportError:
+        return Unavailable("pyfixest is not installed: pip install pyfixest")
 
 
 def _did(

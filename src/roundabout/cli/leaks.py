@@ -249,6 +249,16 @@ def _print(r: LeakResult) -> None:
                     f"DiD ({model}, {did['design']}): {coef['estimate']:+.3f} "
                     f"(se {coef['se']:.3f}, p {coef['pvalue']:.3f}, n {coef['n']:,})"
                 )
+    direct = measures["did_direct"]
+    if direct.get("available"):
+        for model in ("log_linear", "ppml"):
+            coef = direct[model]
+            if coef.get("estimate") is not None:
+                out.print(
+                    f"DiD ({model}, {direct['design']}): {coef['estimate']:+.3f} "
+                    f"(se {coef['se']:.3f}, p {coef['pvalue']:.3f}, n {coef['n']:,}; "
+                    f"{direct['comparison_units']} comparison units)"
+                )
     pre = did.get("pretrend")
     if isinstance(pre, dict) and pre.get("warning"):
         out.print(f"[bold yellow]DiD pre-trend:[/bold yellow] {pre['warning']}")

@@ -401,6 +401,16 @@ def _event_study(r: Report) -> str:
         return _na(es.reason)
     coefs = [{"rel_month": e.rel_month, "estimate": e.estimate, "se": e.se} for e in es]
     text = f"<p>Design: {escape(did.design)}; {did.rows:,} rows, {did.units:,} units.</p>"
+    direct = r.leaks.did_direct
+    if isinstance(direct, dict):
+        for name, key in (("log-linear", "log_linear"), ("PPML", "ppml")):
+            coef = direct[key]
+            if coef.get("estimate") is not None:
+                text += (
+                    f"<p>Direct-route DiD ({name}; {escape(direct['design'])}): "
+                    f"{coef['estimate']:+.3f} (se {coef['se']:.3f}, p {coef['pvalue']:.3f}, "
+                    f"n {coef['n']:,}; {direct['comparison_units']} comparison units)</p>"
+                )
     warning = (did.pretrend or {}).get("warning")
     if did.pretrend is not None:
         text += (
