@@ -117,3 +117,49 @@ def test_a_goods_file_with_a_malformed_date_or_threshold_is_refused_naming_its_l
     with pytest.raises(InputFileError) as exc:
         load_goods(str(p))
     assert "line 3" in str(exc.value) and message in str(exc.value)
+
+
+def test_share_above_the_price_threshold_where_the_flows_count_pieces():
+    """Cars banned above EUR 50,000: of EUR 1.4m shipped, the 60,000-a-car lines are 0.6m."""
+    import ibis
+
+    s, other = "870324", "940360"
+    rows = [
+        ("2021-04", "DEU", "KAZ", "export", s, 100_000.0),
+        ("2022-04", "DEU", "KAZ", "export", s, 600_000.0),  # 10 cars at 60,000
+        ("2022-04", "FRA", "KAZ", "export", s, 800_000.0),  # 20 cars at 40,000
+        ("2021-04", "FRA", "KAZ", "export", s, 100_000.0),
+        ("2021-04", "DEU", "RUS", "export", s, 900_000.0),
+        ("2022-04", "DEU", "RUS", "export", s, 100_000.0),
+        ("2021-04", "DEU", "KAZ", "export", other, 1e6),
+        ("2022-04", "DEU", "KAZ", "export", other, 1e6),
+        ("2021-04", "FRA", "KAZ", "export", other, 1e6),
+        ("2022-04", "FRA", "KAZ", "export", other, 1e6),
+        ("2021-04", "DEU", "RUS", "export", other, 1e6),
+        ("2022-04", "DEU", "RUS", "export", other, 1e6),
+    ]
+    t = flows_arrow([(*r, None, "EUR") for r in rows])
+    cars = [2.0, 10.0, 20.0, 2.0, 18.0, 2.0, None, None, None, None, None, None]
+    t = t.set_column(t.schema.get_field_index("quantity"), "quantity", pa.array(cars))
+    units = ["p/st" if q is not None else None for q in cars]
+    t = t.set_column(t.schema.get_field_index("quantity_unit"), "quantity_unit", pa.array(units))
+    flows = ibis.duckdb.connect().create_table("flows", t)
+    goods = pa.table(
+        {
+            "hs6": [s],
+            "effective_date": pa.array([date(2022, 3, 15)], pa.date32()),
+            "category": ["luxury"],
+            "max_price_eur": [50000.0],
+        }
+    )
+    r = find_leaks(
+        flows,
+        LeakParams(
+            hubs=("KAZ",), window=Span("2022-04", "2022-04"), did=False, bootstrap=0,
+            placebo=False,
+        ),
+        goods=goods,
+    )  # fmt: skip
+    (f,) = r.findings
+    assert f.share_above_threshold == pytest.approx(600_000 / 1_400_000)
+    assert "share_above_threshold" not in f.reasons
