@@ -94,3 +94,43 @@ def test_pair_years_where_one_side_reports_nothing_are_dropped(
     # (neither loss nor its absence can be read from it).
     lost = index(lost_in_transit(pairs, other_goods(pn.segments), 0.05), "hub", "product")
     assert lost[("KAZ", S)]["lost"] is None
+
+
+def test_annual_hub_records_give_lost_in_transit_against_other_goods():
+    """KAZ reports imports by year, in USD; it records 20% less of everything in 2022 and
+    only half of what was shipped of S: 1,200 of 2,400 lost, whatever the currency."""
+    import ibis
+
+    from roundabout.analytics import LeakParams, Span, find_leaks
+
+    from .conftest import flows_arrow, goods_arrow
+
+    rows = []
+    for y, s_val in (("2021", 100.0), ("2022", 200.0)):
+        for m in range(1, 13):
+            p = f"{y}-{m:02d}"
+            rows += [
+                (p, "DEU", "KAZ", "export", S, s_val, None, "EUR"),
+                (p, "DEU", "KAZ", "export", OTHER, 1000.0, None, "EUR"),
+                (p, "DEU", "RUS", "export", S, 500.0 if y == "2021" else 50.0, None, "EUR"),
+                (p, "DEU", "RUS", "export", OTHER, 1000.0, None, "EUR"),
+            ]
+    rows += [
+        ("2021", "KAZ", "DEU", "import", S, 1200 * 1.1, None, "USD"),
+        ("2021", "KAZ", "DEU", "import", OTHER, 12000 * 1.1, None, "USD"),
+        ("2022", "KAZ", "DEU", "import", S, 1200 * 1.1 * 0.8, None, "USD"),  # half of 2400
+        ("2022", "KAZ", "DEU", "import", OTHER, 12000 * 1.1 * 0.8, None, "USD"),
+    ]
+    flows = ibis.duckdb.connect().create_table("flows", flows_arrow(rows))
+    r = find_leaks(
+        flows,
+        LeakParams(
+            hubs=("KAZ",), window=Span("2022-03", "2022-08"), did=False, bootstrap=0,
+            placebo=False,
+        ),
+        goods=goods_arrow({S: date(2022, 2, 25)}),
+    )  # fmt: skip
+    a = r.to_dict()["measures"]["lost_in_transit_annual"]
+    assert a["available"] and a["baseline_years"] == ["2021"] and a["window_years"] == ["2022"]
+    assert a["hub_change_other_goods"]["KAZ"] == pytest.approx(0.8)
+    assert a["hubs"]["KAZ"]["lost"] == pytest.approx(1200.0)

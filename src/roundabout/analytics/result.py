@@ -325,6 +325,9 @@ class LeakResult:
     lost_in_transit: LostDetail | Unavailable = ()
     unit_values: tuple[UnitValue, ...] | Unavailable = ()
     did: DidResult | Unavailable = field(default_factory=lambda: Unavailable("not run"))
+    lost_in_transit_annual: dict[str, Any] | Unavailable = field(
+        default_factory=lambda: Unavailable("not run")
+    )
     did_direct: dict[str, Any] | Unavailable = field(default_factory=lambda: Unavailable("not run"))
     origins: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -392,6 +395,9 @@ class LeakResult:
                     for u in uv
                 ],
             },
+            "lost_in_transit_annual": self.lost_in_transit_annual.to_dict()
+            if isinstance(self.lost_in_transit_annual, Unavailable)
+            else self.lost_in_transit_annual,
             "did": self.did.to_dict(),
             "did_direct": self.did_direct.to_dict()
             if isinstance(self.did_direct, Unavailable)

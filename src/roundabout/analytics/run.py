@@ -36,6 +36,7 @@ from roundabout.analytics.excess import hub_excess, months_above, onward_excess,
 from roundabout.analytics.goods import Goods, load_goods
 from roundabout.analytics.inventory import Inventory, listing
 from roundabout.analytics.mirror import log_ratios, lost_in_transit, mirror_pairs
+from roundabout.analytics.mirror_annual import annual_lost
 from roundabout.analytics.panel import PIECE_UNITS, Panel, build
 from roundabout.analytics.params import LeakParams
 from roundabout.analytics.rank import coverage, score_table, top
@@ -173,6 +174,7 @@ def _run(flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cac
         )
         ratios = _log_ratios(pairs, plan)
     uv = _unit_values(seg, plan)
+    lost_annual = annual_lost(flows, plan, core.panel.bans)
     aside = tuple(a.product for a in core.set_aside)
     did = _did(core.panel.picked, seg, plan, core.panel.bans, cache, aside)
     did_direct = _did_direct(core.panel.picked, plan, core.panel.bans, aside)
@@ -222,6 +224,7 @@ def _run(flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cac
         unit_values=uv,
         did=did,
         did_direct=did_direct,
+        lost_in_transit_annual=lost_annual,
         origins=plan.origins,
         notes=tuple(notes),
         set_aside=core.set_aside,
