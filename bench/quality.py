@@ -35,11 +35,11 @@ from itertools import combinations
 from pathlib import Path
 
 from roundabout.lists.model import ListEntity
-from roundabout.names.compare import compare
-from roundabout.names.normalize import analyze
-from roundabout.screening import features
-from roundabout.screening.matcher import DEFAULT_THRESHOLD, person_flag
-from roundabout.screening.model import Party
+from roundabout.matching import features
+from roundabout.matching.compare import compare
+from roundabout.matching.matcher import DEFAULT_THRESHOLD, person_flag
+from roundabout.matching.model import Party
+from roundabout.matching.normalize import analyze
 
 DATA = Path(__file__).parent / "data"
 BASELINE = Path(__file__).parent / "baselines" / "quality.json"
@@ -167,6 +167,23 @@ def watchman() -> list[Case]:
     return out
 
 
+def ofac_aliases(side: str) -> list[Case]:
+    """OFAC aliases against primary names (``bench/build_ofac_sets.py``): ``dev`` (entries
+    outside RUSSIA-EO14024) or ``heldout`` (RUSSIA-EO14024 entries, never tuned on)."""
+    with (DATA / f"ofac_aliases_{side}.csv").open(encoding="utf-8") as fh:
+        return [
+            Case(
+                f"ofac_{side}",
+                r["schema"],
+                r["schema"],
+                r["name1"],
+                r["name2"],
+                r["is_match"] == "true",
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
 def putin() -> list[Case]:
     lines = (DATA / "nomenklatura_putin_name_variants.txt").read_text("utf-8").splitlines()
     target = "Vladimir Vladimirovich Putin"
@@ -277,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         "central_asia": central_asia(),
         "watchman": watchman(),
         "putin": putin(),
+        "ofac_dev": ofac_aliases("dev"),
+        "ofac_heldout": ofac_aliases("heldout"),
     }
     for name, cases in sets.items():
         ours, peer, errors = evaluate(cases, args.threshold)
@@ -290,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
                 o, _, _ = evaluate(cases[half::2], args.threshold)
                 halves["even" if half == 0 else "odd"] = o.metrics()["f1"]
             results[name]["f1_by_half"] = halves
-        if name == "central_asia":
+        if name in ("central_asia", "ofac_dev", "ofac_heldout"):
             by_lang = {}
             for lang in sorted({c.group for c in cases}):
                 o, _, _ = evaluate([c for c in cases if c.group == lang], args.threshold)
@@ -352,15 +371,16 @@ def _print(results: dict[str, dict[str, object]], threshold: float, elapsed: flo
             f"{_fmt(o['f1'])} | {_fmt(o['fpr'])} | {_fmt(p.get('precision'))} | "
             f"{_fmt(p.get('recall'))} | {_fmt(p.get('f1'))} |"
         )
-    ca = results["central_asia"]
-    print(f"\ncentral_asia at FPR <= 5%: {ca['at_fpr_5pct']}")
-    by_lang = ca["by_language"]
-    assert isinstance(by_lang, dict)
-    for lang, m in by_lang.items():
-        print(
-            f"  {lang}: P {_fmt(m['precision'])} R {_fmt(m['recall'])} "
-            f"FPR {_fmt(m['fpr'])} (n {m['n']})"
-        )
+    for name in ("central_asia", "ofac_dev", "ofac_heldout"):
+        res = results[name]
+        print(f"\n{name} at FPR <= 5%: {res['at_fpr_5pct']}")
+        by_lang = res["by_language"]
+        assert isinstance(by_lang, dict)
+        for lang, m in by_lang.items():
+            print(
+                f"  {lang}: P {_fmt(m['precision'])} R {_fmt(m['recall'])} "
+                f"FPR {_fmt(m['fpr'])} (n {m['n']})"
+            )
     print(f"nomenklatura F1 by half (even/odd cases): {results['nomenklatura']['f1_by_half']}")
 
 

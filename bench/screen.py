@@ -18,7 +18,7 @@ Usage: ``.venv/bin/python bench/screen.py [--names 1000000] [--workers 2] [--sam
    in C), then fully scored. ``--brute N`` checks on N queries (half generated names, half
    list names) that neither this pre-filter nor the index loses anything against a true
    all-pairs scoring. The index is complete by construction (see
-   :mod:`roundabout.screening.index`), so its recall should be 1.0 in both checks.
+   :mod:`roundabout.matching.index`), so its recall should be 1.0 in both checks.
 4. Alerts: the share of generated names with at least one match (1% are planted list names).
 """
 
@@ -39,10 +39,10 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from roundabout.lists import bundled
-from roundabout.names.compare import compare
-from roundabout.names.normalize import analyze
-from roundabout.screening.matcher import DEFAULT_THRESHOLD, ScreenEntry, Screener
-from roundabout.screening.model import Party
+from roundabout.matching.compare import compare
+from roundabout.matching.matcher import DEFAULT_THRESHOLD, ScreenEntry, Screener
+from roundabout.matching.model import Party
+from roundabout.matching.normalize import analyze
 
 BASELINE = Path(__file__).parent / "baselines" / "screen.json"
 
@@ -361,7 +361,7 @@ def generate_labelled(
 ) -> Iterator[tuple[str, int | None]]:
     """Names with, for the planted ones, the index of the list name they were made from."""
     rng = random.Random(seed)
-    from roundabout.names.translit import to_ascii
+    from roundabout.matching.translit import to_ascii
 
     for _ in range(n):
         k = rng.random()
@@ -605,7 +605,7 @@ def _index_recall(screener: Screener, sample: list[str], threshold: float) -> di
             item = items[nid]
             flag = items[nid].entity
             e = screener.entries[flag].entity
-            from roundabout.screening.matcher import person_flag
+            from roundabout.matching.matcher import person_flag
 
             if compare(forms[qi], item.form, person=person_flag(e.schema)).score >= threshold:
                 truth.add(item.entity)
@@ -625,7 +625,7 @@ def _index_recall(screener: Screener, sample: list[str], threshold: float) -> di
 def _brute_check(
     screener: Screener, names: list[str], n: int, threshold: float
 ) -> dict[str, object]:
-    from roundabout.screening.matcher import person_flag
+    from roundabout.matching.matcher import person_flag
 
     items = screener.index.names
     keys = [item.form.key for item in items]

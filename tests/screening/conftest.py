@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from roundabout.lists import ofac, un
-from roundabout.screening.matcher import ScreenEntry, Screener
+from roundabout.matching.matcher import ScreenEntry, Screener
 
 DATA = Path(__file__).parent.parent / "data" / "lists"
 

@@ -8,7 +8,7 @@ its keys at once.
 
 A DuckDB connection is not safe to share between threads, so every store access holds
 ``self.lock`` (in a worker thread). What runs in the event loop never waits for it: ``/match``
-works on the in-memory list index (:class:`~roundabout.screening.matcher.Screener`, built
+works on the in-memory list index (:class:`~roundabout.matching.matcher.Screener`, built
 once), a cached ``/leaks`` answer has its own small lock, and key checks use the keys in
 memory.
 """
@@ -33,13 +33,13 @@ from roundabout.api.settings import ApiSettings
 from roundabout.errors import NotFoundError, RoundaboutError
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.remarks import normalize_id
+from roundabout.matching.matcher import DEFAULT_THRESHOLD, Screener
+from roundabout.matching.model import Hit, Party
 from roundabout.report import charts
 from roundabout.report import data as report_data
 from roundabout.screening import schema as screening_schema
 from roundabout.screening.decisions import Decision, DecisionRecord, decide
 from roundabout.screening.lists_in_use import resolve_lists, screener_for
-from roundabout.screening.matcher import DEFAULT_THRESHOLD, Screener
-from roundabout.screening.model import Hit, Party
 from roundabout.screening.parties import read_parties
 from roundabout.screening.run import ScreeningRun, screen_loaded
 from roundabout.store import Store

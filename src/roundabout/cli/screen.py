@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 
 from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
+from roundabout.matching.model import DEFAULT_THRESHOLD
 from roundabout.screening.decisions import Decision
-from roundabout.screening.model import DEFAULT_THRESHOLD
 from roundabout.store import Store
 
 screen_app = typer.Typer(

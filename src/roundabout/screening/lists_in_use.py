@@ -9,7 +9,7 @@ from pathlib import Path
 
 from roundabout.lists import bundled, snapshots
 from roundabout.lists.detect import parse_list
-from roundabout.screening.matcher import ScreenEntry, Screener
+from roundabout.matching.matcher import ScreenEntry, Screener
 from roundabout.store import Store
 
 Notify = Callable[[str], None]

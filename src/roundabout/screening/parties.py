@@ -16,7 +16,7 @@ from roundabout.lists.countries import to_iso2
 from roundabout.lists.limits import MAX_NAME_CHARS, read_text
 from roundabout.lists.model import ID_KINDS
 from roundabout.lists.remarks import normalize_id
-from roundabout.screening.model import Party
+from roundabout.matching.model import Party
 
 _TYPES = {
     "person": "Person",

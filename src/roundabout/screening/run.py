@@ -24,11 +24,11 @@ from typing import Any
 import pyarrow as pa
 
 from roundabout.lists.limits import sha256_file
+from roundabout.matching.matcher import DEFAULT_THRESHOLD, Screener
+from roundabout.matching.model import Hit, Party
 from roundabout.screening import audit, schema
 from roundabout.screening.decisions import latest_decisions
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
-from roundabout.screening.matcher import DEFAULT_THRESHOLD, Screener
-from roundabout.screening.model import Hit, Party
 from roundabout.screening.parties import read_parties
 from roundabout.store import Store
 

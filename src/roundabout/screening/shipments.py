@@ -35,9 +35,9 @@ from typing import Any
 from roundabout.errors import InputFileError
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.limits import read_text
+from roundabout.matching.matcher import DEFAULT_THRESHOLD
+from roundabout.matching.model import Party
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
-from roundabout.screening.matcher import DEFAULT_THRESHOLD
-from roundabout.screening.model import Party
 from roundabout.store import Store
 
 ROLES = ("exporter", "consignee", "notify_party", "declarant")

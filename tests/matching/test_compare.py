@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roundabout.names.compare import compare
-from roundabout.names.normalize import analyze
+from roundabout.matching.compare import compare
+from roundabout.matching.normalize import analyze
 
 
 def score(a: str, b: str, person: bool | None = None) -> float:

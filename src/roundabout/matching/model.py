@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Score at or above which a hit is a match (re-exported by :mod:`roundabout.screening.matcher`;
+#: Score at or above which a hit is a match (re-exported by :mod:`roundabout.matching.matcher`;
 #: defined here so the CLI can show it without importing the matcher).
 DEFAULT_THRESHOLD = 0.72
 

@@ -9,14 +9,14 @@ The name comparison gives the base score. Then, in order:
 * date of birth (persons): the same year (or date) adds 0.04, a different year multiplies by 0.75;
 * country: a shared country adds 0.03, no country in common multiplies by 0.92.
 
-Every step that fires adds a :class:`~roundabout.screening.model.Feature` to the explanation.
+Every step that fires adds a :class:`~roundabout.matching.model.Feature` to the explanation.
 """
 
 from __future__ import annotations
 
 from roundabout.lists.model import ListEntity
-from roundabout.names.compare import NameComparison
-from roundabout.screening.model import Feature, Party
+from roundabout.matching.compare import NameComparison
+from roundabout.matching.model import Feature, Party
 
 #: Most a shared country / an agreeing birth date adds to the name score.
 COUNTRY_BONUS = 0.03

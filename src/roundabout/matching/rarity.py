@@ -1,7 +1,7 @@
 """How common a name token is in the sanctions lists: a weight factor in [RARITY_MIN, 1].
 
 A match on "Mohammed", "Ali" or "Ivan" says less than a match on "Prokopenko": the scorer
-(:mod:`roundabout.names.compare`) and the candidate index (:mod:`roundabout.screening.index`)
+(:mod:`roundabout.matching.compare`) and the candidate index (:mod:`roundabout.matching.index`)
 both multiply a token's weight by its rarity, an IDF factor
 
     rarity = clamp(log(N / df) / log(N / RARE_DF), RARITY_MIN, 1)
@@ -11,7 +11,7 @@ most :data:`RARE_DF` names, and tokens never seen in the lists, keep their full 
 
 The document frequencies are computed once from the bundled OFAC SDN (2024-05-03, with aliases)
 and UN consolidated lists and committed as ``data/token_df.json`` (regenerate with
-``python -m roundabout.names.rarity``): no labelled data goes into them, and the same table serves
+``python scripts/build_token_df.py``): no labelled data goes into them, and the same table serves
 every list screened, so a score does not depend on which other lists are loaded.
 """
 
@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Final
 
 RARE_DF: Final = 20
@@ -34,7 +33,7 @@ _STORE_MIN: Final = RARE_DF
 
 @cache
 def _table() -> tuple[int, dict[str, int]]:
-    path = resources.files("roundabout.names").joinpath("data/token_df.json")
+    path = resources.files("roundabout.matching").joinpath("data/token_df.json")
     raw = json.loads(path.read_text("utf-8"))
     return int(raw["names"]), {str(k): int(v) for k, v in raw["df"].items()}
 
@@ -57,25 +56,3 @@ def document_frequencies(skeleton_sets: Iterable[Iterable[str]]) -> tuple[int, d
         n += 1
         counts.update(set(sk))
     return n, {k: v for k, v in sorted(counts.items()) if v > _STORE_MIN}
-
-
-def _write(path: Path) -> None:  # pragma: no cover - data generation
-    from roundabout.lists import bundled
-    from roundabout.names.normalize import analyze
-    from roundabout.screening.matcher import person_flag
-
-    forms = []
-    for p in bundled.current():
-        for e in p.entities:
-            flag = person_flag(e.schema)
-            for name in dict.fromkeys(e.names):
-                form = analyze(name, flag)
-                if not form.empty:
-                    forms.append(form.skeletons)
-    n, df = document_frequencies(forms)
-    path.write_text(json.dumps({"names": n, "df": df}, indent=0, sort_keys=True) + "\n", "utf-8")
-    print(f"{n:,} names, {len(df):,} common skeletons -> {path}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _write(Path(__file__).parent / "data" / "token_df.json")

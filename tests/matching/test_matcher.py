@@ -1,5 +1,5 @@
-from roundabout.screening.matcher import Screener
-from roundabout.screening.model import Party
+from roundabout.matching.matcher import Screener
+from roundabout.matching.model import Party
 
 
 def test_cyrillic_company_with_inn(screener: Screener) -> None:
@@ -45,8 +45,8 @@ def test_clean_party_has_no_hits(screener: Screener) -> None:
 
 
 def test_index_keeps_the_exhaustive_best_match(screener: Screener) -> None:
-    from roundabout.names.compare import compare
-    from roundabout.names.normalize import analyze
+    from roundabout.matching.compare import compare
+    from roundabout.matching.normalize import analyze
 
     for name in (
         "Uzay Group",

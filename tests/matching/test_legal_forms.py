@@ -1,6 +1,6 @@
 import pytest
 
-from roundabout.names.normalize import analyze
+from roundabout.matching.normalize import analyze
 
 
 @pytest.mark.parametrize(
@@ -47,9 +47,9 @@ def test_short_forms_only_at_the_edges() -> None:
 
 
 def test_legal_form_vocabulary_is_weighed_lightly() -> None:
-    from roundabout.names.compare import token_weight
-    from roundabout.names.keys import skeleton
-    from roundabout.names.legal_forms import vocabulary
+    from roundabout.matching.compare import token_weight
+    from roundabout.matching.keys import skeleton
+    from roundabout.matching.legal_forms import vocabulary
 
     assert skeleton("obshchestvo") in vocabulary() and skeleton("joint") in vocabulary()
     # Short forms are also ordinary name words (Latvian SIA / Arabic Shia): not in it.

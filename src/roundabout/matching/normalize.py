@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
-from roundabout.names import legal_forms, numbers
-from roundabout.names.keys import consonants, skeleton
-from roundabout.names.tokenize import _WORD, casefold_name, native_tokens
-from roundabout.names.translit import ABJADS, scripts_of, to_ascii
+from roundabout.matching import legal_forms, numbers, vocabulary
+from roundabout.matching.keys import consonants, skeleton
+from roundabout.matching.tokenize import _WORD, casefold_name, native_tokens
+from roundabout.matching.translit import ABJADS, scripts_of, to_ascii
 
 __all__ = ["NameForm", "analyze", "casefold_name", "is_patronymic"]
 
@@ -53,11 +53,22 @@ TITLES: Final = frozenset(
         "admiral",
         "sheikh",
         "shaikh",
+        "shaykh",
+        "sheik",
         "haji",
         "hajji",
+        "haj",
+        "hadj",
+        "alhaj",
+        "alhajj",
         "mullah",
+        "mulla",
         "maulvi",
         "mawlawi",
+        "maulana",
+        "mawlana",
+        "mufti",
+        "qari",
         "gospodin",
     ]
 )
@@ -91,10 +102,15 @@ class NameForm:
     raw: str
     native: tuple[str, ...]  # casefolded tokens in the original script(s), legal forms removed
     tokens: tuple[str, ...]  # ASCII tokens, legal forms and titles removed
-    skeletons: tuple[str, ...]  # :func:`roundabout.names.keys.skeleton` of each token
+    skeletons: tuple[str, ...]  # :func:`roundabout.matching.keys.skeleton` of each token
     legal_forms: tuple[str, ...]  # generic classes found (llc, jsc, ...)
     legal_surface: tuple[str, ...]  # the forms as written (ASCII)
     abjad: bool  # written in Arabic/Hebrew script: compare consonants
+    #: designations set aside (:mod:`roundabout.matching.vocabulary`): ``plant``,
+    #: ``researchinstitute``, ``imeni:<name>``, ...
+    designations: tuple[str, ...] = ()
+    #: the same name with its named-after clause kept as tokens (``None`` without one)
+    alt: NameForm | None = None
 
     @property
     def key(self) -> str:
@@ -112,7 +128,8 @@ class NameForm:
 
 @lru_cache(maxsize=300_000)
 def analyze(name: str, person: bool | None = None) -> NameForm:
-    """Analyse ``name``. ``person``: True strips titles; False/None strips legal forms too."""
+    """Analyse ``name``. ``person``: True strips titles; False/None strips legal forms and sets
+    designations aside too."""
     native = native_tokens(name)
     ascii_parts: list[str] = []
     owner: list[int] = []  # native token index of each ASCII token
@@ -126,16 +143,25 @@ def analyze(name: str, person: bool | None = None) -> NameForm:
     if person is not True:
         tokens, hits, keep = legal_forms.strip(tokens)
     if person is not False and len(tokens) > 1:
-        kept = [(t, k) for t, k in zip(tokens, keep, strict=True) if t not in TITLES]
+        # Titles lead a name ("Shaykh Abdullah AZZAM", "H.E. President ..."); the same word
+        # further on is a name ("ELSHAFEE EL SHEIKH").
+        lead = 0
+        while lead < len(tokens) - 1 and tokens[lead] in TITLES:
+            lead += 1
+        kept = list(zip(tokens, keep, strict=True))[lead:]
         if kept:
             tokens = tuple(t for t, _ in kept)
             keep = [k for _, k in kept]
     kept_native = sorted({owner[k] for k in keep})
+    designations: tuple[str, ...] = ()
+    clause: tuple[str, ...] = ()
+    if person is not True:
+        tokens, designations, clause = vocabulary.canonicalize(tokens)
     tokens = numbers.merge_compounds(
         tuple(SYNONYMS.get(t, numbers.normalize_token(t)) for t in tokens)
     )
     scripts = scripts_of(name)
-    return NameForm(
+    form = NameForm(
         raw=name,
         native=tuple(native[i] for i in kept_native),
         tokens=tokens,
@@ -143,4 +169,17 @@ def analyze(name: str, person: bool | None = None) -> NameForm:
         legal_forms=tuple(h.generic for h in hits),
         legal_surface=tuple(h.surface for h in hits),
         abjad=bool(scripts & ABJADS),
+        designations=designations,
     )
+    if clause:
+        full = numbers.merge_compounds(
+            (*tokens, *(SYNONYMS.get(t, numbers.normalize_token(t)) for t in clause))
+        )
+        alt = replace(
+            form,
+            tokens=full,
+            skeletons=tuple(skeleton(t) for t in full),
+            designations=tuple(d for d in designations if ":" not in d),
+        )
+        form = replace(form, alt=alt)
+    return form

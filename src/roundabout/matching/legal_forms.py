@@ -9,7 +9,7 @@ start or end of a name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Final
@@ -17,7 +17,7 @@ from typing import Final
 import yaml
 from rapidfuzz.distance import Levenshtein
 
-from roundabout.names.tokenize import ascii_tokens
+from roundabout.matching.tokenize import ascii_tokens
 
 #: Generic classes, in the order of the YAML file.
 CLASSES: Final = (
@@ -40,6 +40,11 @@ class LegalFormTable:
     max_len: int
     long_words: tuple[str, ...] = ()  # one-word forms long enough to be matched with a typo
     words: frozenset[str] = frozenset()  # the words of the multi-word forms
+    #: multi-word forms by :func:`~roundabout.matching.vocabulary.word_key` of their words
+    #: (``otkrytoye aktsionernoye obshchestvo``, ``obschestvo s ogranichennoi ...``)
+    keyed: dict[tuple[str, ...], str] = field(default_factory=dict)
+    #: forms of three or more words by the key of their first word (matched with one typo)
+    by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = field(default_factory=dict)
 
 
 #: One-word forms of this many letters or more also match with one typo ("Aktiengeselschaft").
@@ -58,7 +63,9 @@ class LegalFormHit:
 
 @cache
 def table() -> LegalFormTable:
-    text = resources.files("roundabout.names").joinpath("data/legal_forms.yml").read_text("utf-8")
+    text = (
+        resources.files("roundabout.matching").joinpath("data/legal_forms.yml").read_text("utf-8")
+    )
     raw = yaml.safe_load(text)
     forms: dict[tuple[str, ...], str] = {}
     for generic in CLASSES:
@@ -69,30 +76,50 @@ def table() -> LegalFormTable:
     edge = frozenset(ascii_tokens(str(s)) for s in raw.get("edge_only", []))
     long_words = tuple(sorted({k[0] for k in forms if len(k) == 1 and len(k[0]) >= _FUZZY_LEN}))
     words = frozenset(w for k in forms if len(k) >= 2 for w in k)
-    return LegalFormTable(forms, edge, max(len(k) for k in forms), long_words, words)
+    from roundabout.matching.vocabulary import word_key
+
+    keyed: dict[tuple[str, ...], str] = {}
+    first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for k, generic in forms.items():
+        if len(k) >= 2 and any(len(w) >= 5 for w in k) and k not in edge:
+            wk = tuple(word_key(w) for w in k)
+            keyed.setdefault(wk, generic)
+            if len(k) >= 3:
+                first.setdefault(wk[0], []).append((wk, generic))
+    by_first = {k: tuple(v) for k, v in first.items()}
+    return LegalFormTable(
+        forms, edge, max(len(k) for k in forms), long_words, words, keyed, by_first
+    )
 
 
 @cache
 def vocabulary() -> frozenset[str]:
-    """Skeletons (:func:`roundabout.names.keys.skeleton`) of the words of 4+ letters legal forms
+    """Skeletons (:func:`roundabout.matching.keys.skeleton`) of the words of 4+ letters legal forms
     are made of (``obshchestvo``, ``ogranichennoy``, ``joint``, ``stock``, ``limited``, ...):
     the scorer weighs them lightly, as they say nothing about which company it is (and they are
     left in a name when the form is shuffled or misspelt beyond recognition)."""
-    from roundabout.names.keys import skeleton
+    from roundabout.matching.keys import skeleton
 
     return frozenset(skeleton(w) for key in table().forms for w in key if len(w) >= 4)
 
 
 def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
     """Legal forms among ``tokens`` (ASCII), longest match first, non-overlapping."""
+    from roundabout.matching.vocabulary import word_key
+
     t = table()
     hits: list[LegalFormHit] = []
     n = len(tokens)
+    keys = tuple(word_key(x) for x in tokens)
     i = 0
     while i < n:
         for size in range(min(t.max_len, n - i), 0, -1):
             key = tokens[i : i + size]
             generic = t.forms.get(key)
+            if generic is None and size >= 2:
+                generic = t.keyed.get(keys[i : i + size])
+            if generic is None and size >= 3:
+                generic = _one_typo(t, keys[i : i + size])
             if generic is None:
                 continue
             if key in t.edge_only and i != 0 and i + size != n:
@@ -119,6 +146,24 @@ def find(tokens: tuple[str, ...]) -> list[LegalFormHit]:
                 if tuple(h.surface.split(" ")) not in t.edge_only or h.generic in sure
             ]
     return hits
+
+
+def _one_typo(t: LegalFormTable, keys: tuple[str, ...]) -> str | None:
+    """A form of three or more words with one typo in one long word (``otvestvennostyu``)."""
+    for form, generic in t.by_first.get(keys[0], ()):
+        if len(form) != len(keys):
+            continue
+        edits = 0
+        for a, b in zip(form, keys, strict=True):
+            if a == b:
+                continue
+            if min(len(a), len(b)) < 8 or Levenshtein.distance(a, b, score_cutoff=1) > 1:
+                edits = 2
+                break
+            edits += 1
+        if edits == 1:
+            return generic
+    return None
 
 
 def _near_form(tokens: tuple[str, ...], i: int, t: LegalFormTable) -> tuple[int, str] | None:

@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Final
 
-from roundabout.names.translit import to_ascii
+from roundabout.matching.translit import to_ascii
 
 _APOSTROPHES: Final = re.compile(r"[\u2018\u2019\u02bb\u02bc\u0060\u00b4\u055a]")
 _POSSESSIVE: Final = re.compile(r"(?<=\w)'s\b")

@@ -16,7 +16,7 @@ sister vessels). The score is the aligned share of the token weight of both name
 weigh more; particles (``al``, ``bin``, ``de``), generic business words (``trading``, ``group``)
 and the words legal forms are made of (``joint``, ``stock``, ``obshchestvo``) less; an unmatched
 patronymic or an extra middle name of a person costs little. Each token's weight is also
-multiplied by its rarity in the sanctions lists (:mod:`roundabout.names.rarity`), so shared
+multiplied by its rarity in the sanctions lists (:mod:`roundabout.matching.rarity`), so shared
 common given names ("Mohammed Ali", "Ivan") add little, and one aligned token among several
 caps the score below the default threshold.
 
@@ -28,11 +28,11 @@ legal forms of different families (``AG`` / ``GmbH``, x0.7; within LLC/LLP or JS
 x0.9).
 
 **Blocking contract.** Two tokens align only if their keys *meet*
-(:func:`roundabout.names.keys.meet`: equal or one edit apart), either their skeletons (consonant
+(:func:`roundabout.matching.keys.meet`: equal or one edit apart), either their skeletons (consonant
 skeletons for a name in abjad script) or their consonant skeletons (``Mirziyoyev`` /
 ``Mirzieev``: ``mrzv``); a merge (``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when
 the joined keys meet; the acronym rule needs an exact acronym. Initials align with any token of
-the same first letter. :mod:`roundabout.screening.index` looks names up by exactly these keys
+the same first letter. :mod:`roundabout.matching.index` looks names up by exactly these keys
 and bounds the score of everything else, which is what makes its candidate set complete.
 """
 
@@ -44,10 +44,17 @@ from typing import Final
 
 from rapidfuzz.distance import Indel
 
-from roundabout.names import legal_forms
-from roundabout.names.keys import consonants, meet, meet_joined, meet_merged, skeleton
-from roundabout.names.normalize import NameForm, is_patronymic
-from roundabout.names.rarity import rarity
+from roundabout.matching import legal_forms
+from roundabout.matching.keys import (
+    consonants,
+    fold_ch,
+    meet,
+    meet_joined,
+    meet_merged,
+    skeleton,
+)
+from roundabout.matching.normalize import NameForm, is_patronymic
+from roundabout.matching.rarity import rarity
 
 #: Tokens that say little about identity (weight multiplier).
 LIGHT: Final[dict[str, float]] = {
@@ -145,6 +152,8 @@ SUB_BASE = 0.7
 SUB_SLOPE = 0.2
 #: Similarity of two tokens with the same consonants in the same order.
 VOWELS_SIM = 0.9
+#: Similarity of two tokens with the same consonants (ch read as sh) and other vowels.
+CONSONANTS_SIM = 0.88
 #: Credit of two different numbers left over on both sides.
 NUMBER_SIM = 0.5
 #: Factor for an organisation name with substantive words more than the other.
@@ -253,7 +262,11 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
     how = "fuzzy"
     ca, cb = consonants(a), consonants(b)
     # Consonant skeletons of one or two letters only count for abjad script.
-    cmeet = (abjad or min(len(ca), len(cb)) >= 3) and meet_joined(ca, cb)
+    long_c = abjad or min(len(ca), len(cb)) >= 3
+    cmeet = long_c and meet_joined(ca, cb)
+    fa, fb = fold_ch(ca), fold_ch(cb)
+    if long_c and not cmeet and (fa != ca or fb != cb):
+        cmeet = meet_joined(fa, fb)
     met = cmeet or meet(sa, sb)
     if met:
         sim = max(Indel.normalized_similarity(a, b), Indel.normalized_similarity(sa, sb))
@@ -271,6 +284,18 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
         # Only o/u or e/i differ (Qaeda / Qaida, Osama / Usama, Laden / Ladin): how
         # romanisations of one name differ, more than typos do.
         sim, how = VOWELS_SIM, "vowels"
+    elif (
+        cmeet
+        and sim < CONSONANTS_SIM
+        and min(len(a), len(b)) >= 5
+        and len(ca) >= 3
+        and fa == fb
+        and fold_ch(sa[0]) == fold_ch(sb[0])
+    ):
+        # The same consonants in the same order, vowels written otherwise (Hussayn / Hosein,
+        # Muhammad / Mohamed), ch for sh (Hamcho / Hamsho): romanisations of one Arabic or
+        # Persian name.
+        sim, how = CONSONANTS_SIM, "consonants"
     if sim == 0.0:
         return 0.0, "none"
     # A patronymic is not a given name (Sergei / Sergeyevna).
@@ -283,7 +308,25 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
 
 
 def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComparison:
-    """Compare query ``q`` with candidate ``c``; ``person`` enables person-name leniency."""
+    """Compare query ``q`` with candidate ``c``; ``person`` enables person-name leniency.
+
+    A name with a named-after clause set aside (:attr:`NameForm.alt`) is also compared with
+    the clause kept; the better comparison is the result. (The screener indexes both forms.)
+    """
+    best = _compare(q, c, person)
+    if q.alt is None and c.alt is None:
+        return best
+    for qv in (q, q.alt):
+        for cv in (c, c.alt):
+            if qv is None or cv is None or (qv is q and cv is c):
+                continue
+            other = _compare(qv, cv, person)
+            if other.score > best.score:
+                best = other
+    return best
+
+
+def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     if q.empty or c.empty:
         return NameComparison(0.0, notes=("empty name",))
     abjad = q.abjad or c.abjad
@@ -302,6 +345,18 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))
     used_q: set[int] = set()
     used_c: set[int] = set()
+    pre: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    if person is not False:
+        # A particle written apart on one side and joined on the other ("El Shafee" /
+        # "ELSHAFEE", "Abu Bakr" / "Abubakr") is one name: joined before tokens align, so the
+        # particle does not align alone with the other side's particle.
+        if not _PARTICLES.isdisjoint(qt[:-1]):
+            pre = _merges(qt, q.abjad, ct, cs, used_q, used_c, particles=True)
+        if not _PARTICLES.isdisjoint(ct[:-1]):
+            pre += [
+                (b, a, s)
+                for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
+            ]
     pairs: list[tuple[int, int, float, str]] = []
     for sim, i, j, how in cands:
         if i in used_q or j in used_c:
@@ -317,9 +372,13 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         used_q.add(i)
         used_c.add(j)
         pairs.append((i, j, NUMBER_SIM, "number"))
-    merged = _merges(qt, q.abjad, ct, cs, used_q, used_c) + [
-        (b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)
-    ]
+    merged = pre
+    # Merges need two free tokens on one side and one on the other.
+    free_nq, free_nc = len(qt) - len(used_q), len(ct) - len(used_c)
+    if free_nq >= 2 and free_nc >= 1:
+        merged = merged + _merges(qt, q.abjad, ct, cs, used_q, used_c)
+    if len(ct) - len(used_c) >= 2 and len(qt) - len(used_q) >= 1:
+        merged = merged + [(b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)]
     wq = [token_weight(t, k) for t, k in zip(qt, q.skeletons, strict=True)]
     wc = [token_weight(t, k) for t, k in zip(ct, c.skeletons, strict=True)]
     num = 0.0
@@ -356,7 +415,11 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         notes.append("patronymics differ")
     if person is not False:
         # A middle initial against another middle initial or name: a different middle name.
-        clash = _initials_clash(qt, ct, free_q, free_c)
+        clash = (
+            _initials_clash(qt, ct, free_q, free_c)
+            if (free_q and free_c and (_has_initial(qt, free_q) or _has_initial(ct, free_c)))
+            else ""
+        )
         if clash:
             score *= SUB_BASE
             notes.append(f"initials differ ({clash})")
@@ -364,6 +427,13 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         if _lineage_swapped(qt, ct, pairs):
             score *= SUB_BASE
             notes.append("names on either side of bin/ibn swapped")
+        # "ALI SADDAM HUSSEIN" is Ali, son of Saddam Hussein: another given name before all of
+        # the other name may be another person (a relative) - or a first name the list left
+        # out (Jose Antonio / Antonio), so only enough to rank the exact name above it.
+        lead = _leading_given_name(qt, ct, pairs, merged, free_q, free_c)
+        if lead:
+            score *= RELATIVE
+            notes.append(f"another given name first ({lead}): a relative?")
     n_aligned = len(pairs) + len(merged)
     if (n_aligned == 1 and (free_q or free_c)) or (n_aligned and not strong and not merged):
         # One shared word (a surname, a brand) among several is weak evidence; so are
@@ -413,6 +483,10 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         }
         score *= LEGAL_FAMILY if related else LEGAL_OTHER
         notes.append(f"legal forms differ ({'/'.join(q.legal_forms)} vs {'/'.join(c.legal_forms)})")
+    if q.designations and c.designations:
+        score, note = _designations(q.designations, c.designations, score)
+        if note:
+            notes.append(note)
     if (
         score < 0.9
         and person is not True
@@ -427,6 +501,30 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
         tuple(ct[j] for j in free_c),
         tuple(notes),
     )
+
+
+#: Factor for another given name before all of the other name (Ali Saddam Hussein / Saddam
+#: Hussein): below the exact name even with a country bonus, still a hit to look at.
+RELATIVE: Final = 0.92
+
+#: Factor for designations of different kinds on both sides (``NII`` / ``plant``).
+DESIGNATION_OTHER: Final = 0.9
+#: Factor for two bodies named after different people (``imeni Kirova`` / ``imeni Lenina``).
+NAMED_AFTER_OTHER: Final = 0.8
+
+
+def _designations(dq: tuple[str, ...], dc: tuple[str, ...], score: float) -> tuple[float, str]:
+    """Designations on both sides that share nothing: a sister body, or another one. One side
+    without designations is the short form of the other's name (no change)."""
+    nq = {d for d in dq if ":" in d}
+    nc = {d for d in dc if ":" in d}
+    if nq and nc and not nq & nc:
+        return score * NAMED_AFTER_OTHER, "named after another"
+    kq = {d for d in dq if ":" not in d}
+    kc = {d for d in dc if ":" not in d}
+    if kq and kc and not kq & kc:
+        return score * DESIGNATION_OTHER, f"designations differ ({'/'.join(kq)} vs {'/'.join(kc)})"
+    return score, ""
 
 
 def _short_fuzzy(a: str, b: str) -> bool:
@@ -450,12 +548,14 @@ def _merges(
     kb: list[str],
     used_a: set[int],
     used_b: set[int],
+    particles: bool = False,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
     """Two adjacent free tokens of ``a`` written as one free token of ``b`` (the joined key
-    must meet the token's key ``kb``)."""
+    must meet the token's key ``kb``); with ``particles``, only a particle and the next
+    token."""
     out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
     for i in range(len(a) - 1):
-        if i in used_a or i + 1 in used_a:
+        if i in used_a or i + 1 in used_a or (particles and a[i] not in _PARTICLES):
             continue
         joined = a[i] + a[i + 1]
         jkey = join_key(a[i], a[i + 1], a_abjad)
@@ -500,10 +600,45 @@ def _extra_words(
     ]
 
 
+def _leading_given_name(
+    qt: list[str],
+    ct: list[str],
+    pairs: list[tuple[int, int, float, str]],
+    merged: list[tuple[tuple[int, ...], tuple[int, ...], float]],
+    free_q: list[int],
+    free_c: list[int],
+) -> str:
+    """The extra names of one side (the other side fully aligned) come before all its aligned
+    names, and the other side's first name is aligned further on: ``Ali Saddam Hussein`` /
+    ``Saddam Hussein``. Initials, particles and patronymics do not count."""
+    if bool(free_q) == bool(free_c):
+        return ""
+    links = [(i, j) for i, j, _, how in pairs if how != "number"]
+    links += [(qi[0], cj[0]) for qi, cj, _ in merged]
+    if not links:
+        return ""
+    tokens, free, mine, other = (
+        (qt, free_q, [i for i, _ in links], [j for _, j in links])
+        if free_q
+        else (ct, free_c, [j for _, j in links], [i for i, _ in links])
+    )
+    first = min(mine)
+    lead = [tokens[k] for k in free if k < first]
+    if not lead or 0 not in other:
+        return ""
+    if any(len(t) == 1 or t in LIGHT or is_patronymic(t) for t in lead):
+        return ""
+    return " ".join(lead)
+
+
 def _patronymics_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> bool:
     pq = [qt[i] for i in free_q if is_patronymic(qt[i])]
     pc = [ct[j] for j in free_c if is_patronymic(ct[j])]
     return bool(pq and pc)
+
+
+def _has_initial(tokens: list[str], free: list[int]) -> bool:
+    return any(len(tokens[i]) == 1 for i in free)
 
 
 def _initials_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> str:
@@ -516,6 +651,12 @@ def _initials_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: lis
             return f"{' '.join(inits)} / {' '.join(others)}"
     return ""
 
+
+#: Particles written apart or joined to the next name (El Sheikh / Elsheikh).
+_PARTICLES: Final = frozenset(
+    {"al", "el", "ul", "ad", "ud", "as", "ash", "at", "az", "ar", "an", "abu", "abd", "bin",
+     "ibn", "ben", "bou", "bu", "ould"}
+)  # fmt: skip
 
 #: "son of" / "daughter of" particles: the name before is the person's, the name after the
 #: father's.

@@ -3,9 +3,9 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roundabout.names.keys import skeleton
-from roundabout.names.tokenize import casefold_name, native_tokens
-from roundabout.names.translit import to_ascii
+from roundabout.matching.keys import skeleton
+from roundabout.matching.tokenize import casefold_name, native_tokens
+from roundabout.matching.translit import to_ascii
 
 KAZAKH = "ҚҰӘҒҢӨҮҺІ"
 

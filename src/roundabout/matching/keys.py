@@ -71,6 +71,14 @@ def skeleton(token: str) -> str:
     return out.lower()
 
 
+def fold_ch(key: str) -> str:
+    """A skeleton or consonant skeleton with ``ch`` read as ``sh`` (``c`` -> ``s``): French
+    and Maghrebi romanisations write ``ch`` for the English ``sh`` (Charekh / Sharikh, Hamcho
+    / Hamsho). Used as an extra blocking key, never as the skeleton itself. (A skeleton's
+    ``c`` is always a ``ch``: a lone ``c`` becomes ``k`` or ``s``.)"""
+    return key.replace("c", "s")
+
+
 @lru_cache(maxsize=500_000)
 def consonants(token: str) -> str:
     """The skeleton without vowels (``mohammed`` -> ``mhmd``); the token if nothing is left."""

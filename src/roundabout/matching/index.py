@@ -2,9 +2,9 @@
 
 Completeness guarantee
 ----------------------
-:func:`roundabout.names.compare.compare` only credits evidence that shares a blocking key
+:func:`roundabout.matching.compare.compare` only credits evidence that shares a blocking key
 (see its module docstring): two tokens align only if their keys meet
-(:func:`roundabout.names.keys.token_keys`: skeleton, one-letter deletions), merges and the
+(:func:`roundabout.matching.keys.token_keys`: skeleton, one-letter deletions), merges and the
 whole-name rule need their joined keys to meet, the acronym rule needs an exact acronym, and
 initials align by first letter. Every list name is indexed under exactly those keys:
 
@@ -19,7 +19,7 @@ so when both names hold a number, the bound counts those tokens as matched, like
 
 A query looks up the same keys and, per list name, collects which of its own tokens and which
 of the list name's tokens shared a key (bit masks). From the token weights
-(:func:`roundabout.names.compare.token_weight`) of those tokens, plus anything initials could
+(:func:`roundabout.matching.compare.token_weight`) of those tokens, plus anything initials could
 align, :meth:`NameIndex.bound` gives an upper bound of the name score: the aligned share of the
 weight, with the largest discount the scorer can give to extra names, and the one-alignment cap.
 A list name that shares no key with the query can score nothing (bound 0). Names whose bound is
@@ -40,9 +40,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from roundabout.names.compare import LIGHT, WEAK_CAP, join_key, side_keys, token_weight
-from roundabout.names.keys import join_keys, token_keys
-from roundabout.names.normalize import NameForm, is_patronymic
+from roundabout.matching.compare import LIGHT, WEAK_CAP, join_key, side_keys, token_weight
+from roundabout.matching.keys import fold_ch, join_keys, token_keys
+from roundabout.matching.normalize import NameForm, is_patronymic
 
 _EPS = 1e-9
 #: Query tokens whose merged postings are cached (name tokens repeat a lot).
@@ -135,6 +135,9 @@ class NameIndex:
             for j, k in enumerate(form.consonant_tokens):
                 for key in join_keys(k):
                     add("%" + key, nid, 1 << j)
+                if (fk := fold_ch(k)) != k:  # ch read as sh (Hamcho / Hamsho)
+                    for key in join_keys(fk):
+                        add("%" + key, nid, 1 << j)
                 if len(k) < 3 and form.abjad:
                     add("&" + k, nid, 1 << j)
             for key in join_keys("".join(keys)):
@@ -204,6 +207,8 @@ class NameIndex:
         keys = list(token_keys(key))
         if len(cons) >= 3 or abjad:
             keys.extend("%" + x for x in join_keys(cons))
+            if (fc := fold_ch(cons)) != cons:
+                keys.extend("%" + x for x in join_keys(fc))
         else:
             # Short consonant skeletons align only with abjad script names.
             keys.append("&" + cons)

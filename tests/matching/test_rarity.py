@@ -1,7 +1,7 @@
-from roundabout.names.compare import compare, token_weight
-from roundabout.names.keys import meet, token_keys
-from roundabout.names.normalize import analyze
-from roundabout.names.rarity import RARITY_MIN, rarity
+from roundabout.matching.compare import compare, token_weight
+from roundabout.matching.keys import meet, token_keys
+from roundabout.matching.normalize import analyze
+from roundabout.matching.rarity import RARITY_MIN, rarity
 
 
 def score(a: str, b: str, person: bool | None = None) -> float:

@@ -9,7 +9,7 @@ country:
 
 * Russian / Ukrainian / Belarusian: BGN/PCGN-like (``ж`` zh, ``х`` kh, ``ц`` ts, ``щ`` shch,
   ``ю`` yu, ``я`` ya); the other schemes in use (``j``/``h``/``x``/``c``/``iu``/``sch``) are
-  folded together later by :mod:`roundabout.names.keys`.
+  folded together later by :mod:`roundabout.matching.keys`.
 * Kazakh (2021 Latin alphabet without diacritics): ``ә`` a, ``ғ`` g, ``қ`` q, ``ң`` n,
   ``ө`` o, ``ұ`` u, ``ү`` u, ``һ`` h, ``і`` i.
 * Kyrgyz: ``ң`` n, ``ө`` o, ``ү`` u.  Uzbek Cyrillic: ``ў`` o, ``қ`` q, ``ғ`` g, ``ҳ`` h.

@@ -1,11 +1,11 @@
 """Names: transliteration, legal forms, normalisation and comparison keys.
 
-The pipeline (:func:`roundabout.names.normalize.analyze`) turns a raw name in any script into a
-:class:`~roundabout.names.normalize.NameForm`: casefolded native tokens (Kazakh, Kyrgyz,
+The pipeline (:func:`roundabout.matching.normalize.analyze`) turns a raw name in any script into a
+:class:`~roundabout.matching.normalize.NameForm`: casefolded native tokens (Kazakh, Kyrgyz,
 Armenian and Georgian letters kept intact), ASCII tokens, phonetic skeleton keys that collapse
 the usual romanisation variants, and the legal form, recognised and set aside.
 """
 
-from roundabout.names.normalize import NameForm, analyze, casefold_name
+from roundabout.matching.normalize import NameForm, analyze, casefold_name
 
 __all__ = ["NameForm", "analyze", "casefold_name"]

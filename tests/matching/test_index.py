@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roundabout.names.compare import WEAK_CAP, compare
-from roundabout.names.normalize import analyze
-from roundabout.screening.matcher import Screener, person_flag
+from roundabout.matching.compare import WEAK_CAP, compare
+from roundabout.matching.matcher import Screener, person_flag
+from roundabout.matching.normalize import analyze
 
 QUERIES = [
     "Uzay Group",
@@ -90,7 +90,7 @@ def test_bound_is_an_upper_bound(screener: Screener) -> None:
 
 
 def test_common_given_names_alone_do_not_match(screener: Screener) -> None:
-    from roundabout.screening.model import Party
+    from roundabout.matching.model import Party
 
     for name in ("Mohammed Ali", "Ivan Ivanovich Ivanov", "Ali Hassan Mohammed"):
         assert not any(h.match for h in screener.screen(Party("p", name))), name
@@ -99,7 +99,7 @@ def test_common_given_names_alone_do_not_match(screener: Screener) -> None:
 def test_numbered_sister_entities_are_candidates() -> None:
     """Numbers left over on both sides pair up in ``compare``; the index bound counts them."""
     from roundabout.lists.model import ListEntity
-    from roundabout.screening.matcher import ScreenEntry
+    from roundabout.matching.matcher import ScreenEntry
 
     names = ["Snow Storm 2", "Victory 5", "Carlyle Partners VIII L.P.", "Snow Leopard"]
     entities = [ListEntity(entity_id=str(i), schema="Vessel", name=n) for i, n in enumerate(names)]
@@ -124,9 +124,9 @@ def test_inlined_bounds_equal_the_reference_bound(
 ) -> None:
     """``NameIndex.bounds`` inlines ``NameIndex.bound``: both give the same numbers (through
     the numpy path and through the scalar loop)."""
-    from roundabout.names.compare import join_key, side_keys, token_weight
-    from roundabout.screening import index as index_module
-    from roundabout.screening.index import _digits, _initials, _kept, _QuerySide
+    from roundabout.matching import index as index_module
+    from roundabout.matching.compare import join_key, side_keys, token_weight
+    from roundabout.matching.index import _digits, _initials, _kept, _QuerySide
 
     monkeypatch.setattr(index_module, "VECTOR_MIN", vector_min)
     index = screener.index
@@ -162,7 +162,7 @@ def test_inlined_bounds_equal_the_reference_bound(
 
 
 def _both_paths(screener: Screener, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from roundabout.screening import index as index_module
+    from roundabout.matching import index as index_module
 
     q = analyze(name)
     for floor in (0.0, 0.5, 0.72):

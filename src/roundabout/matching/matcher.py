@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from roundabout.lists.model import ListEntity
-from roundabout.names.compare import NameComparison, compare
-from roundabout.names.normalize import analyze
-from roundabout.screening import features
-from roundabout.screening.index import IndexedName, NameIndex
-from roundabout.screening.model import DEFAULT_THRESHOLD, Feature, Hit, Party
+from roundabout.matching import features
+from roundabout.matching.compare import NameComparison, compare
+from roundabout.matching.index import IndexedName, NameIndex
+from roundabout.matching.model import DEFAULT_THRESHOLD, Feature, Hit, Party
+from roundabout.matching.normalize import analyze
 
 __all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag"]
 
@@ -54,6 +54,8 @@ class Screener:
                 form = analyze(n, flag)
                 if not form.empty:
                     names.append(IndexedName(i, form, flag))
+                    if form.alt is not None:  # the name with its named-after clause
+                        names.append(IndexedName(i, form.alt, flag))
             for ident in e.identifiers:
                 self.by_id.setdefault(ident, []).append(i)
         self.index = NameIndex(names)
@@ -68,7 +70,7 @@ class Screener:
         """Best name comparison per entity among the index candidates for ``name``.
 
         Every entity with a name scoring at least ``floor`` is included (for ``floor`` above
-        :data:`roundabout.names.compare.WEAK_CAP`; see :mod:`roundabout.screening.index`);
+        :data:`roundabout.matching.compare.WEAK_CAP`; see :mod:`roundabout.matching.index`);
         entities found on the way that score less may be included too. Results are cached
         per (name, schema, floor) (``cache_size`` of the constructor; 0 turns it off).
         """
@@ -81,6 +83,12 @@ class Screener:
         best: dict[int, tuple[NameComparison, str]] = {}
         qflag = person_flag(schema)
         bounds = self.index.bounds(form, floor, "list" if schema is None else qflag)
+        if form.alt is not None:
+            for nid, b in self.index.bounds(
+                form.alt, floor, "list" if schema is None else qflag
+            ).items():
+                if b > bounds.get(nid, -1.0):
+                    bounds[nid] = b
         # ties in the bound are taken in name order, so the reported name does not depend on
         # the order of a hash set (PYTHONHASHSEED)
         for nid in sorted(bounds, key=lambda n: (-bounds[n], n)):
