@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -60,7 +60,7 @@ DidOption = Annotated[
     bool, typer.Option("--did/--no-did", help="Run the DiD and event study (pyfixest).")
 ]
 CounterfactualOption = Annotated[
-    str,
+    Literal["pooled", "route"],
     typer.Option(
         "--counterfactual",
         help="pooled: other goods' growth over all origins per hub (the headline); "
