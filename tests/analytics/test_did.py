@@ -72,3 +72,32 @@ def test_did_is_capped_by_collapsing_origins(tmp_path):
     assert r.did.collapsed_origins
     assert r.did.rows <= 2000 * 1.5  # sampled products: about the cap
     assert r.did.product_share < 1
+
+
+def test_the_comparison_group_holds_no_listed_or_one_sided_lines(make_flows, make_goods, make_plan):
+    """Units of the hub DiD: a later-banned listed line, a set-aside product and a line that
+    trades in the window only are never comparison units."""
+    from datetime import date
+
+    from roundabout.analytics.did import balanced, did_cells
+
+    banned, later, aside, new, clean = "847130", "851712", "870120", "940360", "940370"
+    rows = []
+    for p in (banned, later, aside, clean):
+        rows += [
+            ("2021-03", "DEU", "KAZ", "export", p, 100.0),
+            ("2022-03", "DEU", "KAZ", "export", p, 200.0),
+        ]
+    rows += [("2022-03", "DEU", "KAZ", "export", new, 50.0)]  # one-sided
+    rows += [("2021-03", "DEU", "RUS", "export", banned, 100.0)]
+    rows += [("2022-03", "DEU", "RUS", "export", banned, 10.0)]
+    plan, pn = make_plan(
+        make_flows(rows),
+        make_goods({banned: date(2022, 2, 25), later: date(2023, 2, 25), aside: date(2022, 2, 25)}),
+        hubs=("KAZ",),
+        window="2022-03:2022-03",
+    )
+    cells, keys = did_cells(pn.picked, plan, collapse=True)
+    units = balanced(cells, keys, plan, pn.bans, exclude=(aside,)).to_pandas()
+    assert set(units["product"]) == {banned, clean}
+    assert set(units.loc[units["product"] == clean, "kind"]) == {"other"}
