@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 ROUNDABOUT_DB ?= out/demo.duckdb
 export ROUNDABOUT_DB
 
-.PHONY: all setup demo test lint typecheck pytest bench clean
+.PHONY: all setup demo test test-fast lint typecheck pytest pytest-fast bench clean
 
 all: test
 
@@ -30,8 +30,15 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# The one check command: lint, types, all tests.
+# Every test but those that start Spark (Java): the `spark` marker (tests/conftest.py).
+pytest-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not spark"
+
+# The one check command: lint, types, all tests (DuckDB and Spark).
 test: lint typecheck pytest
+
+# The same without Spark: for the edit-test loop (CI runs `make test`).
+test-fast: lint typecheck pytest-fast
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

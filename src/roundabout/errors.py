@@ -53,3 +53,15 @@ class EngineUnavailableError(RoundaboutError):
     """An optional engine is not installed; the message says how to install it."""
 
     status = 501
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the store file (DuckDB lets one process write it, or several
+    read it). The message names the holder; ``pid`` and ``server`` say who it is."""
+
+    status = 503
+
+    def __init__(self, message: str, *, pid: int | None, server: str | None) -> None:
+        super().__init__(message)
+        self.pid = pid
+        self.server = server

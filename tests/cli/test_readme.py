@@ -1,5 +1,6 @@
-"""The README's command synopses are checked against the CLI: every command, option and listed
-choice it shows must exist, so the docs cannot drift from the code unnoticed."""
+"""The README's command synopses are checked against the CLI both ways: every command, option
+and listed choice it shows must exist, and every command and option of the CLI must be shown in
+its synopsis, so the docs cannot drift from the code unnoticed (in either direction)."""
 
 from __future__ import annotations
 
@@ -64,17 +65,63 @@ def _choices(param: Any) -> list[str] | None:
 SYNOPSES = _synopses()
 
 
+def _leaves(cmd: Any, path: str = "roundabout") -> list[tuple[str, Any]]:
+    """Every runnable command of the CLI with its path (``roundabout lists load``, ...)."""
+    subs = getattr(cmd, "commands", None)
+    if subs is None:
+        return [(path, cmd)]
+    return [leaf for name, sub in subs.items() for leaf in _leaves(sub, f"{path} {name}")]
+
+
+def _long_options(cmd: Any) -> set[str]:
+    return {
+        o
+        for p in cmd.params
+        if p.param_type_name == "option" and not getattr(p, "hidden", False)
+        for o in (*p.opts, *p.secondary_opts)
+        if o.startswith("--") and o != "--help"
+    }
+
+
+ROOT = typer.main.get_command(app)
+LEAVES = [("roundabout", ROOT), *_leaves(ROOT)]  # the root for its own options (--version)
+
+
 def test_the_readme_shows_every_command() -> None:
     shown = {_resolve(s.split())[1] for s in SYNOPSES}
-    for command in ("ingest", "status", "leaks", "report", "serve", "keys create",
-                    "lists load", "lists diff", "screen parties", "screen shipments"):  # fmt: skip
-        assert f"roundabout {command}" in shown
+    missing = [path for path, _ in LEAVES if path not in shown]  # the root: `--version`
+    assert not missing, f"commands without a README synopsis: {missing}"
+
+
+@pytest.mark.parametrize("path", [path for path, _ in LEAVES])
+def test_every_option_of_the_cli_is_in_the_readme(path: str) -> None:
+    cmd = dict(LEAVES)[path]
+    shown: set[str] = set()
+    for line in SYNOPSES:
+        if _resolve(line.split())[1] == path:
+            shown |= set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", line))
+    missing = sorted(_long_options(cmd) - shown)
+    assert not missing, f"{path}: the README's synopsis does not show {missing}"
+
+
+def test_the_input_file_columns_are_documented() -> None:
+    """Every column the party and shipment readers know is named in the README."""
+    from roundabout.lists.model import ID_KINDS
+    from roundabout.screening import shipments
+
+    text = README.read_text(encoding="utf-8")
+    columns = {*ID_KINDS, "id", "name", "country", "identifiers", "birth_date", "schema", "type"}
+    columns |= {*shipments.ROLES, "<role>_country"}
+    columns |= set(shipments._ALIASES) | set(shipments._ALIASES.values())
+    missing = sorted(c for c in columns if f"`{c}`" not in text)
+    assert not missing, f"columns not in the README: {missing}"
 
 
 @pytest.mark.parametrize("line", SYNOPSES)
 def test_synopsis_matches_the_cli(line: str) -> None:
     cmd, path = _resolve(line.split())
-    assert not hasattr(cmd, "commands"), f"{line!r}: {path} needs a subcommand"
+    root_options = path == "roundabout" and line.split()[1].startswith("--")  # --version
+    assert root_options or not hasattr(cmd, "commands"), f"{line!r}: {path} needs a subcommand"
     params = {o: p for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
     for flag in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line):
         assert flag in params, f"{path}: README shows {flag}, the CLI has {sorted(params)}"

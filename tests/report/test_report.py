@@ -82,7 +82,7 @@ def test_cli_writes_the_file(store_path, tmp_path):
 
     app = typer.Typer()
     app.command()(report)
-    out = tmp_path / "sub" / "r.html"
+    out = tmp_path / "r.html"  # an existing directory: a missing one is refused
     res = CliRunner().invoke(
         app, ["--db", str(store_path), "--out", str(out), "--hubs", "ARM,KAZ", "--no-did"]
     )

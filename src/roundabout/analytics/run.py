@@ -67,12 +67,7 @@ class _Cache:
         self.held: list[Any] = []
 
     def __call__(self, expr: ir.Table) -> ir.Table:
-        # Ibis's PySpark backend compiles a cached query without registering the in-memory
-        # tables it reads (the goods list); execution does, so do it first.
-        backend = ibis.get_backend(expr)
-        hook = getattr(backend, "_register_in_memory_tables", None)
-        if hook is not None:
-            hook(expr)
+        # Engine quirks (Spark's cache) live in the engine adapters (roundabout.store.engines).
         cached = expr.cache()
         self.held.append(cached)
         return cached

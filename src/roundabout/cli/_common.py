@@ -33,6 +33,17 @@ def db_path(db: Path | None) -> Path:
     return resolve_db_path(db)
 
 
+def output_file(path: Path, what: str = "--out") -> Path:
+    """``path`` as a file to write: its directory must exist (never created on the fly, so a
+    typo is not a new folder) and it must not be a directory. Check before the work starts."""
+    if path.is_dir():
+        raise RoundaboutError(f"{what} {path}: is a directory, not a file")
+    parent = path.parent
+    if not parent.is_dir():
+        raise RoundaboutError(f"{what} {path}: no such directory {parent} (create it first)")
+    return path
+
+
 def fails_cleanly(fn: Callable[P, R]) -> Callable[P, R]:
     """Print a :class:`RoundaboutError` as one line on stderr and exit with status 1."""
 

@@ -13,8 +13,16 @@ from roundabout.analytics import LeakParams, LeakResult, Span, Unavailable, find
 from roundabout.analytics.explain import amount
 from roundabout.analytics.params import DEFAULT_GOODS, DEFAULT_HUBS, DEFAULT_TARGET, parse_codes
 from roundabout.analytics.result import Placebo
-from roundabout.cli._common import DbOption, JsonOption, db_path, print_json
-from roundabout.store import Store
+from roundabout.cli._common import DbOption, JsonOption, print_json
+from roundabout.cli.engine import (
+    EngineName,
+    EngineOption,
+    ParquetOption,
+    SparkMasterOption,
+    open_flows,
+)
+from roundabout.cli.output import OutOption, write_leaks
+from roundabout.cli.progress import progress
 
 # The question's options, shared with ``roundabout report`` (one definition, one parser).
 TargetOption = Annotated[
@@ -123,6 +131,10 @@ def leaks(
     bootstrap: BootstrapOption = 1000,
     min_drop: MinDropOption = 1_000_000.0,
     as_json: JsonOption = False,
+    out: OutOption = None,
+    engine: EngineOption = EngineName.duckdb,
+    parquet: ParquetOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Find sanctioned goods re-routed to the target through hubs, ranked, with the evidence."""
     params = leak_params(
@@ -138,8 +150,12 @@ def leaks(
         min_drop=min_drop,
         top=top,
     )
-    with Store(db_path(db), read_only=True) as store:
-        result = find_leaks(store.flows(), params)
+    with (
+        progress(f"leaks: analysing on {engine.value}"),
+        open_flows(engine, db, parquet, spark_master) as flows,
+    ):
+        result = find_leaks(flows, params)
+    write_leaks(out, result)
     if as_json:
         print_json(result.to_dict())
     else:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from roundabout.cli._common import fails_cleanly
+from roundabout.cli.export import export
 from roundabout.cli.ingest import ingest
 from roundabout.cli.keys import keys_app
 from roundabout.cli.leaks import leaks
@@ -23,8 +26,23 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from roundabout import __version__
+
+        typer.echo(f"roundabout {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Find sanctioned goods taking the long way to Russia."""
 
 
@@ -36,6 +54,7 @@ app.add_typer(lists_app, name="lists")
 app.command("report")(fails_cleanly(report))
 app.command("serve")(fails_cleanly(serve))
 app.add_typer(keys_app, name="keys")
+app.command("export")(fails_cleanly(export))
 
 
 def main() -> None:

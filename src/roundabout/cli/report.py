@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from roundabout.analytics.params import DEFAULT_GOODS, DEFAULT_TARGET
-from roundabout.cli._common import DbOption, db_path
+from roundabout.cli._common import DbOption, db_path, output_file
 from roundabout.cli.leaks import (
     BaselineOption,
     BootstrapOption,
@@ -22,6 +22,7 @@ from roundabout.cli.leaks import (
     WindowOption,
     leak_params,
 )
+from roundabout.cli.progress import progress
 
 
 def report(
@@ -46,6 +47,7 @@ def report(
     figures, Sankey, monthly series, findings, lost in transit, event study, CHP tiers,
     screening.
     """
+    output_file(out)  # before the work: a missing directory is refused, not created
     from roundabout.report import build, render
     from roundabout.store import Store
 
@@ -61,9 +63,13 @@ def report(
         bootstrap=bootstrap,
         min_drop=min_drop,
     )
-    with Store(db_path(db), read_only=True) as store:
-        html = render(build(store, params))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        progress("report: building the sections") as step,
+        Store(db_path(db), read_only=True) as store,
+    ):
+        data = build(store, params)
+        step("report: drawing the charts")
+        html = render(data)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(out)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
+from roundabout.cli.output import OutOption, write_parties, write_shipments
 from roundabout.matching.model import DEFAULT_THRESHOLD
 from roundabout.screening.decisions import Decision
 from roundabout.store import Store
@@ -55,6 +56,7 @@ def parties(
     ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
+    out_file: OutOption = None,
 ) -> None:
     """Screen each party; print its hits with score, match flag and explanation."""
     from roundabout.screening.run import screen_parties
@@ -70,6 +72,7 @@ def parties(
             show_dismissed=show_dismissed,
             notify=_err,
         )
+    write_parties(out_file, run)
     if as_json:
         print_json(run.to_dict())
         return
@@ -98,6 +101,7 @@ def shipments(
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    out_file: OutOption = None,
 ) -> None:
     """Risk-score each declaration with its reasons (party hits, goods, route, price)."""
     from roundabout.screening.shipments import read_leaks, screen_shipments
@@ -108,6 +112,7 @@ def shipments(
             store, file, lists or [], threshold=threshold, leaks=found, notify=_err
         )
     rows = [r for r in out.results if r.risk >= min_risk]
+    write_shipments(out_file, rows, {**out.to_dict(), "results": [r.to_dict() for r in rows]})
     if as_json:
         print_json({**out.to_dict(), "results": [r.to_dict() for r in rows]})
         return

@@ -71,7 +71,7 @@ from pydantic import Field as PydanticField
 from roundabout.errors import MappingError
 from roundabout.reference.countries import iso3_codes, to_iso3
 from roundabout.sources.country_names import resolve_name
-from roundabout.store.schema import FLOWS
+from roundabout.vocabulary import FLOWS
 
 Scheme = Literal["iso3", "iso2", "m49", "comtrade", "baci", "comext", "name"]
 PeriodFormat = Literal["YYYY", "YYYYMM", "YYYY-MM"]

@@ -8,7 +8,7 @@ Its contract:
 * ``reporter``, ``partner``, ``partner2`` are ISO 3166 alpha-3 codes, or one of the aggregate
   codes of :mod:`roundabout.reference.countries` (``W00`` world, ``EU27_2020``, ...).
   ``partner2`` (Comtrade's second partner) is null when not reported.
-* ``flow`` is one of :data:`FLOWS`, always seen from the reporter.
+* ``flow`` is one of :data:`FLOWS` (:mod:`roundabout.vocabulary`), seen from the reporter.
 * ``product_code`` is the code as reported after normalisation: ``TOTAL``, or 2 to 10 digits
   (HS chapter, heading, subheading, or a national code such as CN8). ``product_level`` is its
   digit count (0 for ``TOTAL``); ``hs6`` is its first six digits when it has at least six.
@@ -29,7 +29,7 @@ from typing import Final
 import ibis
 import ibis.expr.datatypes as dt
 
-FLOWS: Final = ("export", "import", "re-export", "re-import")
+from roundabout.vocabulary import FLOWS as FLOWS  # re-exported: the store's flow vocabulary
 
 FLOWS_SCHEMA: Final = ibis.schema(
     {

@@ -20,17 +20,27 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from roundabout.errors import StoreError
+from roundabout.store.holder import is_lock_error, locked_error
 from roundabout.store.schema import TABLES
 
 _DUCKDB_MAGIC_OFFSET = 8
 
 
 class Store:
-    """A roundabout store in one DuckDB file (or in memory with ``path=None``)."""
+    """A roundabout store in one DuckDB file (``str`` or ``Path``; in memory with ``None``).
+
+    A file another process holds (DuckDB: one writer or many readers) raises
+    :class:`~roundabout.errors.StoreLockedError` naming the holder (:mod:`.holder`).
+    """
 
     def __init__(
-        self, path: Path | None, *, read_only: bool = False, memory_limit: str | None = None
+        self,
+        path: str | Path | None,
+        *,
+        read_only: bool = False,
+        memory_limit: str | None = None,
     ) -> None:
+        path = None if path is None else Path(path)
         self.path = path
         self.read_only = read_only
         if path is not None:
@@ -43,6 +53,8 @@ class Store:
         try:
             self.backend: Any = ibis.duckdb.connect(target, read_only=read_only)
         except duckdb.IOException as exc:
+            if path is not None and is_lock_error(str(exc)):
+                raise locked_error(path, str(exc), read_only=read_only) from None
             raise StoreError(f"{target}: cannot open store: {_first_line(exc)}") from None
         self.raw.execute("SET enable_progress_bar_print = false")
         if memory_limit:

@@ -1,0 +1,54 @@
+"""A progress line for long steps on a terminal: what runs, and for how long.
+
+Shown on stderr only when it is a terminal and only once the step has taken longer than
+:data:`AFTER` seconds (a quick run prints nothing); redirected output never gets it. The line
+is rewritten in place twice a second and erased when the step ends.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+AFTER = 2.0
+TICK = 0.5
+
+
+@contextmanager
+def progress(
+    label: str, *, stream: TextIO | None = None, after: float = AFTER
+) -> Iterator[Callable[[str], None]]:
+    """``with progress("leaks: analysing") as step: ...; step("writing")``."""
+    out = sys.stderr if stream is None else stream
+    if not out.isatty():
+        yield lambda _label: None
+        return
+    state = {"label": label}
+    start = time.monotonic()
+    done = threading.Event()
+    shown = threading.Event()
+
+    def show() -> None:
+        if done.wait(after):
+            return
+        while not done.is_set():
+            text = f"{state['label']} ... {time.monotonic() - start:.0f} s"
+            out.write("\r\x1b[2K" + text)
+            out.flush()
+            shown.set()
+            done.wait(TICK)
+
+    ticker = threading.Thread(target=show, name="progress", daemon=True)
+    ticker.start()
+    try:
+        yield lambda new: state.__setitem__("label", new)
+    finally:
+        done.set()
+        ticker.join()
+        if shown.is_set():
+            out.write("\r\x1b[2K")
+            out.flush()

@@ -1,0 +1,13 @@
+"""Controlled vocabularies of the canonical tables.
+
+Shared by the importers (:mod:`roundabout.sources`) and the store (:mod:`roundabout.store`)
+without either importing the other for them: the store loads files through the importers, so
+the importers must not depend on the store.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: ``flows.flow``, always seen from the reporter.
+FLOWS: Final = ("export", "import", "re-export", "re-import")

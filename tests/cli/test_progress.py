@@ -1,0 +1,46 @@
+"""The progress line: only on a terminal, only for steps longer than the delay, erased after."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+from roundabout.cli.progress import progress
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _wait_for(stream: io.StringIO, text: str) -> None:
+    for _ in range(200):
+        if text in stream.getvalue():
+            return
+        threading.Event().wait(0.02)
+    raise AssertionError(f"{text!r} never shown: {stream.getvalue()!r}")
+
+
+def test_a_long_step_on_a_terminal_shows_its_label_and_time_then_erases_it() -> None:
+    out = Tty()
+    with progress("leaks: analysing", stream=out, after=0.05) as step:
+        _wait_for(out, "leaks: analysing ... ")
+        step("leaks: ranking")
+        _wait_for(out, "leaks: ranking ... ")
+    text = out.getvalue()
+    assert text.startswith("\r\x1b[2Kleaks: analysing ... 0 s") and text.endswith("\r\x1b[2K")
+
+
+def test_a_quick_step_prints_nothing() -> None:
+    out = Tty()
+    with progress("report", stream=out, after=5.0):
+        pass
+    assert out.getvalue() == ""
+
+
+def test_redirected_output_never_gets_it() -> None:
+    out = io.StringIO()
+    with progress("leaks", stream=out, after=0.0) as step:
+        step("still nothing")
+        threading.Event().wait(0.1)
+    assert out.getvalue() == ""
