@@ -186,11 +186,7 @@ class Finding:
     listed_in_heading: tuple[str, ...] = ()  # unlisted surges: listed codes of the same HS4
 
     def to_dict(self) -> dict[str, Any]:
-        extra: dict[str, Any] = (
-            {} if self.sanctioned else {"listed_in_heading": list(self.listed_in_heading)}
-        )
         return {
-            **extra,
             "hub": self.hub,
             "product": self.product,
             "description": self.description,
@@ -214,6 +210,7 @@ class Finding:
             "partial_ban": self.partial_ban,
             "share_above_threshold": share(self.share_above_threshold),
             "reasons": dict(self.reasons),
+            "listed_in_heading": list(self.listed_in_heading),
         }
 
 
