@@ -166,8 +166,7 @@ def screen_parties(
             d = h.to_dict()
             rows.append({"party_id": r.party.id, "party_name": r.party.name, **d})
     summary = [
-        {"id": r.party.id, "name": r.party.name, "matched": any(h.match for h in r.hits),
-         "hits": len(r.hits)}
+        {"id": r.party.id, "name": r.party.name, "matched": r.matched, "hits": len(r.hits)}
         for r in run.results
     ]  # fmt: skip
     return Screening(

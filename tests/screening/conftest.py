@@ -22,3 +22,17 @@ def screener() -> Screener:
     return Screener(
         [ScreenEntry(e, f"{p.source}:test", e.content_hash()) for p in lists for e in p.entities]
     )
+
+
+@pytest.fixture(scope="session")
+def bundled_screener() -> Screener:
+    """The bundled OFAC SDN and UN lists, as an empty store loads them on first use."""
+    from roundabout.lists import bundled
+
+    return Screener(
+        [
+            ScreenEntry(e, f"{p.source}:bundled", e.content_hash())
+            for p in bundled.current()
+            for e in p.entities
+        ]
+    )

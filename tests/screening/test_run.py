@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,3 +113,64 @@ def test_parquet_parties(tmp_path: Path) -> None:
     )
     (p,) = read_parties(f)
     assert p.country == "kz" and p.identifiers == (("bin", "1234"),)
+
+
+def test_new_only_never_turns_a_listed_party_into_not_matched(
+    store: Store, tmp_path: Path, bundled_screener: Any
+) -> None:
+    """Lavrov and Putin against the bundled lists, screened twice: the second time with
+    ``new_only`` lists no hit (all were reported) but both parties stay ``matched``."""
+    from roundabout.matching.model import Party
+    from roundabout.screening.run import screen_loaded
+
+    parties = [
+        Party("lavrov", "Sergey Lavrov", "ru", schema="Person"),
+        Party("putin", "Vladimir Putin", "ru", schema="Person"),
+        Party("nobody", "Zzyzx Quellbrook", "gb", schema="Person"),
+    ]
+
+    def run(**kw: bool) -> dict[str, dict[str, Any]]:
+        out = screen_loaded(
+            store, bundled_screener, parties, file="t", file_sha256="", threshold=0.72, **kw
+        )
+        return {r["id"]: r for r in out.to_dict()["results"]}
+
+    first = run()
+    assert first["lavrov"]["matched"] is True and first["putin"]["matched"] is True
+    assert first["nobody"]["matched"] is False
+    assert {h["status"] for r in first.values() for h in r["hits"]} == {"new"}
+    second = run(new_only=True)
+    for pid in ("lavrov", "putin"):
+        assert second[pid]["hits"] == [] and second[pid]["matched"] is True
+        assert second[pid]["hidden_hits"] == len(first[pid]["hits"])
+    # Independently, from the store: the latest run's undismissed matches per party.
+    rows = store.raw.execute(
+        "SELECT party_id, bool_or(is_match) FROM screening_results WHERE run_id = "
+        "(SELECT arg_max(run_id, screened_at) FROM screening_results) GROUP BY party_id"
+    ).fetchall()
+    assert {p: m for p, m in rows} == {"lavrov": True, "putin": True}
+    # A false-positive decision on Putin's match (this record) makes him not matched, and only
+    # him: Lavrov's record is untouched.
+    top = next(h for h in first["putin"]["hits"] if h["match"])
+    decide(store, "putin", top["entity_id"], Decision.false_positive, "bob", "test")
+    third = run(new_only=True)
+    still = [h for h in first["putin"]["hits"] if h["match"] and h["entity_id"] != top["entity_id"]]
+    assert third["putin"]["matched"] is bool(still)
+    assert third["lavrov"]["matched"] is True
+
+
+def test_thresholds_below_the_report_floor_are_refused(store: Store, parties: Path) -> None:
+    with pytest.raises(RoundaboutError, match=r"between 0\.5 and 1"):
+        screen_parties(store, parties, ["x"], threshold=0.3)
+
+
+def test_python_api_new_only_keeps_matched(tmp_path: Path) -> None:
+    import roundabout
+
+    rows = [{"id": "p2", "name": 'ООО "ЭМС Эксперт"', "country": "RU"}]
+    lst = [DATA / "ofac_sdn_sample.csv"]
+    db = tmp_path / "s.duckdb"
+    first = roundabout.screen_parties(rows, lst, db=db)
+    assert first.parties["matched"].tolist() == [True]
+    again = roundabout.screen_parties(rows, lst, db=db, new_only=True)
+    assert again.parties["matched"].tolist() == [True] and again.parties["hits"].tolist() == [0]

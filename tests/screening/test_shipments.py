@@ -30,9 +30,9 @@ def test_shipment_risk_and_reasons(store: Store, tmp_path: Path) -> None:
 
 def test_unit_price_outlier_and_leak_finding(store: Store, tmp_path: Path) -> None:
     sid = snapshots.save(store, ofac.parse(DATA / "ofac_sdn_sample.csv")).snapshot.snapshot_id
-    rows = ["declaration_id,exporter,destination_country,hs_code,value,quantity"]
-    rows += [f"d{i},Acme,AM,850440,{100 + i},1" for i in range(5)]
-    rows.append("odd,Acme,AM,850440,5000,1")
+    rows = ["declaration_id,exporter,consignee,destination_country,hs_code,value,quantity"]
+    rows += [f"d{i},Acme,Zeta LLC,AM,850440,{100 + i},1" for i in range(5)]
+    rows.append("odd,Acme,Zeta LLC,AM,850440,5000,1")
     f = tmp_path / "ship.csv"
     f.write_text("\n".join(rows) + "\n", encoding="utf-8")
     run = screen_shipments(store, f, [sid], leaks={("am", "850440")})
@@ -48,7 +48,11 @@ def test_bad_shipment_value(store: Store, tmp_path: Path) -> None:
     from roundabout.errors import InputFileError
 
     f = tmp_path / "ship.csv"
-    f.write_text("declaration_id,value,quantity\nd1,abc,1\n", encoding="utf-8")
+    f.write_text(
+        "declaration_id,exporter,consignee,destination_country,hs_code,value,quantity\n"
+        "d1,A,B,KZ,847130,abc,1\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputFileError, match="line 2: value 'abc' is not a number"):
         screen_shipments(store, f, ["x"])
 
@@ -80,3 +84,62 @@ def test_read_leaks_from_leaks_json_and_csv(tmp_path: Path) -> None:
     broken.write_text('{"findings": [', encoding="utf-8")
     with pytest.raises(InputFileError, match=r"broken\.json: line 1: not valid JSON"):
         read_leaks(broken)
+
+
+def test_missing_required_columns_are_refused_naming_them(store: Store, tmp_path: Path) -> None:
+    import pytest
+
+    from roundabout.errors import InputFileError
+
+    f = tmp_path / "ship.csv"
+    f.write_text("declaration_id,exporter,value\nd1,Acme,5\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as err:
+        screen_shipments(store, f, ["x"])
+    msg = str(err.value)
+    assert "missing required columns consignee, destination_country, hs_code" in msg
+    assert "line 1" in msg and "\n" not in msg
+    assert "screening_results" not in store.backend.list_tables()  # nothing written
+
+
+def test_unknown_country_is_kept_and_flagged_and_runs_feed_audit_and_alerts(
+    store: Store, tmp_path: Path
+) -> None:
+    from roundabout.report.data import alerts
+    from roundabout.screening import audit
+    from roundabout.screening.decisions import Decision, decide
+
+    sid = snapshots.save(store, ofac.parse(DATA / "ofac_sdn_sample.csv")).snapshot.snapshot_id
+    f = tmp_path / "ship.csv"
+    f.write_text(
+        "declaration_id,exporter,consignee,consignee_country,destination_country,hs_code\n"
+        "d1,Acme GmbH,Uzay Group Dis Ticaret Ltd Sti,Turkiye Cumhuriyeti X,TR,854231\n"
+        "d2,Acme GmbH,Beta GmbH,DE,Narnia,090111\n"
+        "d3,Acme GmbH,,DE,DE,09\n",
+        encoding="utf-8",
+    )
+    run = screen_shipments(store, f, [sid])
+    by_id = {r.declaration_id: r for r in run.results}
+    d1 = {r.code: r.detail for r in by_id["d1"].reasons}
+    assert "'Turkiye Cumhuriyeti X' not recognised" in d1["unchecked"]
+    assert "party_match" in d1
+    d2 = {r.code: r.detail for r in by_id["d2"].reasons}
+    assert d2 == {"unchecked": "destination_country 'Narnia' not recognised"}
+    assert by_id["d2"].risk > 0
+    d3 = {r.code: r.detail for r in by_id["d3"].reasons}
+    assert "no consignee" in d3["unchecked"] and "'09' is not an HS6" in d3["unchecked"]
+    (event,) = [e for e in audit.read(store) if e["event"] == "shipment_run"]
+    assert event["detail"]["run_id"] == run.run_id and event["detail"]["declarations"] == 3
+    queue = alerts(store)
+    assert [a["party_id"] for a in queue if a["match"]] == ["d1:consignee"]
+    entity = queue[0]["entity_id"]
+    # The hit's record keeps the country as written.
+    (rec,) = store.raw.execute(
+        "SELECT DISTINCT party_record FROM screening_results WHERE party_id = 'd1:consignee'"
+    ).fetchone()
+    assert "Turkiye Cumhuriyeti X" in rec
+    # A false-positive decision takes the hit out of the risk (and out of the queue).
+    decide(store, "d1:consignee", entity, Decision.false_positive, "alice", "other firm")
+    again = {r.declaration_id: r for r in screen_shipments(store, f, [sid]).results}
+    assert "party_match" not in {r.code for r in again["d1"].reasons}
+    assert again["d1"].hits["consignee"][0]["status"] == "dismissed"
+    assert [a["party_id"] for a in alerts(store) if a["match"]] == []

@@ -192,3 +192,13 @@ def test_property_codes_padded_and_values_scaled(
             assert row["net_weight_kg"] == pytest.approx(q, rel=1e-9, abs=1e-6)
         assert row["hs_edition"] == "HS2012"
     store.close()
+
+
+def test_value_above_the_bound_is_quarantined(load, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "BACI_HS17_Y2022_V202401.csv"
+    p.write_text("t,i,j,k,v,q\n2022,251,643,847130,1e308,1\n2022,251,643,847130,12.5,1\n")
+    result = load("baci", p)
+    assert (result.rows_loaded, result.rows_rejected) == (1, 1)
+    assert result.rejected_reasons == {
+        "value implausibly large for one trade line (above 1e+13 USD) (v is in thousands)": 1
+    }

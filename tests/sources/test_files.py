@@ -103,3 +103,38 @@ def test_cp1251_with_encoding_option(store: Store, load, tmp_path: Path) -> None
 def test_no_trailing_newline_is_fine(store: Store, load, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, "nonl.csv", (HEADER + ROW + ROW.strip()).encode())
     assert load("comtrade", path).rows_loaded == 2
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_utf8_but_for_one_line_far_down(store: Store, load, tmp_path: Path, encoding: str) -> None:  # type: ignore[no-untyped-def]
+    """A bad byte after the first 256 KiB, in a column the importer does not read: still
+    refused naming its line, and read whole with ``--encoding``."""
+    head = "period,reporterCode,flowCode,partnerCode,cmdCode,primaryValue,cmdDesc\n"
+    good = "2022,51,X,643,870323,10,cars\n"
+    bad = "2022,51,X,643,870323,11,Citro\xebn\n".encode(encoding)
+    n = 12_000  # about 350 KiB before the bad line
+    path = write(tmp_path, "hub.csv", (head + good * n).encode() + bad + good.encode())
+    with pytest.raises(
+        InputFileError,
+        match=rf"hub\.csv: line {n + 2}: not valid UTF-8 \(byte 0xeb\); "
+        "pass --encoding latin-1, cp1252 or cp1251",
+    ):
+        load("comtrade", path)
+    assert store.table("manifest").count().execute() == 0
+    result = load("comtrade", path, encoding=encoding)
+    assert (result.rows_read, result.rows_loaded) == (n + 2, n + 2)
+    assert store.flows().value.sum().execute() == 10 * (n + 1) + 11
+
+
+def test_json_not_utf8_names_the_line(store: Store, load, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rec = (
+        '{"period":"2022","reporterCode":"51","flowCode":"X","partnerCode":"643",'
+        '"cmdCode":"870323","primaryValue":"5","cmdDesc":"%s"}'
+    )
+    body = '{"data":[\n' + rec % "a" + ",\n"
+    path = write(
+        tmp_path, "page.json", body.encode() + (rec % "Citro\xebn").encode("cp1252") + b"\n]}"
+    )
+    with pytest.raises(InputFileError, match=r"page\.json: line 3: not valid UTF-8"):
+        load("comtrade", path)
+    assert load("comtrade", path, encoding="cp1252").rows_loaded == 2

@@ -110,5 +110,7 @@ def _print_result(r: LoadResult) -> None:
         f"{r.file}: {r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
         f"{r.rows_rejected:,} quarantined, {r.codes_padded:,} codes padded ({r.seconds:.1f} s)"
     )
+    if r.rows_summed:
+        typer.echo(f"  summed {r.rows_summed:,}: breakdowns without a total, summed into it")
     for reason, n in sorted(r.rejected_reasons.items(), key=lambda kv: -kv[1]):
         typer.echo(f"  quarantined {n:,}: {reason}")

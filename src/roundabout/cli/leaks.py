@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from enum import StrEnum
 from typing import Annotated, Literal
 
 import typer
@@ -11,7 +13,13 @@ from rich.table import Table
 
 from roundabout.analytics import LeakParams, LeakResult, Span, Unavailable, find_leaks
 from roundabout.analytics.explain import amount
-from roundabout.analytics.params import DEFAULT_GOODS, DEFAULT_HUBS, DEFAULT_TARGET, parse_codes
+from roundabout.analytics.params import (
+    DEFAULT_GOODS,
+    DEFAULT_HUBS,
+    DEFAULT_TARGET,
+    SANCTIONING,
+    parse_codes,
+)
 from roundabout.analytics.result import Placebo
 from roundabout.cli._common import DbOption, JsonOption, print_json
 from roundabout.cli.engine import (
@@ -23,6 +31,13 @@ from roundabout.cli.engine import (
 )
 from roundabout.cli.output import OutOption, write_leaks
 from roundabout.cli.progress import progress
+from roundabout.fx.store_flows import flows_in, stored_rates
+
+
+class Currency(StrEnum):
+    EUR = "EUR"
+    USD = "USD"
+
 
 # The question's options, shared with ``roundabout report`` (one definition, one parser).
 TargetOption = Annotated[
@@ -130,6 +145,15 @@ def leaks(
     counterfactual: CounterfactualOption = "pooled",
     bootstrap: BootstrapOption = 1000,
     min_drop: MinDropOption = 1_000_000.0,
+    currency: Annotated[
+        Currency | None,
+        typer.Option(
+            "--currency",
+            help="Convert every flow to this currency, month by month (default: the "
+            "origins' currency); see `roundabout fx show`.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
     out: OutOption = None,
     engine: EngineOption = EngineName.duckdb,
@@ -150,11 +174,14 @@ def leaks(
         min_drop=min_drop,
         top=top,
     )
+    rates = stored_rates(db) if parquet is None else None
     with (
         progress(f"leaks: analysing on {engine.value}"),
         open_flows(engine, db, parquet, spark_master) as flows,
     ):
-        result = find_leaks(flows, params)
+        fx = flows_in(flows, currency, params.origins or SANCTIONING, rates, required="M")
+        result = find_leaks(fx.flows, params)
+    result = replace(result, notes=(*fx.notes, *result.notes))
     write_leaks(out, result)
     if as_json:
         print_json(result.to_dict())

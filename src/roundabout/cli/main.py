@@ -8,6 +8,8 @@ import typer
 
 from roundabout.cli._common import fails_cleanly
 from roundabout.cli.export import export
+from roundabout.cli.fetch import fetch_app
+from roundabout.cli.fx import fx_app
 from roundabout.cli.ingest import ingest
 from roundabout.cli.keys import keys_app
 from roundabout.cli.leaks import leaks
@@ -54,6 +56,8 @@ app.add_typer(lists_app, name="lists")
 app.command("report")(fails_cleanly(report))
 app.command("serve")(fails_cleanly(serve))
 app.add_typer(keys_app, name="keys")
+app.add_typer(fx_app, name="fx")
+app.add_typer(fetch_app, name="fetch")
 app.command("export")(fails_cleanly(export))
 
 

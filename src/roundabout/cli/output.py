@@ -190,10 +190,12 @@ def write_parties(path: Path | None, run: ScreeningRun) -> None:
     rows: list[dict[str, Any]] = []
     for r in run.results:
         base = {"party_id": r.party.id, "party_name": r.party.name, "run_id": run.run_id}
-        flag = "match" if any(h.match for h in r.hits) else ("hits" if r.hits else "clear")
+        # ``matched`` counts the hits --new-only / --matches-only did not list: a listed party
+        # is never written as clear because its hit was reported before.
+        flag = "match" if r.matched else ("hits" if r.hits else "clear")
         rows.extend({**base, "result": flag, **h.to_dict()} for h in r.hits)
         if not r.hits:
-            rows.append({**base, "result": "clear"})
+            rows.append({**base, "result": flag if r.matched else "clear"})
     write_table(path, rows, PARTY_COLUMNS, document=run.to_dict(), sheet="parties")
 
 

@@ -46,7 +46,12 @@ def parties(
     lists: ListOption = None,
     threshold: ThresholdOption = DEFAULT_THRESHOLD,
     new_only: Annotated[
-        bool, typer.Option("--new-only", help="Only hits not reported before (or changed).")
+        bool,
+        typer.Option(
+            "--new-only",
+            help="List only hits not reported before for this record (or changed); "
+            "'matched' still counts every current match.",
+        ),
     ] = False,
     matches_only: Annotated[
         bool, typer.Option("--matches-only", help="Only hits at or above the threshold.")
@@ -78,8 +83,14 @@ def parties(
         return
     typer.echo(f"run {run.run_id}: lists {', '.join(run.snapshots)}; threshold {run.threshold}")
     for r in run.results:
-        flag = "MATCH" if any(h.match for h in r.hits) else ("hits" if r.hits else "clear")
+        # ``matched`` counts every current match, listed or not (--new-only hides hits
+        # reported before, never the fact that the party matches).
+        flag = "MATCH" if r.matched else ("hits" if r.hits else "clear")
+        if r.hidden:
+            flag += f"; {r.hidden} hit{'s' if r.hidden > 1 else ''} not listed"
         typer.echo(f"{r.party.id}  {r.party.name}  [{flag}]")
+        for warning in r.party.warnings:
+            typer.echo(f"  ! {warning}")
         for h in r.hits:
             mark = "*" if h.match else " "
             typer.echo(f"  {mark} {h.score:.2f} {h.entity_id} {h.name} ({h.status})")
@@ -116,7 +127,7 @@ def shipments(
     if as_json:
         print_json({**out.to_dict(), "results": [r.to_dict() for r in rows]})
         return
-    typer.echo(f"lists {', '.join(out.snapshots)}")
+    typer.echo(f"run {out.run_id}: lists {', '.join(out.snapshots)}")
     for r in rows:
         typer.echo(f"{r.declaration_id}  risk {r.risk:.2f}")
         for reason in r.reasons:
@@ -131,18 +142,30 @@ def decide_cmd(
     decision: Annotated[Decision, typer.Option("--decision", help="Verdict.")],
     reviewer: Annotated[str, typer.Option("--reviewer", help="Who decides.")],
     reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    record: Annotated[
+        str | None,
+        typer.Option(
+            "--record",
+            help="Party record hash (8+ characters, 'record' in the --json output) when the "
+            "id was screened with different content.",
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a reviewer's decision; a false positive stays quiet until the entry changes."""
+    """Record a reviewer's decision on one party record x list entry version; a false
+    positive stays quiet until the entry or the record changes."""
     from roundabout.screening.decisions import decide
 
     with Store(db_path(db)) as store:
-        rec = decide(store, party_id, entity_id, decision, reviewer, reason)
+        rec = decide(store, party_id, entity_id, decision, reviewer, reason, record=record)
     if as_json:
         print_json(rec.to_dict())
     else:
-        typer.echo(f"{rec.party_id} x {rec.entity_id}: {rec.decision} by {rec.reviewer}")
+        typer.echo(
+            f"{rec.party_id} (record {rec.party_hash[:12]}) x {rec.entity_id}: "
+            f"{rec.decision} by {rec.reviewer}"
+        )
 
 
 @screen_app.command("audit")

@@ -59,10 +59,11 @@ class Screener:
             for ident in e.identifiers:
                 self.by_id.setdefault(ident, []).append(i)
         self.index = NameIndex(names)
+        self._snapshot_ids = sorted({e.snapshot_id for e in self.entries})
 
     @property
     def snapshot_ids(self) -> list[str]:
-        return sorted({e.snapshot_id for e in self.entries})
+        return list(self._snapshot_ids)
 
     def name_scores(
         self, name: str, schema: str | None = None, floor: float = DEFAULT_THRESHOLD

@@ -23,13 +23,48 @@ class Party:
     birth_date: str | None = None
     schema: str | None = None  # Person, Organization, ... or None when unknown
     record: int = 0
+    #: The country as written when it is not one roundabout recognises (``country`` is then
+    #: None): kept, shown as a warning, and part of the record's identity.
+    unknown_country: str | None = None
 
     def content_hash(self) -> str:
-        blob = json.dumps(
-            [self.name, self.country, list(self.identifiers), self.birth_date, self.schema],
-            ensure_ascii=False,
-        )
+        """What a decision binds to, beside the id: the record exactly as screened.
+
+        The same id with another name, country, identifier, birth date or type is another
+        record (a party file of another system can reuse ``p17``), so a decision on one never
+        hides a hit of the other.
+        """
+        fields: list[object] = [
+            self.name,
+            self.country,
+            [list(i) for i in self.identifiers],
+            self.birth_date,
+            self.schema,
+        ]
+        if self.unknown_country is not None:
+            fields.append(self.unknown_country)
+        blob = json.dumps(fields, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def to_record(self) -> dict[str, Any]:
+        """The record as screened (stored beside each hit, shown when a decision is ambiguous)."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "country": self.country,
+            "identifiers": [f"{k}:{v}" for k, v in self.identifiers],
+            "birth_date": self.birth_date,
+            "schema": self.schema,
+        }
+        if self.unknown_country is not None:
+            out["unknown_country"] = self.unknown_country
+        return out
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        if self.unknown_country is None:
+            return ()
+        return (f"country {self.unknown_country!r} not recognised: kept, but not used for scoring",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -291,19 +291,22 @@ def screening_summary(store: Store) -> dict[str, Any] | Unavailable:
 
 
 def alerts(store: Store, limit: int = 200) -> list[dict[str, Any]]:
-    """The alert queue: each (party, list entry) hit of the latest run that hit it, not yet
-    decided on for the entry as it now stands, matches first, best score first."""
+    """The alert queue: each (party record, list entry) hit of the latest run that hit it, not
+    yet decided on for that record and the entry as it now stands, matches first, best score
+    first. A record is the party id with the content screened (``party_hash``): a decision on
+    one record of ``p17`` leaves another record of ``p17`` in the queue."""
     tables = set(store.backend.list_tables())
     if "screening_results" not in tables:
         return []
     r = store.table("screening_results")
-    last = r.screened_at.max().over(group_by=[r.party_id, r.entity_id])
+    last = r.screened_at.max().over(group_by=[r.party_id, r.party_hash, r.entity_id])
     latest = r.mutate(_last=last).filter(lambda t: t.screened_at == t._last).drop("_last")
     if "screening_decisions" in tables:
         d = store.table("screening_decisions")
         latest = latest.anti_join(
             d,
             (latest.party_id == d.party_id)
+            & (latest.party_hash == d.party_hash)
             & (latest.entity_id == d.entity_id)
             & (latest.entity_hash == d.entity_hash),
         )
@@ -321,6 +324,7 @@ def alerts(store: Store, limit: int = 200) -> list[dict[str, Any]]:
     return [
         {
             "party_id": x["party_id"],
+            "party_hash": x["party_hash"],
             "entity_id": x["entity_id"],
             "entity_name": x["entity_name"],
             "entity_schema": x["entity_schema"],

@@ -1,7 +1,14 @@
-"""Reviewers' decisions on hits: true match or false positive, with who, when and why."""
+"""Reviewers' decisions on hits: true match or false positive, with who, when and why.
+
+A decision binds three things: the party id, the party *record* as screened (its
+``party_hash``: name, country, identifiers, birth date, type) and the list entry's version
+(``entity_hash``). It holds only for that exact combination: the same id with other content (a
+party file of another system reusing ``p17``), or a changed list entry, alerts again.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -9,6 +16,9 @@ from enum import StrEnum
 from roundabout.errors import NotFoundError, RoundaboutError
 from roundabout.screening import audit, schema
 from roundabout.store import Store
+
+#: Shortest prefix of a party record hash accepted by ``--record``.
+MIN_RECORD_PREFIX = 8
 
 
 class Decision(StrEnum):
@@ -25,10 +35,12 @@ class DecisionRecord:
     reviewer: str
     reason: str
     decided_at: str
+    party_hash: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return {
             "party_id": self.party_id,
+            "party_hash": self.party_hash,
             "entity_id": self.entity_id,
             "entity_hash": self.entity_hash,
             "decision": self.decision,
@@ -38,42 +50,104 @@ class DecisionRecord:
         }
 
 
+def _describe(record_json: str | None) -> str:
+    try:
+        rec = json.loads(record_json) if record_json else {}
+    except json.JSONDecodeError:
+        rec = {}
+    name = rec.get("name", "?")
+    country = rec.get("country") or rec.get("unknown_country") or "no country"
+    return f"{name!r}, {country}"
+
+
+def _hit_to_decide(
+    store: Store, party_id: str, entity_id: str, record: str | None
+) -> tuple[str, str]:
+    """(party_hash, entity_hash) of the hit a decision is about.
+
+    The latest hit of each party record against the entry; with several records of this id
+    hit by the entry, ``record`` (a hash prefix) must say which: binding the wrong one would
+    hide a true match of the other.
+    """
+    rows = store.raw.execute(
+        "SELECT party_hash, arg_max(entity_hash, screened_at), "
+        "arg_max(party_record, screened_at) FROM screening_results "
+        "WHERE party_id = ? AND entity_id = ? GROUP BY party_hash ORDER BY max(screened_at) DESC",
+        [party_id, entity_id],
+    ).fetchall()
+    if not rows:
+        raise NotFoundError(
+            f"no screening hit of party {party_id!r} against {entity_id!r} to decide on"
+        )
+    if record is not None:
+        prefix = record.strip().lower()
+        if len(prefix) < MIN_RECORD_PREFIX:
+            raise RoundaboutError(
+                f"--record needs at least {MIN_RECORD_PREFIX} characters of the record hash"
+            )
+        rows = [r for r in rows if str(r[0]).startswith(prefix)]
+        if not rows:
+            raise NotFoundError(
+                f"no screened record {prefix!r} of party {party_id!r} hit by {entity_id!r}"
+            )
+    if len(rows) > 1:
+        listed = "; ".join(f"{str(r[0])[:12]} ({_describe(r[2])})" for r in rows)
+        raise RoundaboutError(
+            f"party {party_id!r} has {len(rows)} different screened records hit by "
+            f"{entity_id!r}: {listed}; say which with --record"
+        )
+    return str(rows[0][0]), str(rows[0][1])
+
+
 def decide(
-    store: Store, party_id: str, entity_id: str, decision: Decision, reviewer: str, reason: str
+    store: Store,
+    party_id: str,
+    entity_id: str,
+    decision: Decision,
+    reviewer: str,
+    reason: str,
+    *,
+    record: str | None = None,
 ) -> DecisionRecord:
-    """Record a decision on the latest hit of ``party_id`` against ``entity_id``."""
+    """Record a decision on the latest hit of ``party_id`` (the record ``record``, a hash
+    prefix, when the id was screened with different content) against ``entity_id``."""
     schema.ensure(store.raw)
     if not reviewer.strip():
         raise RoundaboutError("a decision needs a reviewer (--reviewer)")
     if not reason.strip():
         raise RoundaboutError("a decision needs a reason (--reason)")
-    row = store.raw.execute(
-        "SELECT entity_hash FROM screening_results WHERE party_id = ? AND entity_id = ? "
-        "ORDER BY screened_at DESC LIMIT 1",
-        [party_id, entity_id],
-    ).fetchone()
-    if row is None:
-        raise NotFoundError(
-            f"no screening hit of party {party_id!r} against {entity_id!r} to decide on"
-        )
+    party_hash, entity_hash = _hit_to_decide(store, party_id, entity_id, record)
     now = datetime.now(UTC)
     rec = DecisionRecord(
-        party_id, entity_id, str(row[0]), decision.value, reviewer, reason, now.isoformat()
+        party_id,
+        entity_id,
+        entity_hash,
+        decision.value,
+        reviewer,
+        reason,
+        now.isoformat(),
+        party_hash,
     )
     with store.transaction():
         store.raw.execute(
-            "INSERT INTO screening_decisions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [party_id, entity_id, rec.entity_hash, rec.decision, reviewer, reason, now],
+            "INSERT INTO screening_decisions (party_id, entity_id, entity_hash, decision, "
+            "reviewer, reason, decided_at, party_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [party_id, entity_id, entity_hash, rec.decision, reviewer, reason, now, party_hash],
         )
         audit.record(store, "decision", reviewer, rec.to_dict())
     return rec
 
 
-def latest_decisions(store: Store) -> dict[tuple[str, str], DecisionRecord]:
-    """The most recent decision per (party_id, entity_id)."""
+def latest_decisions(store: Store) -> dict[tuple[str, str, str], DecisionRecord]:
+    """The most recent decision per (party_id, party_hash, entity_id).
+
+    Decisions bound to no record (made before records were bound, with no hit to bind them
+    to) are left out: they hold for nothing.
+    """
     schema.ensure(store.raw)
     rows = store.raw.execute(
         "SELECT party_id, entity_id, entity_hash, decision, reviewer, reason, "
-        "CAST(decided_at AS VARCHAR) FROM screening_decisions ORDER BY decided_at"
+        "CAST(decided_at AS VARCHAR), party_hash FROM screening_decisions "
+        "WHERE party_hash IS NOT NULL ORDER BY decided_at"
     ).fetchall()
-    return {(r[0], r[1]): DecisionRecord(*(str(x) for x in r)) for r in rows}
+    return {(r[0], r[7], r[1]): DecisionRecord(*(str(x) for x in r)) for r in rows}

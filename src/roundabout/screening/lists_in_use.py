@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from roundabout.lists import bundled, snapshots
-from roundabout.lists.detect import parse_list
+from roundabout.lists import snapshots
 from roundabout.matching.matcher import ScreenEntry, Screener
 from roundabout.store import Store
 
@@ -17,6 +16,9 @@ Notify = Callable[[str], None]
 
 def resolve_lists(store: Store, refs: Sequence[str], notify: Notify | None = None) -> list[str]:
     """Snapshot ids for ``refs`` (all parsing happens before anything is written)."""
+    from roundabout.lists import bundled  # the importers: only when a file is to be read
+    from roundabout.lists.detect import parse_list
+
     parsed = []
     named: list[str] = []
     for ref in refs:
@@ -41,13 +43,33 @@ def resolve_lists(store: Store, refs: Sequence[str], notify: Notify | None = Non
     return list(dict.fromkeys(ids))
 
 
-def screener_for(store: Store, snapshot_ids: Sequence[str]) -> Screener:
+def screener_for(
+    store: Store, snapshot_ids: Sequence[str], notify: Notify | None = None
+) -> Screener:
+    """The screener of ``snapshot_ids``: the stored index when one was built for these
+    snapshots with this code (:mod:`roundabout.screening.stored_index`), else built and
+    stored."""
+    from roundabout.screening.stored_index import cached
+
+    found = {s.snapshot_id: s for s in snapshots.list_snapshots(store)}
+    keys = [
+        (sid, found[sid].sha256, found[sid].entity_count) if sid in found else (sid, "", -1)
+        for sid in snapshot_ids
+    ]
+    screener: Screener = cached(
+        store.path, keys, lambda: build_screener(store, snapshot_ids), notify
+    )
+    return screener
+
+
+def build_screener(store: Store, snapshot_ids: Sequence[str]) -> Screener:
+    """A screener over the entries of ``snapshot_ids``, built from the store."""
+    from roundabout.lists.model import ListEntity
+
     entries: list[ScreenEntry] = []
     for sid in snapshot_ids:
         rows = store.raw.execute(
             "SELECT data, entity_hash FROM list_entities WHERE snapshot_id = ?", [sid]
         ).fetchall()
-        from roundabout.lists.model import ListEntity
-
         entries.extend(ScreenEntry(ListEntity.from_json(d), sid, h) for d, h in rows)
     return Screener(entries)

@@ -2,7 +2,11 @@
 (``inn``, ``ogrn``, ``bin``, ``imo``, ``registration``, ``passport``, ``national_id``, ``swift``
 columns, or one ``identifiers`` column of ``kind:value`` pairs separated by ``;``),
 ``birth_date`` and ``schema`` (``Person``, ``Organization``, ``Company``, ``Vessel``; also
-``type`` with ``person``/``company``/``individual``/``entity``)."""
+``type`` with ``person``/``company``/``individual``/``entity``).
+
+Required: ``id`` (unique in the file) and ``name``; everything else is optional. A country
+value roundabout does not recognise is kept on the party (``unknown_country``, shown as a
+warning) rather than dropped; it is not used for scoring."""
 
 from __future__ import annotations
 
@@ -100,6 +104,7 @@ def read_parties(path: Path) -> list[Party]:
             raise InputFileError(path, f"party {pid}: unknown type {kind_raw!r}", n)
         country = row.get("country") or None
         iso = to_iso2(country) if country else None
+        unknown = country if country and iso is None else None
         parties.append(
             Party(
                 id=pid,
@@ -109,6 +114,7 @@ def read_parties(path: Path) -> list[Party]:
                 birth_date=row.get("birth_date") or row.get("dob") or None,
                 schema=schema,
                 record=n,
+                unknown_country=unknown,
             )
         )
     return parties

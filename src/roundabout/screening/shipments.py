@@ -1,10 +1,18 @@
 """Shipment (customs declaration) risk scoring, with the reason behind every point of risk.
 
-Columns (case-insensitive; alternatives in brackets): ``declaration_id`` [id], ``date``,
-``exporter``, ``consignee``, ``notify_party`` [notify], ``declarant``, with optional
-``<role>_country``; ``origin_country`` [country_of_origin], ``dispatch_country``
-[country_of_dispatch], ``destination_country`` [country_of_destination], ``hs_code``,
+Columns (case-insensitive; alternatives in brackets). Required, or the file is refused naming
+the missing ones: ``declaration_id`` [id], ``exporter``, ``consignee``, ``destination_country``
+[country_of_destination, destination], ``hs_code`` [hs, hscode]. Optional: ``date``,
+``notify_party`` [notify], ``declarant``, ``<role>_country`` for each party role,
+``origin_country`` [country_of_origin], ``dispatch_country`` [country_of_dispatch],
 ``description``, ``value``, ``currency``, ``quantity``.
+
+What cannot be checked is said, never scored as clean: an empty required value, an HS code
+that is not 6+ digits, or a country value roundabout does not recognise (kept as written, on the
+party record and in the reason) adds an ``unchecked`` reason. Every party of every role is
+screened like a party file: the hits are recorded (``screening_results``, so they enter the
+alert queue), the run is audited (``shipment_run``), and a reviewer's false-positive decision
+on a role's exact record (``<declaration_id>:<role>``) removes that hit from the risk.
 
 Reasons and their weights (risk = 1 - product of (1 - weight)):
 
@@ -17,6 +25,7 @@ Reasons and their weights (risk = 1 - product of (1 - weight)):
 ``russia_behind``   consignee or notify party in Russia/Belarus behind a hub destination: 0.5
 ``leak_finding``    (hub, HS6) flagged by the trade-flow leak analysis (``leaks`` file): 0.3
 ``unit_price``      unit value 4x above or below the file's median for the HS6 (5+ rows): 0.2
+``unchecked``       a required value empty or unreadable, or a country not recognised: 0.1
 ==================  =========================================================================
 """
 
@@ -26,6 +35,7 @@ import csv
 import io
 import json
 import statistics
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,10 +44,12 @@ from typing import Any
 
 from roundabout.errors import InputFileError
 from roundabout.lists.countries import to_iso2
-from roundabout.lists.limits import read_text
+from roundabout.lists.limits import read_text, sha256_file
 from roundabout.matching.matcher import DEFAULT_THRESHOLD
-from roundabout.matching.model import Party
+from roundabout.matching.model import Hit, Party
+from roundabout.screening import schema
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
+from roundabout.screening.run import assess, check_threshold, record_run
 from roundabout.store import Store
 
 ROLES = ("exporter", "consignee", "notify_party", "declarant")
@@ -109,9 +121,27 @@ class ShipmentResult:
 class ShipmentRun:
     snapshots: tuple[str, ...]
     results: tuple[ShipmentResult, ...]
+    run_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"snapshots": list(self.snapshots), "results": [r.to_dict() for r in self.results]}
+        return {
+            "run_id": self.run_id,
+            "snapshots": list(self.snapshots),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+#: Columns a shipment file must have (after the aliases above).
+REQUIRED = ("declaration_id", "exporter", "consignee", "destination_country", "hs_code")
+#: Countries checked for being recognised: the role countries and the route.
+_COUNTRY_FIELDS = (
+    *(f"{role}_country" for role in ROLES),
+    "origin_country",
+    "dispatch_country",
+    "destination_country",
+)
+#: Weight of an ``unchecked`` reason: enough that a row never reads as a clean 0.00.
+UNCHECKED = 0.1
 
 
 @cache
@@ -193,6 +223,30 @@ def _leaks_json(path: Path) -> set[tuple[str, str]]:
     return out
 
 
+def _header(path: Path, rows: list[dict[str, str]]) -> None:
+    missing = [c for c in REQUIRED if c not in rows[0]]
+    if missing:
+        raise InputFileError(
+            path,
+            f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(columns: {', '.join(rows[0])})",
+            1,
+        )
+
+
+def _unchecked(r: dict[str, str], hs6: str) -> list[str]:
+    """What of this row cannot be checked: empty required values, a short HS code, countries
+    not recognised (as written)."""
+    out = [f"no {c}" for c in REQUIRED[1:] if not r.get(c)]
+    if r.get("hs_code") and len(hs6) != 6:
+        out.append(f"hs_code {r['hs_code']!r} is not an HS6 code")
+    for field in _COUNTRY_FIELDS:
+        raw = r.get(field, "")
+        if raw and to_iso2(raw) is None:
+            out.append(f"{field} {raw!r} not recognised")
+    return out
+
+
 def screen_shipments(
     store: Store,
     path: Path,
@@ -201,12 +255,14 @@ def screen_shipments(
     threshold: float = DEFAULT_THRESHOLD,
     leaks: set[tuple[str, str]] | None = None,
     notify: Notify | None = None,
+    actor: str = "cli",
 ) -> ShipmentRun:
+    """Risk-score each declaration of ``path``; record its party hits and an audit event."""
+    check_threshold(threshold)
     rows = [_norm(r) for r in _rows(path)]
     if not rows:
         raise InputFileError(path, "no declarations")
-    if "declaration_id" not in rows[0]:
-        raise InputFileError(path, "no declaration_id column", 1)
+    _header(path, rows)
     parsed: list[tuple[int, dict[str, str], float | None]] = []
     for n, r in enumerate(rows, 2):
         if not r.get("declaration_id"):
@@ -222,7 +278,29 @@ def screen_shipments(
             by_hs6.setdefault(hs6, []).append(unit)
     medians = {k: statistics.median(v) for k, v in by_hs6.items() if len(v) >= 5}
     sids = resolve_lists(store, lists, notify)
-    screener = screener_for(store, sids)
+    screener = screener_for(store, sids, notify)
+    schema.ensure(store.raw)
+    parties: list[Party] = []
+    for n, r, _ in parsed:
+        for role in ROLES:
+            name = r.get(role, "")
+            if name:
+                raw = r.get(f"{role}_country", "")
+                iso = to_iso2(raw) if raw else None
+                unknown = raw if raw and iso is None else None
+                parties.append(
+                    Party(
+                        f"{r['declaration_id']}:{role}",
+                        name,
+                        country=iso,
+                        record=n,
+                        unknown_country=unknown,
+                    )
+                )
+    assessed = assess(store, screener, parties, threshold)
+    by_row: dict[tuple[int, str], list[Hit]] = {
+        (p.record, p.id.rpartition(":")[2]): hits for p, hits in assessed
+    }
     chp, eu = _goods()
     results = []
     for n, r, unit in parsed:
@@ -232,13 +310,12 @@ def screen_shipments(
         dest = to_iso2(r.get("destination_country", ""))
         for role in ROLES:
             name = r.get(role, "")
-            if not name:
-                continue
-            party = Party(f"{r['declaration_id']}:{role}", name, country=countries[role], record=n)
-            role_hits = screener.screen(party, threshold)
+            role_hits = by_row.get((n, role), [])
             if role_hits:
                 hits[role] = [h.to_dict() for h in role_hits[:3]]
-                top = role_hits[0]
+            current = [h for h in role_hits if h.status != "dismissed"]
+            if current:
+                top = current[0]
                 if top.match:
                     reasons.append(
                         Reason(
@@ -286,9 +363,29 @@ def screen_shipments(
                     "unit_price", 0.2, f"unit value {unit:,.2f} vs median {med:,.2f} for HS {hs6}"
                 )
             )
+        gaps = _unchecked(r, hs6)
+        if gaps:
+            reasons.append(Reason("unchecked", UNCHECKED, "; ".join(gaps)))
         risk = 1.0
         for reason in reasons:
             risk *= 1 - min(reason.weight, 1.0)
         results.append(ShipmentResult(r["declaration_id"], 1 - risk, tuple(reasons), hits))
     results.sort(key=lambda x: -x.risk)
-    return ShipmentRun(tuple(sids), tuple(results))
+    run_id = uuid.uuid4().hex[:16]
+    record_run(
+        store,
+        run_id,
+        assessed,
+        "shipment_run",
+        actor,
+        {
+            "file": str(path),
+            "file_sha256": sha256_file(path),
+            "threshold": threshold,
+            "snapshots": screener.snapshot_ids,
+            "declarations": len(parsed),
+            "parties": len(parties),
+            "max_risk": round(max(x.risk for x in results), 4),
+        },
+    )
+    return ShipmentRun(tuple(sids), tuple(results), run_id)

@@ -52,7 +52,14 @@ from roundabout.sources.base import (
     raw_joined,
     scan_csv_text,
 )
-from roundabout.sources.normalize import clean_text, country_codes, first_reason, one_of
+from roundabout.sources.normalize import (
+    MAX_VALUE,
+    bound_message,
+    clean_text,
+    country_codes,
+    first_reason,
+    one_of,
+)
 
 #: The two-digit edition tag of a BACI file name -> the HS edition.
 HS_EDITIONS: Final[dict[str, str]] = {
@@ -146,6 +153,7 @@ def normalize_baci(scan: CsvScan, ctx: StageContext) -> ir.Table:
         (t._no_v, "missing value (v)"),
         (t._v_bad, "non-numeric value (v)"),
         (t._v < 0, "negative value (v)"),
+        (t._v * 1000.0 > MAX_VALUE, bound_message(MAX_VALUE, "USD") + " (v is in thousands)"),
         (t._q_bad, "non-numeric quantity (q)"),
         (t._q < 0, "negative quantity (q)"),
     )

@@ -25,7 +25,13 @@ import ibis
 import ibis.expr.types as ir
 
 from roundabout.errors import InputFileError
-from roundabout.sources.files import TextFile, check_text_file, explain_engine_error
+from roundabout.sources.files import (
+    HEAD_BYTES,
+    TextFile,
+    Utf8Check,
+    check_text_file,
+    explain_engine_error,
+)
 from roundabout.sources.normalize import text
 
 _names = itertools.count()
@@ -122,6 +128,7 @@ class CsvScan:
     table: ir.Table
     file: TextFile
     header_line: int
+    utf8: Utf8Check | None = None
 
     def first_step(self, ctx: StageContext, expr: ir.Table, prefix: str = "clean") -> ir.Table:
         """Materialise a projection of the scan (one pass over the file) with ``_line``.
@@ -132,7 +139,11 @@ class CsvScan:
         try:
             t = ctx.checkpoint(expr, prefix)
         except Exception as exc:  # DuckDB raises several types for CSV problems
+            if self.utf8 is not None:
+                self.utf8.result()  # a bad byte explains the engine's error best
             raise explain_engine_error(ctx.path, exc) from None
+        if self.utf8 is not None:
+            self.utf8.result()
         return t.mutate(_line=(t.rowid() + self.header_line + 1).cast("int64"))
 
 
@@ -158,6 +169,13 @@ def scan_csv_text(
         encoding=ctx.encoding,
         skip_rows=skip_rows,
         workdir=ctx.workdir,
+        full_utf8=False,
+    )
+    # the rest of the file is checked for UTF-8 while the engine reads it
+    utf8 = (
+        Utf8Check(tf.path)
+        if Utf8Check is not None and tf.read_path == tf.path and tf.size > HEAD_BYTES
+        else None
     )
     header_line = skip_rows + 1
     header = list(tf.header)
@@ -201,7 +219,7 @@ def scan_csv_text(
         max_line_size=1 << 22,
         auto_detect=False,
     )
-    return CsvScan(table=table, file=tf, header_line=header_line)
+    return CsvScan(table=table, file=tf, header_line=header_line, utf8=utf8)
 
 
 def read_csv_text(

@@ -94,7 +94,15 @@ from roundabout.sources.base import (
     scan_csv_text,
 )
 from roundabout.sources.files import check_exists
-from roundabout.sources.normalize import clean_text, country_codes, first_reason, one_of, trim
+from roundabout.sources.normalize import (
+    MAX_VALUE,
+    bound_message,
+    clean_text,
+    country_codes,
+    first_reason,
+    one_of,
+    trim,
+)
 
 
 @dataclass(frozen=True)
@@ -508,6 +516,7 @@ def normalize_comext(
         (t._no_value, "missing value"),
         (t._value_bad, "non-numeric value"),
         (t._v < 0, "negative value"),
+        (t._v > MAX_VALUE, bound_message(MAX_VALUE, "EUR")),
         (t._kg_bad, "non-numeric net weight"),
         (t._kg < 0, "negative net weight"),
         (t._qty_bad, "non-numeric supplementary quantity"),

@@ -75,24 +75,97 @@ def _looks_binary(head: bytes, path: Path) -> None:
         raise InputFileError(path, f"binary data (NUL byte at offset {nul}), not a text file", line)
 
 
+ENCODING_HINT = "pass --encoding latin-1, cp1252 or cp1251 (the file's real encoding)"
+
+
+def _is_utf8_name(encoding: str) -> bool:
+    return encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig")
+
+
 def _check_encoding(head: bytes, encoding: str, path: Path) -> None:
-    if encoding.replace("_", "-").lower() not in ("utf-8", "utf8", "utf-8-sig"):
+    """The head's check: names the line and suggests an encoding."""
+    if not _is_utf8_name(encoding):
         return
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         decoder.decode(head, final=False)
     except UnicodeDecodeError as exc:
         line = head.count(b"\n", 0, exc.start) + 1
-        hint = ""
+        raise _not_utf8(path, head, exc.start, line) from None
+
+
+def _not_utf8(path: Path, data: bytes, at: int, line: int) -> InputFileError:
+    hint = ENCODING_HINT
+    try:
+        # Cyrillic words are runs of high bytes; a Latin accent is one high byte alone
+        sample = data[max(0, at - 40) : at + 40].decode("cp1251")
+        if re.search("[А-Яа-яЁёІіҚқҒғҢңӘәӨөҰұҮүҺһ]{2,}", sample):
+            hint += "; it looks like Windows Cyrillic: --encoding cp1251"
+    except UnicodeDecodeError:
+        pass
+    return InputFileError(path, f"not valid UTF-8 (byte 0x{data[at]:02x}); {hint}", line)
+
+
+def check_utf8(path: Path) -> None:
+    """Refuse a file that is not valid UTF-8 anywhere, naming the first bad line.
+
+    The engine's CSV reader validates only the columns it reads, so a file that is UTF-8
+    but for a few lines would load with those lines' unread fields garbled: the whole file
+    is checked instead. ASCII chunks (most of a trade file) are skipped at memory speed;
+    only chunks with other bytes are decoded.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            if not (chunk.isascii() and not decoder.getstate()[0]):
+                try:
+                    decoder.decode(chunk, final=False)
+                except UnicodeDecodeError as exc:
+                    raise _bad_line(path, offset + exc.start) from None
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise _bad_line(path, offset - 1) from None
+
+
+class Utf8Check:
+    """:func:`check_utf8` in a thread, so it overlaps the engine's pass over the file.
+
+    :meth:`result` waits for it and raises its error, if any.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.error: InputFileError | None = None
+        self.thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self.thread.start()
+
+    def _run(self, path: Path) -> None:
         try:
-            sample = head[max(0, exc.start - 40) : exc.start + 40].decode("cp1251")
-            if re.search("[А-Яа-яЁёІіҚқҒғҢңӘәӨөҰұҮүҺһ]", sample):
-                hint = "; it looks like cp1251 (Windows Cyrillic): pass --encoding cp1251"
-        except UnicodeDecodeError:
-            pass
-        raise InputFileError(
-            path, f"not valid UTF-8 (byte 0x{head[exc.start]:02x}){hint}", line
-        ) from None
+            check_utf8(path)
+        except InputFileError as exc:
+            self.error = exc
+
+    def result(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _bad_line(path: Path, at: int) -> InputFileError:
+    """The error for an invalid byte at offset ``at`` (the file re-read up to it)."""
+    lines = 0
+    with path.open("rb") as fh:
+        done = 0
+        while done < at:
+            chunk = fh.read(min(1 << 20, at - done))
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            done += len(chunk)
+        around = fh.read(80)
+    return _not_utf8(path, around, 0, lines + 1)
 
 
 def transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
@@ -125,12 +198,14 @@ def check_text_file(
     encoding: str = "utf-8",
     skip_rows: int = 0,
     workdir: Path | None = None,
+    full_utf8: bool = True,
 ) -> TextFile:
     """Check a delimited text file and read its header.
 
     Raises :class:`InputFileError` for a missing, empty or binary file, bad encoding, or a
     header that does not split on ``delimiter`` (naming the delimiter it seems to use).
     Files in another encoding are transcoded to UTF-8 into ``workdir`` first.
+    ``full_utf8=False``: the head only; the caller checks the rest (see :class:`Utf8Check`).
     """
     size = check_exists(path)
     with path.open("rb") as fh:
@@ -138,8 +213,10 @@ def check_text_file(
     _looks_binary(head, path)
     _check_encoding(head, encoding, path)
     read_path = path
-    enc = encoding.lower().replace("_", "-")
-    if enc not in ("utf-8", "utf8", "utf-8-sig"):
+    if _is_utf8_name(encoding):
+        if full_utf8 and size > len(head):
+            check_utf8(path)
+    else:
         read_path = transcode_to_utf8(path, encoding, workdir or Path(tempfile.gettempdir()))
         with read_path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
@@ -190,7 +267,7 @@ def explain_engine_error(path: Path, exc: Exception, *, line_offset: int = 0) ->
         what = "truncated or incomplete line" if found < expected else "too many fields"
         return InputFileError(path, f"{what}: expected {expected} fields, found {found}", line)
     if "Invalid unicode" in text:
-        return InputFileError(path, "not valid UTF-8 (pass --encoding, e.g. cp1251)", line)
+        return InputFileError(path, f"not valid UTF-8; {ENCODING_HINT}", line)
     if "Value with unterminated quote" in text or "unterminated quote" in text.lower():
         return InputFileError(path, "unterminated quoted field", line)
     if "maximum line size" in text.lower():

@@ -146,6 +146,24 @@ def parsed_columns(
     }
 
 
+#: The largest value one trade line may have, in US dollars or euros (``1e13``, ten
+#: trillion: more than a third of a year's world merchandise trade). Above it a value is a
+#: unit error or a placeholder such as ``1e308``, and the row goes to quarantine.
+MAX_VALUE: float = 1e13
+#: The bound for values in other currencies (``1e18``): a line of ``1e13`` US dollars is
+#: about ``1.3e17`` Uzbek sum, so only placeholders and overflow are caught.
+MAX_VALUE_OTHER: float = 1e18
+
+
+#: The currencies :data:`MAX_VALUE` applies to (the others get :data:`MAX_VALUE_OTHER`).
+MAJOR_CURRENCIES: tuple[str, ...] = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD")
+
+
+def bound_message(bound: float, currency: str) -> str:
+    """The quarantine reason for a value above ``bound``."""
+    return f"value implausibly large for one trade line (above {bound:.0e} {currency})"
+
+
 def quantity_checks(t: ir.Table) -> list[tuple[ir.BooleanValue, str]]:
     """Row checks on the staged quantity and net weight (see :func:`parsed_columns`)."""
     return [
@@ -193,10 +211,11 @@ def recode(col: ir.StringValue, mapping: dict[str, str]) -> ir.StringValue:
     return col.substitute(mapping, else_=ibis.null("string"))
 
 
-def first_reason(*checks: tuple[ir.BooleanValue, str]) -> ir.StringValue:
-    """The message of the first check that is true, else null."""
+def first_reason(*checks: tuple[ir.BooleanValue, str | ir.StringValue]) -> ir.StringValue:
+    """The message of the first check that is true, else null (messages may be expressions)."""
     cases: list[tuple[Any, Any]] = [
-        (ibis.coalesce(c, False), ibis.literal(msg)) for c, msg in checks
+        (ibis.coalesce(c, False), ibis.literal(msg) if isinstance(msg, str) else msg)
+        for c, msg in checks
     ]
     return ibis.cases(*cases, else_=ibis.null("string"))
 

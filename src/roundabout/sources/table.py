@@ -61,6 +61,9 @@ from roundabout.sources.mapping import (
     resolve_country,
 )
 from roundabout.sources.normalize import (
+    MAJOR_CURRENCIES,
+    MAX_VALUE,
+    MAX_VALUE_OTHER,
     Number,
     number,
     parsed_columns,
@@ -410,6 +413,19 @@ def normalize_table(raw: ir.Table, m: Mapping, ctx: StageContext) -> ir.Table:
         (t._value.isnull() & ~t._value_bad, "missing value"),
         (t._value_bad, "non-numeric value '" + t._value_txt + "'"),
         (t._value < 0, "negative value"),
+        (
+            t._value
+            > ibis.cases(
+                (t._currency.isin(list(MAJOR_CURRENCIES)), MAX_VALUE), else_=MAX_VALUE_OTHER
+            ),
+            "value implausibly large for one trade line (above "
+            + ibis.cases(
+                (t._currency.isin(list(MAJOR_CURRENCIES)), f"{MAX_VALUE:.0e} "),
+                else_=f"{MAX_VALUE_OTHER:.0e} ",
+            )
+            + t._currency
+            + ")",
+        ),
         *quantity_checks(t),
         (t._currency.isnull(), "missing currency"),
         (~t._currency.re_search(r"^[A-Z]{3}$"), "malformed currency code"),

@@ -5,7 +5,8 @@ The steps, in one transaction:
 1. hash the file; if the manifest already has that SHA-256, load nothing;
 2. the importer stages it (every column read as text, then normalised by Ibis expressions);
 3. good rows go to ``flows``, bad rows to ``quarantine`` with line and reason;
-4. a ``manifest`` row records the counts: ``rows_read = rows_loaded + rows_rejected``.
+4. a ``manifest`` row records the counts: ``rows_read = rows_loaded + rows_rejected``
+   (``rows_summed`` of the loaded rows are breakdowns summed into their total).
 
 Any error, or an interruption, rolls everything back: the store is as before.
 """
@@ -47,6 +48,9 @@ class LoadResult:
     codes_padded: int
     seconds: float
     rejected_reasons: dict[str, int]
+    #: file rows loaded as part of a total summed from breakdowns (see
+    #: :mod:`roundabout.sources.breakdowns`); counted in ``rows_loaded``
+    rows_summed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,11 +128,16 @@ def _insert(
     # counts read two cheap columns of it, the inserts evaluate it once each (good rows, then
     # the few bad ones). Materialising it too would cost a full extra write.
     st = staged.table
+    # A staged row may stand for several file rows (breakdowns summed into their total).
+    summing = "_rows" in st.columns
     counts = (
         st.aggregate(
-            read=st.count(),
+            read=st._rows.sum() if summing else st.count(),
             rejected=st._reason.notnull().sum(),
             padded=st._padded.sum(),
+            summed=(
+                ibis.cases((st._summed, st._rows), else_=0).sum() if summing else ibis.literal(0)
+            ),
         )
         .to_pyarrow()
         .to_pylist()[0]
@@ -137,6 +146,7 @@ def _insert(
         rows_read = int(counts["read"] or 0)
         rejected = int(counts["rejected"] or 0)
         padded = int(counts["padded"] or 0)
+        rows_summed = int(counts["summed"] or 0)
         if rows_read == 0:
             raise InputFileError(path, "no data rows after the header")
         good = st.filter(st._reason.isnull())
@@ -189,6 +199,7 @@ def _insert(
                 "rows_loaded": [rows_read - rejected],
                 "rows_rejected": [rejected],
                 "codes_padded": [padded],
+                "rows_summed": [rows_summed],
                 "loaded_at": [datetime.now(UTC)],
                 "seconds": [seconds],
             },
@@ -207,6 +218,7 @@ def _insert(
         codes_padded=padded,
         seconds=round(seconds, 3),
         rejected_reasons=reasons,
+        rows_summed=rows_summed,
     )
 
 

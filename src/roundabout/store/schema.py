@@ -80,6 +80,7 @@ MANIFEST_SCHEMA: Final = ibis.schema(
         "rows_loaded": dt.Int64(nullable=False),
         "rows_rejected": dt.Int64(nullable=False),
         "codes_padded": dt.Int64(nullable=False),
+        "rows_summed": dt.Int64(),
         "loaded_at": dt.Timestamp(timezone="UTC", nullable=False),
         "seconds": dt.Float64(nullable=False),
     }
@@ -91,6 +92,7 @@ FX_RATES_SCHEMA: Final = ibis.schema(
         "period": dt.String(nullable=False),
         "per_target": dt.Float64(nullable=False),
         "target": dt.String(nullable=False),
+        "source": dt.String(),
     }
 )
 

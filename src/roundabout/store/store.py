@@ -75,6 +75,14 @@ class Store:
         for name, schema in TABLES.items():
             if name not in existing:
                 self.backend.create_table(name, schema=schema)
+                continue
+            # a store written by an older version: add the columns it lacks (nullable)
+            have = set(self.backend.table(name).columns)
+            for column, dtype in schema.items():
+                if column not in have and dtype.nullable:
+                    self.raw.execute(
+                        f'ALTER TABLE "{name}" ADD COLUMN "{column}" {_duck_type(dtype)}'
+                    )
 
     def table(self, name: str) -> ir.Table:
         """An Ibis table of the store (``flows``, ``quarantine``, ``manifest``, ...)."""
@@ -121,6 +129,13 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _duck_type(dtype: Any) -> str:
+    """The DuckDB type name of an Ibis type (for the few types the schema uses)."""
+    names = {"int64": "BIGINT", "int32": "INTEGER", "int16": "SMALLINT", "int8": "TINYINT",
+             "float64": "DOUBLE", "string": "VARCHAR", "boolean": "BOOLEAN"}  # fmt: skip
+    return names[str(dtype).lstrip("!")]
 
 
 def _checked_size(text: str) -> str:

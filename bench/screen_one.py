@@ -1,0 +1,109 @@
+"""Wall time of ``roundabout screen parties`` on one name, with the bundled lists.
+
+Usage: ``.venv/bin/python bench/screen_one.py [--repeat 5] [--keep DIR]``
+
+1. Makes a store in a temporary directory (or ``--keep DIR``) with the bundled OFAC SDN and UN
+   lists (``roundabout lists load --bundled``).
+2. Runs ``roundabout screen parties`` on a one-party file (Sergey Lavrov, RU) once with
+   ``ROUNDABOUT_INDEX_CACHE=off`` (the index built in the run, as before it was stored), once to
+   build and store the index, then ``--repeat`` times loading the stored index.
+3. For scale, times ``roundabout --help`` (interpreter and CLI start-up, no screening) and a
+   bare ``python -c "import roundabout.cli.main"``.
+4. Times the phases of one run in a fresh process (``--phases``): imports, opening the store,
+   loading the stored index, screening and recording the one name, closing.
+
+Every figure is the wall time of a whole process (``time.perf_counter`` around
+``subprocess.run``): what a user waits. Prints min and median; the machine's load average is
+printed too, since the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RB = [sys.executable, "-m", "roundabout.cli.main"]
+
+
+def _run(args: list[str], env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {done.stderr.strip()}")
+    if "screen" in args and "MATCH" not in done.stdout:
+        raise SystemExit(f"Lavrov not matched: {done.stdout}")
+    return took
+
+
+_PHASES = """
+import sys, time
+t0 = t = time.perf_counter()
+def lap(what):
+    global t
+    now = time.perf_counter(); print(f"  {what:<24} {now - t:.3f} s"); t = now
+import roundabout.cli.main, roundabout.screening.run
+from pathlib import Path
+from roundabout.store import Store
+from roundabout.screening.lists_in_use import resolve_lists, screener_for
+from roundabout.screening.parties import read_parties
+from roundabout.screening.run import screen_loaded
+lap("imports")
+store = Store(Path(sys.argv[1])); lap("open the store")
+screener = screener_for(store, resolve_lists(store, [])); lap("load the stored index")
+run = screen_loaded(store, screener, read_parties(Path(sys.argv[2])), file="bench",
+                    file_sha256="", threshold=0.72)
+assert run.results[0].matched
+lap("screen and record")
+store.close(); lap("close")
+print(f"  {'total':<24} {time.perf_counter() - t0:.3f} s")
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--keep", type=Path, default=None)
+    ap.add_argument("--phases", action="store_true", help="also time the phases of a run")
+    opts = ap.parse_args()
+    work = opts.keep or Path(tempfile.mkdtemp(prefix="rb-screen-one-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "lists.duckdb"
+    party = work / "one.csv"
+    party.write_text("id,name,country\np1,Sergey Lavrov,RU\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("ROUNDABOUT_INDEX_CACHE", None)
+    if not db.exists():
+        _run([*RB, "lists", "load", "--bundled", "--db", str(db)], env)
+    screen = [*RB, "screen", "parties", str(party), "--db", str(db)]
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    off = _run(screen, {**env, "ROUNDABOUT_INDEX_CACHE": "off"})
+    print(f"index built in the run (ROUNDABOUT_INDEX_CACHE=off): {off:.2f} s")
+    first = _run(screen, env)
+    print(f"first run, index built and stored:                  {first:.2f} s")
+    times = [_run(screen, env) for _ in range(opts.repeat)]
+    print(
+        f"stored index, {opts.repeat} runs: min {min(times):.2f} s, "
+        f"median {statistics.median(times):.2f} s"
+    )
+    helps = [_run([*RB, "--help"], env) for _ in range(opts.repeat)]
+    print(f"roundabout --help (start-up only): min {min(helps):.2f} s")
+    imports = [
+        _run([sys.executable, "-c", "import roundabout.cli.main"], env) for _ in range(opts.repeat)
+    ]
+    print(f"import roundabout.cli.main: min {min(imports):.2f} s")
+    if opts.phases:
+        print("phases of one run:")
+        subprocess.run([sys.executable, "-c", _PHASES, str(db), str(party)], env=env, check=True)
+    print(f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
