@@ -93,7 +93,7 @@ def make_plan() -> Callable[..., tuple[Plan, Panel]]:
             if isinstance(params.get(key), str):
                 params[key] = Span.parse(params[key])
         plan = resolve(LeakParams(**params), Inventory.of(flows), goods)
-        return plan, build(flows, goods.expr(), plan)
+        return plan, build(flows, goods, plan)
 
     return make
 

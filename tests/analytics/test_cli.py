@@ -101,3 +101,48 @@ def test_bad_input_is_one_line_saying_what_is_there(db):
     assert "outside the data" in p.stderr and "2021-01 to 2022-10" in p.stderr
     p = _run("--db", str(db), "--window", "2024-1:2024-06")
     assert p.returncode == 1 and "YYYY-MM" in p.stderr
+
+
+def test_the_new_options_and_fields(db):
+    p = _run(
+        "--db", str(db), "--hubs", "ARM,KAZ", "--no-did", "--json",
+        "--counterfactual", "route", "--bootstrap", "50", "--min-drop", "0",
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    s = out["summary"]
+    assert s["counterfactual"] == "route" and s["bootstrap"] == 50 and s["min_drop"] == 0
+    low, high = s["offset_share_ci"]
+    assert low <= s["offset_share"] <= high
+    # The data start in 2021-01: a placebo baseline a year before 2021-03 is not there.
+    assert s["placebo"]["available"] is False and "outside the data" in s["placebo"]["reason"]
+    assert s["hs_conversion"]["edition"] == "HS2017"
+    assert "chapters" in s["hubs"]["ARM"]
+    assert isinstance(out["set_aside"], list) and isinstance(out["unlisted_surges"], list)
+    assert all(f["sanctioned"] for f in out["findings"])
+    assert "pretrend" not in out["measures"]["did"]  # not run: --no-did
+    table = _run("--db", str(db), "--hubs", "ARM,KAZ", "--no-did", "--bootstrap", "20")
+    assert table.returncode == 0, table.stderr
+    assert "90% interval" in table.stdout and "placebo: unavailable" in table.stdout
+
+
+def test_a_bad_counterfactual_is_refused(db):
+    p = _run("--db", str(db), "--counterfactual", "magic")
+    assert p.returncode == 2
+    assert "--counterfactual" in p.stderr and "pooled" in p.stderr and "route" in p.stderr
+
+
+def test_report_takes_the_options_of_leaks(db, tmp_path):
+    out = tmp_path / "r.html"
+    p = subprocess.run(
+        [
+            sys.executable, "-m", "roundabout.cli.main", "report", "--db", str(db),
+            "--out", str(out), "--hubs", "ARM,KAZ", "--window", "2022-04:2022-09",
+            "--baseline", "2021-04:2021-09", "--no-did", "--bootstrap", "20",
+            "--counterfactual", "pooled",
+        ],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    html = out.read_text()
+    assert "window 2022-04:2022-09" in html and "Placebo" in html and "90% interval" in html

@@ -47,6 +47,11 @@ def test_triple_difference_recovers_sign_and_size(tmp_path):
     pre = [e.estimate for e in d.event_study if e.rel_month < -1]
     post = [e.estimate for e in d.event_study if e.rel_month >= 0]
     assert abs(sum(pre) / len(pre)) < 0.1  # no pre-trend
+    assert d.pretrend is not None and d.pretrend["df"] == len(pre)
+    # (The joint test is strict: on this panel, 60 product clusters, it rejects at p ~ 0.01
+    # although no coefficient stands out; the warning then says so.)
+    assert 0 <= d.pretrend["pvalue"] <= 1
+    assert (d.pretrend["warning"] is None) == (d.pretrend["pvalue"] >= 0.05)
     assert sum(post) / len(post) == pytest.approx(0.7, abs=0.2)
     assert math.exp(d.ppml.estimate) - 1 > 0.6  # "sanctioned goods to hubs up 60 %+"
 
@@ -67,3 +72,32 @@ def test_did_is_capped_by_collapsing_origins(tmp_path):
     assert r.did.collapsed_origins
     assert r.did.rows <= 2000 * 1.5  # sampled products: about the cap
     assert r.did.product_share < 1
+
+
+def test_the_comparison_group_holds_no_listed_or_one_sided_lines(make_flows, make_goods, make_plan):
+    """Units of the hub DiD: a later-banned listed line, a set-aside product and a line that
+    trades in the window only are never comparison units."""
+    from datetime import date
+
+    from roundabout.analytics.did import balanced, did_cells
+
+    banned, later, aside, new, clean = "847130", "851712", "870120", "940360", "940370"
+    rows = []
+    for p in (banned, later, aside, clean):
+        rows += [
+            ("2021-03", "DEU", "KAZ", "export", p, 100.0),
+            ("2022-03", "DEU", "KAZ", "export", p, 200.0),
+        ]
+    rows += [("2022-03", "DEU", "KAZ", "export", new, 50.0)]  # one-sided
+    rows += [("2021-03", "DEU", "RUS", "export", banned, 100.0)]
+    rows += [("2022-03", "DEU", "RUS", "export", banned, 10.0)]
+    plan, pn = make_plan(
+        make_flows(rows),
+        make_goods({banned: date(2022, 2, 25), later: date(2023, 2, 25), aside: date(2022, 2, 25)}),
+        hubs=("KAZ",),
+        window="2022-03:2022-03",
+    )
+    cells, keys = did_cells(pn.picked, plan, collapse=True)
+    units = balanced(cells, keys, plan, pn.bans, exclude=(aside,)).to_pandas()
+    assert set(units["product"]) == {banned, clean}
+    assert set(units.loc[units["product"] == clean, "kind"]) == {"other"}

@@ -50,6 +50,6 @@ def test_onward_excess_is_reported_by_the_hub(toy, index):
 def test_months_above_counts_window_months_over_the_monthly_expectation(toy, index):
     plan, pn = toy()
     h = hub_excess(pn.segments, other_goods(pn.segments), plan)
-    m = index(months_above(pn.rows, h, plan), "hub", "product")
+    m = index(months_above(pn.picked, h, plan, pn.bans), "hub", "product")
     assert m[("KAZ", S)]["months_above"] == 2  # 250 > 150 / 2 in both months
     assert m[("KAZ", OTHER)]["months_above"] == 0  # 750 == 1500 / 2: not above

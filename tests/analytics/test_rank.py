@@ -7,7 +7,7 @@ import pytest
 from roundabout.analytics.direct import direct_drop
 from roundabout.analytics.excess import hub_excess, months_above, onward_excess, other_goods
 from roundabout.analytics.mirror import lost_in_transit, mirror_pairs
-from roundabout.analytics.rank import NO_ONWARD_WEIGHT, UNSANCTIONED_WEIGHT, score_table, top
+from roundabout.analytics.rank import NO_ONWARD_WEIGHT, coverage, score_table, top
 
 S, OTHER = "847130", "940360"
 
@@ -17,12 +17,13 @@ def _scored(plan, pn, *, onward=True, lost=True):
     h = hub_excess(pn.segments, g, plan)
     return score_table(
         h,
-        months_above(pn.rows, h, plan),
+        months_above(pn.picked, h, plan, pn.bans),
         plan.goods.expr(),
         plan,
         onward=onward_excess(pn.segments, g, plan) if onward else None,
         lost=lost_in_transit(mirror_pairs(pn.segments, plan), g, 0.05) if lost else None,
         drop=direct_drop(pn.segments, g, plan),
+        covered=coverage(pn.segments, plan.hubs),
     )
 
 
@@ -56,7 +57,7 @@ def test_without_onward_data_the_excess_counts_at_half_weight(toy, index):
     assert kaz["evidence"] == pytest.approx(NO_ONWARD_WEIGHT * (0.1 + 0.9 * brk))
 
 
-def test_goods_off_the_list_are_discounted(make_flows, make_goods, make_plan, index):
+def test_goods_off_the_list_are_never_findings(make_flows, make_goods, make_plan, index):
     from datetime import date
 
     rows = []
@@ -80,4 +81,44 @@ def test_goods_off_the_list_are_discounted(make_flows, make_goods, make_plan, in
     s = index(_scored(plan, pn, onward=False, lost=False), "hub", "product")
     assert s[("KAZ", OTHER)]["kind"] == "other"
     assert s[("KAZ", OTHER)]["excess_in"] == pytest.approx(s[("KAZ", S)]["excess_in"])
-    assert s[("KAZ", OTHER)]["score"] == pytest.approx(UNSANCTIONED_WEIGHT * s[("KAZ", S)]["score"])
+    # Ranked the same way, but in their own list: never among the findings.
+    assert s[("KAZ", OTHER)]["score"] == pytest.approx(s[("KAZ", S)]["score"])
+    scored = _scored(plan, pn, onward=False, lost=False)
+    findings = top(scored, 10).to_pyarrow().to_pylist()
+    surges = top(scored, 10, "other").to_pyarrow().to_pylist()
+    assert [r["product"] for r in findings] == [S]
+    assert [r["product"] for r in surges] == [OTHER]
+
+
+def test_onward_figures_only_where_the_hub_data_cover_the_product(
+    make_flows, make_goods, make_plan, index
+):
+    """A hub file holding only one product: no onward figure (null, not 0) for the others."""
+    from datetime import date
+
+    cars, laptops = "870323", S
+    rows = []
+    for p in (cars, laptops):
+        rows += [
+            ("2021-03", "DEU", "KAZ", "export", p, 100.0),
+            ("2022-03", "DEU", "KAZ", "export", p, 500.0),
+            ("2021-03", "DEU", "RUS", "export", p, 400.0),
+            ("2022-03", "DEU", "RUS", "export", p, 100.0),
+        ]
+    rows += [
+        ("2021-03", "DEU", "KAZ", "export", OTHER, 1000.0),
+        ("2022-03", "DEU", "KAZ", "export", OTHER, 1000.0),
+        ("2021-03", "KAZ", "RUS", "export", cars, 10.0),  # the hub's file: cars only
+        ("2022-03", "KAZ", "RUS", "export", cars, 310.0),
+    ]
+    plan, pn = make_plan(
+        make_flows(rows),
+        make_goods({cars: date(2022, 2, 25), laptops: date(2022, 2, 25)}),
+        hubs=("KAZ",),
+        window="2022-03:2022-03",
+    )
+    assert plan.onward_hubs == ("KAZ",)
+    s = index(_scored(plan, pn, lost=False), "hub", "product")
+    assert s[("KAZ", cars)]["excess_out"] == pytest.approx(300.0)
+    assert s[("KAZ", laptops)]["excess_out"] is None
+    assert s[("KAZ", laptops)]["pass_through"] is None

@@ -117,3 +117,16 @@ def test_conversion_gives_one_code() -> None:
     assert hs.convert_to_hs2017("854800") == "854890"
     assert hs.convert_to_hs2017("620120") == "620111"
     assert hs.convert_to_hs2017("123456") is None
+
+
+def test_recode_to_hs2017_adds_splits_to_one_code_and_follows_merges():
+    r = hs.recode_to_hs2017()
+    assert r[("HS2022", "851713")] == ("851712", "split")
+    assert r[("HS2022", "851714")] == ("851712", "split")
+    assert r[("HS2022", "870121")] == ("870120", "split")
+    # Every HS2022 code goes to exactly one HS2017 code: a sum over codes counts rows once.
+    assert all(hs.convert_to_hs2017(c) == t for (e, c), (t, _) in r.items() if e == "HS2022")
+    merges = {c: t for (e, c), (t, how) in r.items() if e == "HS2017"}
+    assert all(how == "merge" for (e, _), (_, how) in r.items() if e == "HS2017")
+    assert all(c[:2] == t[:2] and c != t for c, t in merges.items())
+    assert ("HS2017", "851712") not in r  # a code that survives is its own recoding

@@ -110,3 +110,28 @@ def test_lost_goods_are_exported_but_not_imported(flows_db):
 def test_too_small_for_the_planted_cases_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="too small"):
         write_panel(tmp_path / "x.csv", PanelSpec(products=50, n_reroute=5000))
+
+
+def _frame(panel):
+    return duckdb.sql(f"SELECT * FROM read_parquet('{panel.path}')").df()
+
+
+def test_departures_from_the_detectors_assumptions_are_planted(tmp_path):
+    """Reporting lags, other CIF margins, mirror noise and delayed partial pass-through."""
+    from dataclasses import replace
+
+    base = write_panel(tmp_path / "base.parquet", SMALL, fmt="parquet")
+    spec = replace(SMALL, report_lag=2, cif=1.12, mirror_noise=0.0, pass_through=0.5, onward_lag=1)
+    bent = write_panel(tmp_path / "bent.parquet", spec, fmt="parquet")
+    assert base.truth == bent.truth
+    d = _frame(bent)
+    ex = d[(d.flow == "export") & (d.reporter == "DEU") & (d.partner == "KAZ")]
+    im = d[(d.flow == "import") & (d.reporter == "KAZ") & (d.partner == "DEU")]
+    m = ex.merge(im, on=["product_code", "period"], suffixes=("_x", "_m"))
+    m = m.sort_values(["product_code", "period"])
+    # Without noise, the hub's record is the export two months earlier, times the CIF margin.
+    m["lagged"] = m.groupby("product_code")["value_x"].shift(2)
+    ok = m.dropna(subset=["lagged"])
+    ok = ok[~ok.product_code.isin({p.product for p in bent.truth})]
+    assert len(ok) > 100
+    assert (ok["value_m"] / ok["lagged"]).round(2).eq(1.12).mean() > 0.95

@@ -87,12 +87,32 @@ def did_cells(rows: ir.Table, plan: Plan, *, collapse: bool) -> tuple[ir.Table, 
     return c.group_by([*keys, "period"]).aggregate(value=c.value.sum()), keys
 
 
-def balanced(cells: ir.Table, keys: list[str], plan: Plan, goods: ir.Table) -> ir.Table:
+def balanced(
+    cells: ir.Table, keys: list[str], plan: Plan, goods: ir.Table, exclude: tuple[str, ...] = ()
+) -> ir.Table:
     """Every unit with trade in the span, in every month (0 when absent), with its ``kind``
-    and ban month (``sanctioned_from``, null unless sanctioned)."""
-    units = cells.group_by(keys).aggregate(total=cells.value.sum())
-    units = units.filter(units.total > 0).drop("total")
+    and ban month (``sanctioned_from``, null unless sanctioned).
+
+    The comparison group is kept clean: goods on the list but banned only after the window
+    (``other`` with a ban month) are dropped, as are the products set aside for a broken
+    series (``exclude``) and comparison units that trade in only one of baseline and window
+    (a line that appears in 2022 only is an artefact of the data, not a comparison)."""
+    b, w = plan.baseline, plan.window
+    in_b = (cells.period >= b.start) & (cells.period <= b.end)
+    in_w = (cells.period >= w.start) & (cells.period <= w.end)
+    units = cells.group_by(keys).aggregate(
+        total=cells.value.sum(),
+        t_base=cells.value.sum(where=in_b).fill_null(0.0),
+        t_win=cells.value.sum(where=in_w).fill_null(0.0),
+    )
+    units = units.filter(units.total > 0)
+    if exclude:
+        units = units.filter(~units.product.isin(list(exclude)))
     units = classify(units, goods, plan)
+    units = units.filter(
+        (units.kind == "sanctioned")
+        | (units.sanctioned_from.isnull() & (units.t_base > 0) & (units.t_win > 0))
+    ).drop("total", "t_base", "t_win")
     units = units.mutate(
         sanctioned_from=ibis.cases(
             (units.kind == "sanctioned", units.sanctioned_from), else_=ibis.null("string")
@@ -150,6 +170,7 @@ def run_did(
     plan: Plan,
     goods: ir.Table,
     cache: Callable[[ir.Table], ir.Table] = lambda t: t,
+    exclude: tuple[str, ...] = (),
 ) -> DidResult | Unavailable:
     """Build the panel on the engine (one scan of the rows), pull it, estimate.
 
@@ -168,7 +189,7 @@ def run_did(
     if units * n_months > cap:
         share = cap / (units * n_months)
         cells = sample_products(cells, segments, plan, share)
-    frame = balanced(cache(cells), keys, plan, goods).to_pandas()
+    frame = balanced(cache(cells), keys, plan, goods, exclude).to_pandas()
     if frame.empty:
         return Unavailable("no exports to the hubs by product in the baseline and window")
     return estimate(frame, plan, keys, collapsed=collapsed, share=round(share, 4))
@@ -217,8 +238,9 @@ def estimate(
     pos["ly"] = np.log(pos["value"])
     log_linear = _fit("feols", f"ly ~ {rhs} | {fe}", pos, vcov, "treat")
     ppml = _fit("fepois", f"value ~ {rhs} | {fe}", df, vcov, "treat")
-    events = _event_study(df, triple, fe, vcov)
+    events, pretrend = _event_study(df, triple, fe, vcov)
     return DidResult(
+        pretrend=pretrend,
         design=design,
         log_linear=log_linear,
         ppml=ppml,
@@ -257,7 +279,7 @@ def _fit(
 
 def _event_study(
     df: pd.DataFrame, triple: bool, fe: str, vcov: dict[str, str]
-) -> tuple[EventCoef, ...] | Unavailable:
+) -> tuple[tuple[EventCoef, ...] | Unavailable, dict[str, Any] | None]:
     import pyfixest as pf
 
     # Only the columns the model reads (the dummies come on top: keep the frame slim).
@@ -276,7 +298,7 @@ def _event_study(
             controls.append(f"c{name}")
     keep = [n for n in names if d[n].sum() > 0]
     if not keep:
-        return Unavailable("no sanctioned product observed around its ban month")
+        return Unavailable("no sanctioned product observed around its ban month"), None
     rhs = " + ".join(keep + [c for c in controls if d[c].sum() > 0] + (["hp"] if triple else []))
     try:
         with warnings.catch_warnings():
@@ -285,7 +307,7 @@ def _event_study(
             tidy = fit.tidy()
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return Unavailable(f"event study failed: {first}")
+        return Unavailable(f"event study failed: {first}"), None
     out: list[EventCoef] = []
     for name in keep:
         if name in tidy.index:
@@ -297,4 +319,34 @@ def _event_study(
                     se=float(tidy.loc[name, "Std. Error"]),
                 )
             )
-    return tuple(sorted(out, key=lambda e: e.rel_month))
+    return tuple(sorted(out, key=lambda e: e.rel_month)), pretrend_test(fit, tidy, keep)
+
+
+def pretrend_test(fit: Any, tidy: pd.DataFrame, names: list[str]) -> dict[str, Any] | None:
+    """Joint Wald test that every pre-ban coefficient (months -12 to -2) is zero, with the
+    model's clustered covariance, in its F form with ``clusters - 1`` denominator degrees of
+    freedom (the usual small-sample form for cluster-robust tests):
+    ``{"pvalue", "chi2", "df", "warning"}``; ``warning`` when they are jointly significant at
+    5 per cent (the comparison does not hold before the ban, so the post-ban coefficients are
+    not a sanctions effect)."""
+    from scipy.stats import f as f_dist  # type: ignore[import-untyped]  # (with pyfixest)
+
+    pre = [n for n in names if n.startswith("es_m") and n in tidy.index]
+    coefnames = [str(c) for c in getattr(fit, "_coefnames", [])]
+    vcov = getattr(fit, "_vcov", None)
+    if not pre or vcov is None or any(n not in coefnames for n in pre):
+        return None
+    idx = [coefnames.index(n) for n in pre]
+    b = tidy.loc[pre, "Estimate"].to_numpy(dtype=float)
+    v = np.asarray(vcov, dtype=float)[np.ix_(idx, idx)]
+    stat = float(b @ np.linalg.pinv(v) @ b)
+    clusters = int(getattr(fit, "_G", [0])[0] if hasattr(fit, "_G") else 0) or 10_000
+    p = float(f_dist.sf(stat / len(pre), len(pre), max(clusters - 1, 1)))
+    warning = (
+        f"the {len(pre)} pre-ban coefficients are jointly significant (p = {p:.3g}): "
+        "sanctioned and comparison goods already diverged before the bans, so the DiD "
+        "estimates are not a sanctions effect"
+        if p < 0.05
+        else None
+    )
+    return {"pvalue": round(p, 6), "chi2": round(stat, 4), "df": len(pre), "warning": warning}

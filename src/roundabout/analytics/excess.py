@@ -33,11 +33,20 @@ from roundabout.analytics.panel import TOTAL
 from roundabout.analytics.resolve import Plan
 
 
-def other_goods(segments: ir.Table) -> ir.Table:
+def other_goods(segments: ir.Table, pool_over: Sequence[str] | None = None) -> ir.Table:
     """Per route (reporter, partner, flow): other goods in baseline and window, and growth.
 
     Per segment: total minus sanctioned where the route reports a total in that segment,
-    else the sum of the other products.
+    else the sum of the other products. (On a route with totals, a product set aside for a
+    broken series stays inside "other goods" in both periods, since the totals hold it in
+    both; elsewhere it is left out of both.)
+
+    ``pool_over`` (the origins) pools the counterfactual: every route from one of these
+    reporters takes the growth of other goods summed over all of them to the same partner,
+    ``sum other_win / sum other_base``, the default of ``leaks`` (``--counterfactual
+    pooled``). Per-route growth rests on single small routes (other goods from Malta to
+    Kyrgyzstan can grow a hundredfold on one shipment); pooling weighs each origin by its
+    trade, the way a regression with partner-by-period effects would.
     """
     c = segments
     per_seg = c.group_by(["reporter", "partner", "flow", "seg"]).aggregate(
@@ -56,6 +65,21 @@ def other_goods(segments: ir.Table) -> ir.Table:
         other_base=m.other_value.sum(where=m.seg == "base").fill_null(0.0),
         other_win=m.other_value.sum(where=m.seg == "win").fill_null(0.0),
     )
+    if pool_over is not None:
+        o = r.filter(r.reporter.isin(list(pool_over)))
+        pooled = o.group_by(["partner", "flow"]).aggregate(
+            p_base=o.other_base.sum(), p_win=o.other_win.sum()
+        )
+        pooled = pooled.select(q_partner="partner", q_flow="flow", p_base="p_base", p_win="p_win")
+        j = r.left_join(pooled, (r.partner == pooled.q_partner) & (r.flow == pooled.q_flow))
+        mine = j.reporter.isin(list(pool_over))
+        r = j.select(
+            "reporter",
+            "partner",
+            "flow",
+            other_base=ibis.cases((mine, j.p_base), else_=j.other_base),
+            other_win=ibis.cases((mine, j.p_win), else_=j.other_win),
+        )
     growth = ibis.cases(
         (r.other_base > 0, ibis.greatest(r.other_win, 0.0) / r.other_base),
         else_=ibis.null("float64"),
@@ -137,13 +161,14 @@ def onward_excess(segments: ir.Table, growth: ir.Table, plan: Plan) -> ir.Table:
     )
 
 
-def months_above(rows: ir.Table, hubx: ir.Table, plan: Plan) -> ir.Table:
-    """Consistency over time: in how many window months did origin -> hub exports of the
-    product exceed the expected monthly level (``expected_in`` / window months)?
+def months_above(rows: ir.Table, hubx: ir.Table, plan: Plan, bans: ir.Table) -> ir.Table:
+    """Consistency over time: in how many of its window months did origin -> hub exports of
+    the product exceed the expected monthly level (``expected_in`` / its months)?
 
-    Columns: ``hub, product, months_above``. A one-off shipment scores 1 of N months; a
-    steady re-routing channel scores close to N. Reads the panel's monthly rows (``picked``
-    or ``rows``: products only, so no classification is needed).
+    Columns: ``hub, product, months_above, months``. A product banned during the window counts
+    its months under the ban only (``bans``, from :func:`roundabout.analytics.panel.bans`). A
+    one-off shipment scores 1 of N months; a steady re-routing channel scores close to N.
+    Reads the panel's monthly rows (``picked``).
     """
     w = plan.window
     c = rows.filter(
@@ -160,8 +185,14 @@ def months_above(rows: ir.Table, hubx: ir.Table, plan: Plan) -> ir.Table:
         value=c.value.sum()
     )
     n = len(plan.window)
-    e = hubx.select(e_hub="hub", e_product="product", per_month=hubx.expected_in / n)
+    b = bans.select(n_product="b_product", n_months="b_months")
+    h = hubx.left_join(b, hubx.product == b.n_product)
+    months = h.n_months.fill_null(n)
+    e = h.select(
+        e_hub="hub", e_product="product", per_month=h.expected_in / months, e_months=months
+    )
     j = monthly.join(e, (monthly.hub == e.e_hub) & (monthly.product == e.e_product))
     return j.group_by(["hub", "product"]).aggregate(
-        months_above=(j.value > j.per_month).sum().cast("int64")
+        months_above=(j.value > j.per_month).sum().cast("int64"),
+        months=j.e_months.max().cast("int64"),
     )

@@ -35,6 +35,9 @@ class Facts:
     lost: float | None
     months_above: int
     months: int
+    ban: str | None = None  # "banned above EUR 50,000 per unit from 2022-04"
+    covered: bool = True  # the hub's own data hold the product in both periods
+    onward_data: bool = False  # the hub reports exports by product to the target at all
 
 
 def sentence(f: Facts) -> str:
@@ -56,7 +59,12 @@ def sentence(f: Facts) -> str:
     lost = f.lost is not None and f.lost > 0
     lost_text = f"{amount(f.lost or 0.0, c)} of it never appears in {f.hub}'s import records"
     if f.excess_out is None:
-        tail = f"; {f.hub}'s exports to {f.target} by product are not in the data"
+        tail = (
+            f"; {f.hub}'s own data hold no {f.product} in both periods, so its onward flow is "
+            "unknown"
+            if f.onward_data and not f.covered
+            else f"; {f.hub}'s exports to {f.target} by product are not in the data"
+        )
         if lost:
             tail += f", and {lost_text}"
     elif f.excess_out > 0:
@@ -74,7 +82,7 @@ def sentence(f: Facts) -> str:
             f"({amount(f.excess_out, c)} against expected), as for local demand"
         )
     status = (
-        f"banned from {f.sanctioned_from}"
+        (f.ban or f"banned from {f.sanctioned_from}")
         if f.sanctioned and f.sanctioned_from
         else "the product is not on the goods list, so this is no evidence of evasion"
     )

@@ -6,15 +6,21 @@ Only these routes are kept:
 * hub -> target exports (reported by the hub: the onward leg);
 * hub imports from the origins (reported by the hub: the mirror of the first route).
 
-``product`` is the HS6 code, or ``TOTAL`` for all-product rows. Each reporter contributes one
-product level (see :mod:`roundabout.analytics.resolve`): CN8 lines are summed to their HS6,
-HS4 aggregates are never read. Rows are classified by the goods list:
+``product`` is the HS6 code *in the goods list's edition* (HS2017), or ``TOTAL`` for
+all-product rows: rows coded in HS2022 are converted through the UNSD tables before anything
+else (:mod:`roundabout.analytics.editions`; a split adds its parts to one code, so nothing is
+counted twice). Each reporter contributes one product level (see
+:mod:`roundabout.analytics.resolve`): CN8 lines are summed to their HS6, HS4 aggregates are
+never read. Rows are classified by the goods list:
 
-* ``sanctioned``: the product is banned at some point up to the end of the window (its
-  ``sanctioned_from`` month is at or before it);
+* ``sanctioned``: the product is banned by the end of the window. Only the months under the
+  ban count: a line banned from 2022-06 contributes June to the end of the window, and the
+  same months one year earlier as its baseline (like against like);
 * ``other``: every other product ("goods not sanctioned at that time");
 * ``total``: the all-products row, used for other goods where only totals exist
-  (other = total - sanctioned, as for the bundled Eurostat data).
+  (other = total - sanctioned, as for the bundled Eurostat data);
+* ``set_aside`` (set by :func:`roundabout.analytics.editions.set_aside`): a product whose
+  series breaks, present in one period only.
 
 ``seg`` marks the months of the baseline (``base``) and of the window (``win``); months in
 between keep ``seg`` null and serve only the event study.
@@ -23,15 +29,13 @@ Three views (:class:`Panel`):
 
 ``picked``
     the selected rows, monthly, before classification (an expression, never materialised:
-    scanned, with narrow filters, by the two measures that need months: the consistency of
-    a finding over the window and the DiD; neither needs the goods list row by row);
+    scanned, with narrow filters, by the two measures that need months);
 ``rows``
     the same rows classified (``kind``, ``sanctioned_from``);
 ``segments``
     value and weight per route, product, segment and year: what every other measure reads.
-    Summed from ``picked`` and classified after summing (the goods list is joined to the
-    sums, not to the rows). About twelve times smaller than the monthly cells, it is cached
-    on the engine even for a 100-million-row panel.
+    Summed from ``picked`` and classified after summing. About twelve times smaller than the
+    monthly cells, it is cached on the engine even for a 100-million-row panel.
 """
 
 from __future__ import annotations
@@ -40,10 +44,17 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
+from roundabout.analytics import editions
+from roundabout.analytics.goods import Goods
+from roundabout.analytics.params import month_index, month_name
 from roundabout.analytics.resolve import Plan
 
 TOTAL = "TOTAL"
+
+#: Units of ``quantity`` that count items (pieces): the supplementary unit of cars, phones.
+PIECE_UNITS = frozenset({"p/st", "pst", "u", "nar", "pcs", "pieces", "items", "number of items"})
 
 
 @dataclass(frozen=True)
@@ -51,11 +62,56 @@ class Panel:
     rows: ir.Table
     segments: ir.Table
     picked: ir.Table
+    bans: ir.Table
 
 
-def picked(flows: ir.Table, plan: Plan) -> ir.Table:
-    """The plan's rows with ``product``, ``weight``, ``seg`` and ``year``, not yet classified
-    (no join: what the scans that need no ``kind`` read)."""
+def bans(goods: Goods, plan: Plan) -> pa.Table:
+    """Per listed product, for this plan: ``b_product, sanctioned_from, b_kind`` (sanctioned
+    when banned by the window's end, else other), ``b_win_from`` / ``b_base_from`` (the first
+    window / baseline month that counts) and ``b_months`` (window months counted).
+
+    When no line is banned by the window's end (a window before any ban), every listed line
+    counts as sanctioned over the whole window: the run says why that means little.
+    """
+    w, b = plan.window, plan.baseline
+    months = goods.table["sanctioned_from"].to_pylist()
+    any_banned = any(m <= w.end for m in months)
+    kinds: list[str] = []
+    win_from: list[str] = []
+    base_from: list[str] = []
+    n: list[int] = []
+    for m in months:
+        if not any_banned or m <= w.start:
+            kinds.append("sanctioned")
+            win_from.append(w.start)
+            base_from.append(b.start)
+            n.append(len(w))
+        elif m <= w.end:
+            offset = month_index(m) - month_index(w.start)
+            kinds.append("sanctioned")
+            win_from.append(m)
+            base_from.append(month_name(min(month_index(b.start) + offset, month_index(b.end))))
+            n.append(len(w) - offset)
+        else:
+            kinds.append("other")
+            win_from.append(w.start)
+            base_from.append(b.start)
+            n.append(len(w))
+    return pa.table(
+        {
+            "b_product": goods.table["product"],
+            "sanctioned_from": pa.array(months, pa.string()),
+            "b_kind": kinds,
+            "b_win_from": win_from,
+            "b_base_from": base_from,
+            "b_months": pa.array(n, pa.int64()),
+        }
+    )
+
+
+def picked(flows: ir.Table, plan: Plan, ban_table: ir.Table | None = None) -> ir.Table:
+    """The plan's rows with ``product`` (converted to the list's edition), ``weight``,
+    ``seg`` and ``year``, not yet classified."""
     f = flows
     hubs, origins = list(plan.hubs), list(plan.origins)
     destinations = [*hubs, plan.target, *plan.controls]
@@ -76,60 +132,68 @@ def picked(flows: ir.Table, plan: Plan) -> ir.Table:
         route,
         level,
     )
+    f = editions.recode(f)
     b, w = plan.baseline, plan.window
+    if ban_table is not None:
+        bt = ban_table.select("b_product", "b_win_from", "b_base_from")
+        f = f.left_join(bt, f.product == bt.b_product)
+        win_from = f.b_win_from.fill_null(w.start)
+        base_from = f.b_base_from.fill_null(b.start)
+    else:
+        win_from, base_from = ibis.literal(w.start), ibis.literal(b.start)
     return f.select(
         "reporter",
         "partner",
         "flow",
         "period",
         "value",
-        product=ibis.cases((f.product_level == 0, ibis.literal(TOTAL)), else_=f.hs6),
+        "product",
+        "quantity",
+        "quantity_unit",
+        "product_code",
+        "recoded_from",
+        "recoded_how",
         weight=f.net_weight_kg,
         year=f.period.left(4),
         seg=ibis.cases(
-            ((f.period >= b.start) & (f.period <= b.end), ibis.literal("base")),
-            ((f.period >= w.start) & (f.period <= w.end), ibis.literal("win")),
+            ((f.period >= base_from) & (f.period <= b.end), ibis.literal("base")),
+            ((f.period >= win_from) & (f.period <= w.end), ibis.literal("win")),
             else_=ibis.null("string"),
         ),
     )
 
 
-def classify(t: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
+def classify(t: ir.Table, ban_table: ir.Table, plan: Plan) -> ir.Table:
     """``t`` (with a ``product`` column) with ``sanctioned_from`` and ``kind`` added."""
-    g = goods.select(g_product="product", sanctioned_from="sanctioned_from")
+    g = ban_table.select(g_product="b_product", sanctioned_from="sanctioned_from", g_kind="b_kind")
     j = t.left_join(g, t.product == g.g_product).drop("g_product")
     kind = ibis.cases(
         (j.product == TOTAL, ibis.literal("total")),
-        (
-            j.sanctioned_from.notnull() & (j.sanctioned_from <= plan.window.end),
-            ibis.literal("sanctioned"),
-        ),
+        (j.g_kind.notnull(), j.g_kind),
         else_=ibis.literal("other"),
     )
-    return j.mutate(kind=kind)
+    return j.mutate(kind=kind).drop("g_kind")
 
 
-def selected(flows: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
-    """The plan's rows with ``product``, ``kind``, ``sanctioned_from``, ``seg`` and ``year``."""
-    return classify(picked(flows, plan), goods, plan)
-
-
-def segments(rows: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
+def segments(rows: ir.Table, ban_table: ir.Table, plan: Plan) -> ir.Table:
     """Value and weight per (reporter, partner, flow, product, kind, seg, year), from the
-    unclassified rows (:func:`picked`): summed first, classified after (a join of the sums,
-    not of the rows).
+    unclassified rows (:func:`picked`): summed first, classified after.
 
-    ``weight`` (kg) is null unless every row summed has one.
+    ``weight`` (kg) is null unless every row summed has one; ``items`` (the supplementary
+    unit, pieces) likewise.
     """
     r = rows.filter(rows.seg.notnull())
     keys = ["reporter", "partner", "flow", "product", "seg", "year"]
+    pieces = r.quantity.notnull() & r.quantity_unit.lower().isin(sorted(PIECE_UNITS))
     g = r.group_by(keys).aggregate(
         value=r.value.sum(),
         weight=r.weight.sum(),
         weighed=r.weight.count(),
+        items=r.quantity.sum(where=pieces),
+        itemed=pieces.sum(),
         n=r.count(),
     )
-    c = classify(g, goods, plan)
+    c = classify(g, ban_table, plan)
     return c.select(
         "reporter",
         "partner",
@@ -140,10 +204,12 @@ def segments(rows: ir.Table, goods: ir.Table, plan: Plan) -> ir.Table:
         "year",
         "value",
         weight=ibis.cases((c.weighed == c.n, c.weight), else_=ibis.null("float64")),
+        items=ibis.cases((c.itemed == c.n, c.items), else_=ibis.null("float64")),
     )
 
 
-def build(flows: ir.Table, goods: ir.Table, plan: Plan) -> Panel:
+def build(flows: ir.Table, goods: Goods, plan: Plan) -> Panel:
     """The views as expressions (the caller decides what to cache)."""
-    p = picked(flows, plan)
-    return Panel(rows=classify(p, goods, plan), segments=segments(p, goods, plan), picked=p)
+    bt = ibis.memtable(bans(goods, plan))
+    p = picked(flows, plan, bt)
+    return Panel(rows=classify(p, bt, plan), segments=segments(p, bt, plan), picked=p, bans=bt)

@@ -50,6 +50,9 @@ NOT_CONTROLS: Final = frozenset({"RUS", "BLR", "IRN", "PRK", "SYR", *DEFAULT_HUB
 #: (Council Regulation 2022/328, in force 25 February 2022).
 DEFAULT_SANCTION_DATE: Final = date(2022, 2, 25)
 
+#: The counterfactuals of ``--counterfactual``: the default first.
+COUNTERFACTUALS: Final = ("pooled", "route")
+
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
@@ -135,7 +138,13 @@ class LeakParams:
     (freight and insurance); mirror comparisons divide imports by ``1 + margin``.
     ``did`` turns the pyfixest estimation on or off; ``did_max_rows`` caps its panel (the
     panel is collapsed over origins, then products are sampled, beyond it).
-    ``top`` is how many findings to return.
+    ``top`` is how many findings to return (and unlisted surges).
+    ``counterfactual`` is ``pooled`` (the default: other goods' growth summed over the origins
+    per hub, see :func:`roundabout.analytics.excess.other_goods`) or ``route`` (per origin and
+    hub, the earlier method). ``bootstrap`` is the number of resamples of products behind
+    ``summary.offset_share_ci`` (0: none), drawn with ``seed``. ``min_drop`` is the smallest
+    direct drop (in the analysis currency) for which a product's substitution ratio is given.
+    ``placebo`` runs the whole analysis again with every ban and both periods a year earlier.
     """
 
     target: str = DEFAULT_TARGET
@@ -147,10 +156,23 @@ class LeakParams:
     controls: tuple[str, ...] | None = None
     cif_fob_margin: float = 0.05
     did: bool = True
-    did_max_rows: int = 1_000_000
+    did_max_rows: int = 250_000
     top: int = 25
+    counterfactual: str = "pooled"
+    bootstrap: int = 1000
+    seed: int = 0
+    min_drop: float = 1_000_000.0
+    placebo: bool = True
 
     def __post_init__(self) -> None:
+        if self.counterfactual not in COUNTERFACTUALS:
+            raise RoundaboutError(
+                f"counterfactual {self.counterfactual!r}: give one of {', '.join(COUNTERFACTUALS)}"
+            )
+        if self.bootstrap < 0:
+            raise RoundaboutError(f"bootstrap must be 0 or more resamples (got {self.bootstrap})")
+        if self.min_drop < 0:
+            raise RoundaboutError(f"min_drop must be 0 or more (got {self.min_drop})")
         if self.top < 1:
             raise RoundaboutError(f"top must be at least 1 (got {self.top})")
         if not 0 <= self.cif_fob_margin < 1:

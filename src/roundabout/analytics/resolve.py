@@ -30,7 +30,6 @@ from roundabout.analytics.params import (
     LeakParams,
     Span,
     add_months,
-    first_full_month,
     month_index,
 )
 from roundabout.errors import NotFoundError, RoundaboutError
@@ -58,6 +57,7 @@ class Plan:
     goods: Goods
     params: LeakParams
     notes: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
 
     @property
     def span(self) -> Span:
@@ -113,6 +113,12 @@ def resolve(params: LeakParams, inv: Inventory, goods: Goods) -> Plan:
             f"{goods.undated} codes of goods list {goods.name!r} have no date; "
             "they are treated as sanctioned from 2022-02-25"
         )
+    if goods.converted:
+        notes.append(
+            f"goods list {goods.name!r} is in {goods.edition}: {goods.converted} of its codes "
+            "converted to HS2017 (UNSD conversion table), the edition of the analysis"
+        )
+    warnings = _warnings(hubs, target, window, goods)
     return Plan(
         target=target,
         hubs=tuple(hubs),
@@ -129,7 +135,28 @@ def resolve(params: LeakParams, inv: Inventory, goods: Goods) -> Plan:
         goods=goods,
         params=params,
         notes=tuple(notes),
+        warnings=tuple(warnings),
     )
+
+
+#: Hubs whose figures mean little as re-routing, and why.
+UNFIT_HUBS = {
+    "BLR": "Belarus is under EU export bans of its own since 2022 (Regulation 765/2006 as "
+    "amended) and in a customs union with Russia: its sanctioned imports fell with Russia's, "
+    "so a negative or small hub excess says nothing about re-routing through it",
+}
+
+
+def _warnings(hubs: list[str], target: str, window: Span, goods: Goods) -> list[str]:
+    out = [f"hub {h}: {UNFIT_HUBS[h]}" for h in hubs if h in UNFIT_HUBS and h != target]
+    months = goods.first_months()
+    if months and months[0] > window.end:
+        out.append(
+            f"window {window} ends before any ban of goods list {goods.name!r} takes effect "
+            f"(the first in {months[0]}): listed goods are compared as if banned, so the "
+            "figures measure trends before the sanctions, not evasion"
+        )
+    return out
 
 
 def _target(params: LeakParams, monthly: list[Slice]) -> str:
@@ -281,7 +308,7 @@ def default_window(goods: Goods, data: Span) -> Span:
     """The first full month of the earliest ban with a year of data before it, to the end
     of the data or twelve months, whichever comes first."""
     earliest_start = add_months(data.start, 12)
-    starts = [first_full_month(d) for d in goods.first_dates()]
+    starts = goods.first_months()
     usable = [m for m in starts if earliest_start <= m <= data.end]
     if not usable:
         raise RoundaboutError(

@@ -42,30 +42,79 @@ class Figures:
     lost_in_transit: float | None
     offset_share: float | None
     excess_out: float | None = None
+    offset_share_ci: tuple[float, float] | None = None
+    chapters: dict[str, dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "direct_drop": money(self.direct_drop),
             "hub_excess": money(self.hub_excess),
             "lost_in_transit": money(self.lost_in_transit),
             "offset_share": share(self.offset_share),
+            "offset_share_ci": None
+            if self.offset_share_ci is None
+            else [share(self.offset_share_ci[0]), share(self.offset_share_ci[1])],
             "excess_out": money(self.excess_out),
         }
+        if self.chapters is not None:
+            out["chapters"] = self.chapters
+        return out
 
 
 @dataclass(frozen=True)
 class RawChange:
-    """The same comparison without counterfactual: plain window minus baseline."""
+    """The same comparison without counterfactual: plain window minus baseline, per month of
+    each period (so a 12-month baseline and a 6-month window compare like with like)."""
 
-    direct_drop: float
+    direct_drop: float  # baseline per month x window months - window (window's months)
     hub_increase: float
     offset_share: float | None
+    base_months: int = 0
+    win_months: int = 0
+    direct_base_per_month: float = 0.0
+    direct_win_per_month: float = 0.0
+    hubs_base_per_month: float = 0.0
+    hubs_win_per_month: float = 0.0
+    warning: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "direct_drop": money(self.direct_drop),
             "hub_increase": money(self.hub_increase),
             "offset_share": share(self.offset_share),
+            "baseline_months": self.base_months,
+            "window_months": self.win_months,
+            "per_month": {
+                "direct_baseline": money(self.direct_base_per_month),
+                "direct_window": money(self.direct_win_per_month),
+                "hubs_baseline": money(self.hubs_base_per_month),
+                "hubs_window": money(self.hubs_win_per_month),
+            },
+            "warning": self.warning,
+        }
+
+
+@dataclass(frozen=True)
+class Placebo:
+    """The analysis with every ban and both periods a year earlier: excess found where no
+    ban was in force measures what the method finds without sanctions."""
+
+    hub_excess: float | None
+    direct_drop: float | None
+    offset_share: float | None
+    baseline: Span
+    window: Span
+    hubs: dict[str, float | None] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "available": True,
+            "hub_excess": money(self.hub_excess),
+            "direct_drop": money(self.direct_drop),
+            "offset_share": share(self.offset_share),
+            "baseline": str(self.baseline),
+            "window": str(self.window),
+            "hubs": {h: money(v) for h, v in self.hubs.items()},
         }
 
 
@@ -81,10 +130,20 @@ class Summary:
     raw: RawChange
     sanctioned_products: int
     products_substitution_over_half: int | None
+    counterfactual: str = "pooled"
+    placebo: Placebo | Unavailable | None = None
+    hs_conversion: dict[str, Any] | None = None
+    bootstrap: int = 0
+    min_drop: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.group.to_dict(),
+            "counterfactual": self.counterfactual,
+            "bootstrap": self.bootstrap,
+            "min_drop": self.min_drop,
+            "placebo": None if self.placebo is None else self.placebo.to_dict(),
+            "hs_conversion": self.hs_conversion,
             "currency": self.currency,
             "baseline": str(self.baseline),
             "window": str(self.window),
@@ -119,6 +178,12 @@ class Finding:
     direct_drop: float | None
     months_above: int
     months: int
+    ban: str | None = None  # "banned above EUR 50,000 per unit from 2022-04"
+    max_price_eur: float | None = None
+    partial_ban: bool = False
+    share_above_threshold: float | None = None
+    reasons: dict[str, str] = field(default_factory=dict)  # why a figure is null
+    listed_in_heading: tuple[str, ...] = ()  # unlisted surges: listed codes of the same HS4
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -140,6 +205,12 @@ class Finding:
             "direct_drop": money(self.direct_drop),
             "months_above": self.months_above,
             "months": self.months,
+            "ban": self.ban,
+            "max_price_eur": self.max_price_eur,
+            "partial_ban": self.partial_ban,
+            "share_above_threshold": share(self.share_above_threshold),
+            "reasons": dict(self.reasons),
+            "listed_in_heading": list(self.listed_in_heading),
         }
 
 
@@ -158,6 +229,10 @@ class UnitValue:
     median_log_change: float
     uv_base: float
     uv_win: float
+    per_item: int = 0  # products whose unit value is per item (supplementary units)
+    other_products: int = 0
+    other_median_log_change: float | None = None  # other goods, same route
+    relative: float | None = None  # sanctioned minus other goods: the sanctions' part
 
 
 @dataclass(frozen=True)
@@ -196,6 +271,7 @@ class DidResult:
     collapsed_origins: bool
     product_share: float
     comparison_units: int = 0  # units of goods not sanctioned (the within-hub comparison)
+    pretrend: dict[str, Any] | None = None  # joint test of the pre-ban event coefficients
 
     @property
     def caveat(self) -> str | None:
@@ -227,6 +303,7 @@ class DidResult:
             "collapsed_origins": self.collapsed_origins,
             "product_share": self.product_share,
             "comparison_units": self.comparison_units,
+            "pretrend": self.pretrend,
             "caveat": self.caveat,
         }
 
@@ -245,15 +322,25 @@ class LeakResult:
     lost_in_transit: LostDetail | Unavailable = ()
     unit_values: tuple[UnitValue, ...] | Unavailable = ()
     did: DidResult | Unavailable = field(default_factory=lambda: Unavailable("not run"))
+    lost_in_transit_annual: dict[str, Any] | Unavailable = field(
+        default_factory=lambda: Unavailable("not run")
+    )
+    did_direct: dict[str, Any] | Unavailable = field(default_factory=lambda: Unavailable("not run"))
     origins: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    set_aside: tuple[Any, ...] = ()  # editions.SetAside
+    unlisted_surges: tuple[Finding, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "summary": self.summary.to_dict(),
             "findings": [f.to_dict() for f in self.findings],
+            "unlisted_surges": [f.to_dict() for f in self.unlisted_surges],
+            "set_aside": [a.to_dict() for a in self.set_aside],
             "measures": self._measures(),
             "origins": list(self.origins),
+            "warnings": list(self.warnings),
             "notes": list(self.notes),
         }
 
@@ -291,11 +378,25 @@ class LeakResult:
                         "route": u.route,
                         "products": u.products,
                         "median_log_change": round(u.median_log_change, 6),
-                        "uv_base": round(u.uv_base, 4),
-                        "uv_win": round(u.uv_win, 4),
+                        "uv_base": None if u.uv_base != u.uv_base else round(u.uv_base, 4),
+                        "uv_win": None if u.uv_win != u.uv_win else round(u.uv_win, 4),
+                        "per_item": u.per_item,
+                        "other_products": u.other_products,
+                        "other_median_log_change": None
+                        if u.other_median_log_change is None
+                        else round(u.other_median_log_change, 6),
+                        "relative_to_other_goods": None
+                        if u.relative is None
+                        else round(u.relative, 6),
                     }
                     for u in uv
                 ],
             },
+            "lost_in_transit_annual": self.lost_in_transit_annual.to_dict()
+            if isinstance(self.lost_in_transit_annual, Unavailable)
+            else self.lost_in_transit_annual,
             "did": self.did.to_dict(),
+            "did_direct": self.did_direct.to_dict()
+            if isinstance(self.did_direct, Unavailable)
+            else self.did_direct,
         }

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from roundabout.analytics import LeakParams, LeakResult, Span, find_leaks
+from roundabout.analytics import LeakParams, LeakResult, Span, Unavailable, find_leaks
 from roundabout.analytics.explain import amount
 from roundabout.analytics.params import (
     DEFAULT_GOODS,
@@ -20,6 +20,7 @@ from roundabout.analytics.params import (
     SANCTIONING,
     parse_codes,
 )
+from roundabout.analytics.result import Placebo
 from roundabout.cli._common import DbOption, JsonOption, print_json
 from roundabout.cli.engine import (
     EngineName,
@@ -38,51 +39,112 @@ class Currency(StrEnum):
     USD = "USD"
 
 
+# The question's options, shared with ``roundabout report`` (one definition, one parser).
+TargetOption = Annotated[
+    str, typer.Option("--target", help="Country the goods must not reach (ISO3).")
+]
+HubsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--hubs",
+        help=f"Hubs, comma-separated (default {','.join(DEFAULT_HUBS)}, those in the data); "
+        "'+CHN' adds to the defaults.",
+        show_default=False,
+    ),
+]
+OriginsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--origins",
+        help="Exporting countries (default: the sanctioning countries in the data).",
+        show_default=False,
+    ),
+]
+GoodsOption = Annotated[
+    str, typer.Option("--goods", help="Goods list: eu_hs6, eu_cn8, chp, or a CSV file.")
+]
+BaselineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--baseline",
+        help="YYYY-MM:YYYY-MM (default: the window's months one year earlier).",
+        show_default=False,
+    ),
+]
+WindowOption = Annotated[
+    str | None,
+    typer.Option(
+        "--window",
+        help="YYYY-MM:YYYY-MM (default: from the first sanction month, up to 12 months).",
+        show_default=False,
+    ),
+]
+DidOption = Annotated[
+    bool, typer.Option("--did/--no-did", help="Run the DiD and event study (pyfixest).")
+]
+CounterfactualOption = Annotated[
+    Literal["pooled", "route"],
+    typer.Option(
+        "--counterfactual",
+        help="pooled: other goods' growth over all origins per hub (the headline); "
+        "route: per origin and hub.",
+    ),
+]
+BootstrapOption = Annotated[
+    int,
+    typer.Option("--bootstrap", help="Resamples of products for the 90% interval (0: none)."),
+]
+MinDropOption = Annotated[
+    float,
+    typer.Option(
+        "--min-drop", help="Smallest direct drop for which a substitution ratio is given."
+    ),
+]
+
+
+def leak_params(
+    *,
+    target: str = DEFAULT_TARGET,
+    hubs: str | None = None,
+    origins: str | None = None,
+    goods: str = DEFAULT_GOODS,
+    baseline: str | None = None,
+    window: str | None = None,
+    did: bool = True,
+    counterfactual: str = "pooled",
+    bootstrap: int = 1000,
+    min_drop: float = 1_000_000.0,
+    top: int = 25,
+) -> LeakParams:
+    """The options as given on the command line -> :class:`LeakParams`."""
+    return LeakParams(
+        target=target.strip().upper(),
+        hubs=parse_codes(hubs, DEFAULT_HUBS),
+        origins=parse_codes(origins),
+        goods=goods,
+        baseline=Span.parse(baseline, "--baseline") if baseline else None,
+        window=Span.parse(window, "--window") if window else None,
+        did=did,
+        counterfactual=counterfactual.strip().lower(),
+        bootstrap=bootstrap,
+        min_drop=min_drop,
+        top=top,
+    )
+
+
 def leaks(
     db: DbOption = None,
-    target: Annotated[
-        str, typer.Option("--target", help="Country the goods must not reach (ISO3).")
-    ] = DEFAULT_TARGET,
-    hubs: Annotated[
-        str | None,
-        typer.Option(
-            "--hubs",
-            help=f"Hubs, comma-separated (default {','.join(DEFAULT_HUBS)}, those in the data); "
-            "'+CHN' adds to the defaults.",
-            show_default=False,
-        ),
-    ] = None,
-    origins: Annotated[
-        str | None,
-        typer.Option(
-            "--origins",
-            help="Exporting countries (default: the sanctioning countries in the data).",
-            show_default=False,
-        ),
-    ] = None,
-    goods: Annotated[
-        str, typer.Option("--goods", help="Goods list: eu_hs6, eu_cn8, chp, or a CSV file.")
-    ] = DEFAULT_GOODS,
-    baseline: Annotated[
-        str | None,
-        typer.Option(
-            "--baseline",
-            help="YYYY-MM:YYYY-MM (default: the window's months one year earlier).",
-            show_default=False,
-        ),
-    ] = None,
-    window: Annotated[
-        str | None,
-        typer.Option(
-            "--window",
-            help="YYYY-MM:YYYY-MM (default: from the first sanction month, up to 12 months).",
-            show_default=False,
-        ),
-    ] = None,
+    target: TargetOption = DEFAULT_TARGET,
+    hubs: HubsOption = None,
+    origins: OriginsOption = None,
+    goods: GoodsOption = DEFAULT_GOODS,
+    baseline: BaselineOption = None,
+    window: WindowOption = None,
     top: Annotated[int, typer.Option("--top", help="How many findings to list.")] = 25,
-    did: Annotated[
-        bool, typer.Option("--did/--no-did", help="Run the DiD and event study (pyfixest).")
-    ] = True,
+    did: DidOption = True,
+    counterfactual: CounterfactualOption = "pooled",
+    bootstrap: BootstrapOption = 1000,
+    min_drop: MinDropOption = 1_000_000.0,
     currency: Annotated[
         Currency | None,
         typer.Option(
@@ -99,14 +161,17 @@ def leaks(
     spark_master: SparkMasterOption = None,
 ) -> None:
     """Find sanctioned goods re-routed to the target through hubs, ranked, with the evidence."""
-    params = LeakParams(
-        target=target.strip().upper(),
-        hubs=parse_codes(hubs, DEFAULT_HUBS),
-        origins=parse_codes(origins),
+    params = leak_params(
+        target=target,
+        hubs=hubs,
+        origins=origins,
         goods=goods,
-        baseline=Span.parse(baseline, "--baseline") if baseline else None,
-        window=Span.parse(window, "--window") if window else None,
+        baseline=baseline,
+        window=window,
         did=did,
+        counterfactual=counterfactual,
+        bootstrap=bootstrap,
+        min_drop=min_drop,
         top=top,
     )
     rates = stored_rates(db) if parquet is None else None
@@ -130,6 +195,10 @@ def _money(x: float | None, currency: str) -> str:
 
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    return "n/a" if ci is None else f"{_pct(ci[0])} to {_pct(ci[1])}"
 
 
 def _print(r: LeakResult) -> None:
@@ -161,10 +230,27 @@ def _print(r: LeakResult) -> None:
     )
     out.print(hubs)
     out.print(
+        f"[bold]Offset share {_pct(g.offset_share)}[/bold] "
+        f"(90% interval {_ci(g.offset_share_ci)}, bootstrap over products, {s.bootstrap} "
+        f"resamples; counterfactual: {s.counterfactual})."
+    )
+    pl = s.placebo
+    if isinstance(pl, Placebo):
+        out.print(
+            f"Placebo (every ban and both periods 12 months earlier, window {pl.window} against "
+            f"{pl.baseline}): hub excess {_money(pl.hub_excess, c)}, direct drop "
+            f"{_money(pl.direct_drop, c)}, offset share {_pct(pl.offset_share)}."
+        )
+    elif isinstance(pl, Unavailable):
+        out.print(f"[dim]placebo: unavailable: {pl.reason}[/dim]")
+    out.print(
         f"Direct drop of sanctioned exports to {s.target}: {_money(g.direct_drop, c)} against "
         f"expected ({_money(s.raw.direct_drop, c)} before/after, raw offset share "
-        f"{_pct(s.raw.offset_share)})."
+        f"{_pct(s.raw.offset_share)}; per month {_money(s.raw.direct_base_per_month, c)} in the "
+        f"baseline, {_money(s.raw.direct_win_per_month, c)} in the window)."
     )
+    for w in r.warnings:
+        out.print(f"[bold yellow]warning:[/bold yellow] {w}")
     table = Table(title="Findings, best first", title_justify="left")
     for col in ("#", "hub", "product", "description", "score", "excess in", "excess out", "lost"):
         table.add_column(col, justify="right" if col in ("#", "score") else "left")
@@ -174,7 +260,7 @@ def _print(r: LeakResult) -> None:
         table.add_row(
             str(i),
             f.hub,
-            f.product + ("" if f.sanctioned else " (not listed)"),
+            f.product,
             desc,
             _money(f.score, c),
             _money(f.excess_in, c),
@@ -185,6 +271,14 @@ def _print(r: LeakResult) -> None:
     out.print(table)
     for i, f in enumerate(r.findings[:5], 1):
         out.print(f"{i}. {f.explanation}")
+    if r.unlisted_surges:
+        names = ", ".join(f"{u.hub} {u.product} ({_money(u.excess_in, c)})"
+                          for u in r.unlisted_surges[:5])  # fmt: skip
+        out.print(f"Unlisted surges (not findings; see unlisted_surges): {names}")
+    if r.set_aside:
+        names = ", ".join(f"{a.product} ({_money(a.hub_value, c)} to the hubs)"
+                          for a in r.set_aside[:5])  # fmt: skip
+        out.print(f"Set aside for broken series ({len(r.set_aside)}): {names}")
     measures = r.to_dict()["measures"]
     for name, m in measures.items():
         if not m.get("available", False):
@@ -198,6 +292,19 @@ def _print(r: LeakResult) -> None:
                     f"DiD ({model}, {did['design']}): {coef['estimate']:+.3f} "
                     f"(se {coef['se']:.3f}, p {coef['pvalue']:.3f}, n {coef['n']:,})"
                 )
+    direct = measures["did_direct"]
+    if direct.get("available"):
+        for model in ("log_linear", "ppml"):
+            coef = direct[model]
+            if coef.get("estimate") is not None:
+                out.print(
+                    f"DiD ({model}, {direct['design']}): {coef['estimate']:+.3f} "
+                    f"(se {coef['se']:.3f}, p {coef['pvalue']:.3f}, n {coef['n']:,}; "
+                    f"{direct['comparison_units']} comparison units)"
+                )
+    pre = did.get("pretrend")
+    if isinstance(pre, dict) and pre.get("warning"):
+        out.print(f"[bold yellow]DiD pre-trend:[/bold yellow] {pre['warning']}")
     if did.get("caveat"):
         out.print(f"[dim]DiD caveat: {did['caveat']}[/dim]")
     for note in r.notes:

@@ -56,6 +56,7 @@ ENTRIES_SCHEMA: Final = pa.schema(
         pa.field("category", pa.string()),  # "dual_use+luxury", "tier 1", ...
         pa.field("tier", pa.string()),  # CHP tier: "1", "2", "3.A", ...
         pa.field("description", pa.string()),
+        pa.field("max_price_eur", pa.float64()),  # ban only above this price per unit
     ]
 )
 
@@ -69,6 +70,7 @@ class GoodsList:
     source: str
     code_level: str  # "hs6" or "cn8"
     description: str
+    edition: str = "HS2017"  # HS edition of the codes ("HS2017" or "HS2022")
 
 
 #: Category flags of the eu_hs6 list, in the order they are joined with "+".
@@ -110,6 +112,7 @@ def _eu_hs6() -> Iterator[_Record]:
             "wind_down_date": _date(r["Winddowndate"]),
             "category": "+".join(f for f in EU_CATEGORIES if _flag(r[f])) or None,
             "description": hs.describe(code, "HS2017") or hs.describe(code, "HS2022"),
+            "max_price_eur": float(r["Maxprice"]) if r["Maxprice"] else None,
         }
 
 
@@ -162,6 +165,7 @@ _BUILTIN: Final[dict[str, tuple[GoodsList, Callable[[], Iterator[_Record]]]]] = 
             code_level="hs6",
             description="50 HS2022 codes of battlefield items in tiers 1-4.B, tier 1 most "
             "critical. No dates (effective_date is null).",
+            edition="HS2022",
         ),
         _chp,
     ),
@@ -275,6 +279,7 @@ _PLAIN: Final = re.compile(r"[0-9]{5,8}")
 _SEPARATED: Final = re.compile(r"([0-9]{4})[. ]([0-9]{2})(?:[. ]([0-9]{2}))?")
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _OPTIONAL: Final = ("effective_date", "wind_down_date", "category", "tier", "description")
+_NUMBER: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def normalise_code(raw: str) -> str:
@@ -300,9 +305,16 @@ def _user_record(fields: dict[str, str]) -> _Record:
         if column.endswith("_date") and value:
             if not _ISO_DATE.fullmatch(value):
                 raise ValueError(f"{column} {value!r} is not a YYYY-MM-DD date")
-            record[column] = date.fromisoformat(value)  # ValueError for 2022-02-30
+            try:
+                record[column] = date.fromisoformat(value)
+            except ValueError as exc:  # 2022-02-30, 2022-13-01
+                raise ValueError(f"{column} {value!r} is not a date ({exc})") from None
         else:
             record[column] = value or None
+    price = fields.get("max_price_eur", "").strip().replace(",", "")
+    if price and (not _NUMBER.fullmatch(price) or float(price) <= 0):
+        raise ValueError(f"max_price_eur {price!r} is not a positive amount in EUR (e.g. 750)")
+    record["max_price_eur"] = float(price) if price else None
     return record
 
 
@@ -325,10 +337,13 @@ def _read_user_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 def from_csv(path: str | Path, name: str, version: str) -> tuple[GoodsList, pa.Table]:
     """Load your own goods list from a CSV file with columns
-    ``code[,effective_date,wind_down_date,category,tier,description]`` (other columns ignored).
+    ``code[,effective_date,wind_down_date,category,tier,description,max_price_eur]`` (other
+    columns ignored).
 
-    Codes are HS6 or CN8 (one level per file), see :func:`normalise_code`; dates are
-    ``YYYY-MM-DD`` or empty. Any problem raises :class:`InputFileError` naming the line.
+    Codes are HS6 or CN8 (one level per file), see :func:`normalise_code`, taken as HS2017;
+    dates are ``YYYY-MM-DD`` or empty; an optional ``max_price_eur`` column gives the price
+    per unit above which a line is banned (luxury bans). Any problem raises
+    :class:`InputFileError` naming the line.
     """
     path = Path(path)
     records: list[_Record] = []

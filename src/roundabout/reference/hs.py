@@ -232,3 +232,40 @@ def convert_to_hs2017(hs6_2022: str) -> str | None:
     needed; it loses the other links that :func:`to_hs2017` shows.
     """
     return _conversion().get(_normalise(hs6_2022))
+
+
+@lru_cache(maxsize=1)
+def recode_to_hs2017() -> dict[tuple[str, str], tuple[str, str]]:
+    """How to bring a 6-digit code of either edition into HS2017, one code per code, so that
+    a sum over the recoded codes counts every row once: ``{(edition, code): (hs2017, how)}``.
+
+    Only codes that change are listed (an HS2017 code that survives is its own recoding):
+
+    * ``("HS2022", c)`` -> UNSD's conversion code of ``c`` (:func:`convert_to_hs2017`), ``how``
+      ``"split"`` when several HS2022 codes convert to the same HS2017 code (``851713`` and
+      ``851714`` both to ``851712``: their values are added, never spread) and ``"renamed"``
+      otherwise;
+    * ``("HS2017", x)`` for an HS2017 code that no HS2022 code converts to (its goods were
+      merged into another code): the one HS2017 code that all of ``x``'s HS2022 successors
+      convert to, ``how`` ``"merge"``, when there is exactly one and it is in the same chapter.
+      ``x``'s baseline then joins the code its goods moved to, so the merged code's window is
+      compared with both. Where the successors scatter, ``x`` is left alone (its series then
+      breaks in 2022 and the analysis sets it aside).
+    """
+    conv = _conversion()
+    targets: defaultdict[str, list[str]] = defaultdict(list)
+    for c, t in conv.items():
+        targets[t].append(c)
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for c, t in conv.items():
+        if c != t:
+            out[("HS2022", c)] = (t, "split" if len(targets[t]) > 1 else "renamed")
+    for x in hs6_codes("HS2017"):
+        if x in targets or x == "999999":
+            continue
+        dest = {conv[s] for s in to_hs2022(x) if s in conv}
+        if len(dest) == 1:
+            (t,) = dest
+            if t != x and t[:2] == x[:2]:
+                out[("HS2017", x)] = (t, "merge")
+    return out

@@ -15,51 +15,89 @@ from roundabout.report.data import Flowchart, Series
 WIDTH = 760
 
 
+def _amount(x: float, currency: str) -> str:
+    for div, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{currency} {x / div:,.1f}{suffix}"
+    return f"{currency} {x:,.0f}"
+
+
+def money_axis(currency: str, title: str | None = None) -> dict[str, Any]:
+    """A Vega-Lite axis whose labels read "EUR 3.5bn", "EUR 250m", "EUR 40k"."""
+    c = currency or ""
+    expr = (
+        f"(abs(datum.value) >= 1e9 ? '{c} ' + format(datum.value / 1e9, '.1~f') + 'bn' : "
+        f"abs(datum.value) >= 1e6 ? '{c} ' + format(datum.value / 1e6, '.0~f') + 'm' : "
+        f"abs(datum.value) >= 1e3 ? '{c} ' + format(datum.value / 1e3, '.0~f') + 'k' : "
+        f"'{c} ' + format(datum.value, '.0f'))"
+    )
+    return {"title": title if title is not None else c, "labelExpr": expr}
+
+
 def monthly_spec(series: Series, title: str = "") -> dict[str, Any]:
-    """Lines per route by month, with a dashed rule at each month a ban package took effect."""
+    """Two panels, each on its own scale: direct exports to the target, then exports to each
+    hub (``to ARM``), by month, with a dashed rule at each month a ban package first covers."""
     rules = [
         {"period": d["month"], "label": f"ban: {d['codes']} codes"} for d in series.sanction_dates
     ]
     unit = series.currency or "value"
+
+    def panel(rows: list[dict[str, Any]], heading: str) -> dict[str, Any]:
+        return {
+            "title": heading,
+            "width": WIDTH,
+            "height": 200,
+            "layer": [
+                {
+                    "data": {"values": rows},
+                    "mark": {"type": "line", "point": True, "strokeWidth": 2},
+                    "encoding": {
+                        "x": {
+                            "field": "period",
+                            "type": "temporal",
+                            "timeUnit": "yearmonth",
+                            "title": "month",
+                        },
+                        "y": {
+                            "field": "value",
+                            "type": "quantitative",
+                            "axis": money_axis(unit, f"{unit} per month"),
+                        },
+                        "color": {"field": "route", "type": "nominal", "title": "route"},
+                        "tooltip": [
+                            {"field": "period", "type": "nominal"},
+                            {"field": "route", "type": "nominal"},
+                            {"field": "value", "type": "quantitative", "format": ",.0f"},
+                        ],
+                    },
+                },
+                {
+                    "data": {"values": rules},
+                    "mark": {"type": "rule", "color": "#b30000", "strokeDash": [4, 3]},
+                    "encoding": {
+                        "x": {"field": "period", "type": "temporal", "timeUnit": "yearmonth"},
+                        "tooltip": [{"field": "label", "type": "nominal"}],
+                    },
+                },
+            ],
+        }
+
+    direct = [r for r in series.rows if r["route"] == "direct"]
+    hubs = [r for r in series.rows if r["route"] != "direct"]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": title or f"Sanctioned goods exported by the origins, by month ({unit})",
-        "width": WIDTH,
-        "height": 280,
-        "layer": [
-            {
-                "data": {"values": series.rows},
-                "mark": {"type": "line", "point": True, "strokeWidth": 2},
-                "encoding": {
-                    "x": {
-                        "field": "period",
-                        "type": "temporal",
-                        "timeUnit": "yearmonth",
-                        "title": "month",
-                    },
-                    "y": {"field": "value", "type": "quantitative", "title": unit},
-                    "color": {"field": "route", "type": "nominal", "title": "route"},
-                    "tooltip": [
-                        {"field": "period", "type": "nominal"},
-                        {"field": "route", "type": "nominal"},
-                        {"field": "value", "type": "quantitative", "format": ",.0f"},
-                    ],
-                },
-            },
-            {
-                "data": {"values": rules},
-                "mark": {"type": "rule", "color": "#b30000", "strokeDash": [4, 3]},
-                "encoding": {
-                    "x": {"field": "period", "type": "temporal", "timeUnit": "yearmonth"},
-                    "tooltip": [{"field": "label", "type": "nominal"}],
-                },
-            },
+        "vconcat": [
+            panel(direct, "direct to the target"),
+            panel(hubs, "to each hub (its own scale)"),
         ],
+        "resolve": {"scale": {"y": "independent", "color": "independent"}},
     }
 
 
-def event_study_spec(coefs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Event-study coefficients by month relative to the ban, with 95% intervals."""
+def event_study_spec(coefs: list[dict[str, Any]], warning: str | None = None) -> dict[str, Any]:
+    """Event-study coefficients by month relative to the ban, with 95% intervals; the
+    pre-trend warning, if any, as the subtitle."""
     rows = [
         {
             "rel_month": c["rel_month"],
@@ -72,7 +110,10 @@ def event_study_spec(coefs: list[dict[str, Any]]) -> dict[str, Any]:
     x = {"field": "rel_month", "type": "quantitative", "title": "months since the ban"}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": "Event study: sanctioned goods to the hubs, relative to before the ban (log)",
+        "title": {
+            "text": "Event study: sanctioned goods to the hubs, relative to before the ban (log)",
+            **({"subtitle": f"Warning: {warning}", "subtitleColor": "#b30000"} if warning else {}),
+        },
         "width": WIDTH,
         "height": 260,
         "data": {"values": rows},
@@ -201,7 +242,7 @@ def sankey_svg(chart: Flowchart, target: str, width: int = WIDTH, height: int = 
             f'<path d="M{sx:.1f},{sy:.1f} C{mid:.1f},{sy:.1f} {mid:.1f},{ty:.1f} {tx:.1f},{ty:.1f}"'
             f' fill="none" stroke="{colour.get(s, "#999")}" stroke-opacity="0.45" '
             f'stroke-width="{max(th, 1.0):.1f}"><title>{escape(s)} to {escape(t)}: '
-            f"{x['value']:,.0f} {escape(chart.currency)}</title></path>"
+            f"{escape(_amount(x['value'], chart.currency))}</title></path>"
         )
     for n, (x0, y0) in pos.items():
         h = max(size[n] * scale, 1.0)
@@ -213,5 +254,11 @@ def sankey_svg(chart: Flowchart, target: str, width: int = WIDTH, height: int = 
         )
     for i, label in enumerate(("origins", "hubs", target)):
         parts.append(f'<text x="{xs[i]}" y="14" font-weight="bold">{escape(label)}</text>')
+    bar = 20.0  # a scale bar: this many pixels of band width are worth ...
+    worth = escape(_amount(bar / scale, chart.currency))
+    parts.append(
+        f'<rect x="{width - 130}" y="{height - 28}" width="6" height="{bar:.0f}" fill="#999"/>'
+        f'<text x="{width - 118}" y="{height - 14}">= {worth}</text>'
+    )
     parts.append("</svg>")
     return "".join(parts)

@@ -9,6 +9,11 @@ Flows are read through Ibis (:func:`roundabout.store.queries.filter_flows` and
 :func:`~roundabout.store.queries.aggregate_flows`), never SQL strings. Rows of different
 product levels overlap (a CN8 row is part of its HS6), so every product-level sum keeps, per
 reporter, only its finest common level: HS6 where the reporter has HS6 rows, else CN8.
+
+The charts use the analysis's own definitions, never their own: the goods list as
+:func:`roundabout.analytics.goods.load_goods` folds it (HS2017, ban months after the
+wind-down), rows converted to that edition by :func:`roundabout.analytics.editions.recode`,
+and, when the report has a leak result, its hubs, origins and currency.
 """
 
 from __future__ import annotations
@@ -16,20 +21,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from roundabout.analytics import LeakParams, LeakResult, Unavailable, find_leaks
+from roundabout.analytics import LeakParams, LeakResult, Unavailable, editions, find_leaks
+from roundabout.analytics.goods import load_goods
 from roundabout.analytics.params import (
     DEFAULT_GOODS,
     DEFAULT_HUBS,
     DEFAULT_TARGET,
     SANCTIONING,
-    first_full_month,
 )
 from roundabout.errors import RoundaboutError
 from roundabout.reference import goods_lists
@@ -69,6 +73,7 @@ class Scope:
     products: tuple[str, ...] = ()
     period_from: str | None = None
     period_to: str | None = None
+    currency: str | None = None  # None: the most common currency of the rows
 
     def hub_list(self) -> tuple[str, ...]:
         return self.hubs if self.hubs else DEFAULT_HUBS
@@ -81,7 +86,7 @@ class Scope:
 
 @dataclass(frozen=True)
 class Series:
-    """Monthly values of sanctioned goods by route (``direct`` or ``via <hub>``)."""
+    """Monthly values of sanctioned goods by route (``direct`` or ``to <hub>``)."""
 
     rows: list[dict[str, Any]]
     currency: str
@@ -100,15 +105,10 @@ class Flowchart:
 
 
 def goods_table(name: str) -> pa.Table:
-    """HS6 codes of a bundled goods list with the first month each is banned (or null)."""
-    t = goods_lists.entries(name)
-    firsts: dict[str, str | None] = {}
-    for hs6, eff in zip(t["hs6"].to_pylist(), t["effective_date"].to_pylist(), strict=True):
-        month = first_full_month(eff) if isinstance(eff, date) else None
-        prev = firsts.get(hs6)
-        if hs6 not in firsts or (month is not None and (prev is None or month < prev)):
-            firsts[hs6] = month
-    return pa.table({"g_hs6": list(firsts), "g_from": list(firsts.values())})
+    """HS6 codes (HS2017) of a goods list with the first month each is banned, as the
+    analysis folds them (:func:`roundabout.analytics.goods.load_goods`)."""
+    t = load_goods(name).table
+    return pa.table({"g_hs6": t["product"], "g_from": t["sanctioned_from"]})
 
 
 def _sanctioned(
@@ -127,20 +127,22 @@ def _sanctioned(
             period_to=scope.period_to,
         ),
     )
-    f = f.filter(f.product_level >= 6)
+    f = editions.recode(f.filter(f.product_level >= 6))
     goods = ibis.memtable(goods_table(scope.goods))
-    f = f.semi_join(goods, f.hs6 == goods.g_hs6)
+    f = f.semi_join(goods, f.product == goods.g_hs6)
     level = f.product_level.min().over(group_by=f.reporter)
     f = f.mutate(_finest=level)
     return f.filter(f.product_level == f._finest).drop("_finest")
 
 
-def _one_currency(rows: list[dict[str, Any]], notes: list[str]) -> tuple[list[dict[str, Any]], str]:
+def _one_currency(
+    rows: list[dict[str, Any]], notes: list[str], wanted: str | None = None
+) -> tuple[list[dict[str, Any]], str]:
     counts = Counter(r["currency"] for r in rows)
     if not counts:
-        return rows, ""
-    currency = counts.most_common(1)[0][0]
-    if len(counts) > 1:
+        return rows, wanted or ""
+    currency = wanted or counts.most_common(1)[0][0]
+    if any(c != currency for c in counts):
         others = ", ".join(sorted(c for c in counts if c != currency))
         notes.append(f"rows in {others} left out: values in different currencies are not added")
     return [r for r in rows if r["currency"] == currency], currency
@@ -149,11 +151,9 @@ def _one_currency(rows: list[dict[str, Any]], notes: list[str]) -> tuple[list[di
 def sanction_dates(
     goods: str, period_from: str | None, period_to: str | None
 ) -> list[dict[str, Any]]:
-    """The months in which bans took effect, with how many HS6 codes each covered."""
-    t = goods_lists.entries(goods)
-    months = Counter(
-        first_full_month(d) for d in t["effective_date"].to_pylist() if isinstance(d, date)
-    )
+    """The first full months under the bans (after their wind-down), with how many HS6 codes
+    each covered, as the analysis times them."""
+    months = Counter(load_goods(goods).table["sanctioned_from"].to_pylist())
     return [
         {"month": m, "codes": n}
         for m, n in sorted(months.items())
@@ -173,10 +173,10 @@ def monthly_series(flows: ir.Table, scope: Scope) -> Series | Unavailable:
             f"to {scope.target} or the hubs ({', '.join(hubs)}) in the store"
         )
     notes: list[str] = []
-    rows, currency = _one_currency(rows, notes)
+    rows, currency = _one_currency(rows, notes, scope.currency)
     out: dict[tuple[str, str], float] = {}
     for r in rows:
-        route = "direct" if r["partner"] == scope.target else f"via {r['partner']}"
+        route = "direct" if r["partner"] == scope.target else f"to {r['partner']}"
         out[(r["period"], route)] = out.get((r["period"], route), 0.0) + float(r["value"])
     periods = sorted({p for p, _ in out})
     return Series(
@@ -203,7 +203,7 @@ def sankey(flows: ir.Table, scope: Scope) -> Flowchart | Unavailable:
             f"{scope.target} or the hubs ({', '.join(hubs)}) in the store"
         )
     notes: list[str] = []
-    rows, currency = _one_currency(rows, notes)
+    rows, currency = _one_currency(rows, notes, scope.currency)
     onward = _sanctioned(flows, scope, hubs, (scope.target,))
     second = [
         r

@@ -79,6 +79,7 @@ def build(store: Store, params: LeakParams | None = None) -> Report:
             hubs=tuple(result.summary.hubs),
             origins=result.origins or None,
             goods=params.goods,
+            currency=result.summary.currency,
         )
     else:
         window = DEFAULT_WINDOW
@@ -160,6 +161,7 @@ def _summary(r: Report) -> str:
             _money(f["excess_out"], c),
             _money(f["lost_in_transit"], c),
             f"<b>{_pct(f['offset_share'])}</b>",
+            _ci(f["offset_share_ci"]),
         ]
         for h, f in d["hubs"].items()
     ]
@@ -170,6 +172,7 @@ def _summary(r: Report) -> str:
             _money(d["excess_out"], c),
             _money(d["lost_in_transit"], c),
             f"<b>{_pct(d['offset_share'])}</b>",
+            _ci(d["offset_share_ci"]),
         ]
     )
     cca3 = _cca3(d)
@@ -181,6 +184,7 @@ def _summary(r: Report) -> str:
                 "",
                 "",
                 f"<b>{_pct(cca3[1])}</b>",
+                "",
             ]
         )
     intro = (
@@ -188,18 +192,32 @@ def _summary(r: Report) -> str:
         f"data) to {escape(d['target'])}: window {escape(d['window'])} against baseline "
         f"{escape(d['baseline'])}. The direct drop of exports to {escape(d['target'])} against "
         f"the expected level was <b>{_money(d['direct_drop'], c)}</b>; the <i>offset share</i> "
-        "is the excess exports to the hubs as a share of that drop. Without a counterfactual "
-        f"(plain after minus before) the share is {_pct(d['raw']['offset_share'])}.</p>"
+        "is the excess exports to the hubs as a share of that drop (counterfactual: "
+        f"{escape(d['counterfactual'])}; interval: 90%, bootstrap over products, "
+        f"{d['bootstrap']:,} resamples). Without a counterfactual (plain after minus before, "
+        f"per month) the share is {_pct(d['raw']['offset_share'])}.</p>"
+        + _placebo(d)
+        + "".join(f"<p class='na'>warning: {escape(w)}</p>" for w in r.leaks.warnings)
     )
     table = _table(
-        ["hub", "excess exports to hub", "hub's excess onward", "lost in transit", "offset share"],
+        [
+            "hub",
+            "excess exports to hub",
+            "hub's excess onward",
+            "lost in transit",
+            "offset share",
+            "90% interval",
+        ],
         rows,
     )
     spec = charts.offsets_spec(d["hubs"])
     chart = _figure(charts.to_svg(spec), "Offset share per hub") if spec["data"]["values"] else ""
     compare = (
         "<h3>Next to the published figures</h3>"
-        f"<p>Here: <b>{_pct(d['offset_share'])}</b> of the drop for all hubs together"
+        f"<p>This report's window is {escape(d['window'])} against {escape(d['baseline'])}; "
+        "WP 276's figure is for March-August 2022 against the same months of 2021 "
+        "(run <code>roundabout report --window 2022-03:2022-08</code> for the same months). "
+        f"Here: <b>{_pct(d['offset_share'])}</b> of the drop for all hubs together"
         + (
             f"; <b>{_pct(cca3[1])}</b> for the CCA3 hubs (Armenia, Kazakhstan, Kyrgyz "
             "Republic), the group WP 276 reports on"
@@ -210,7 +228,56 @@ def _summary(r: Report) -> str:
         + published
     )
     notes = "".join(f"<li>{escape(n)}</li>" for n in r.leaks.notes)
-    return intro + table + chart + compare + (f"<ul class='notes'>{notes}</ul>" if notes else "")
+    aside = [
+        [escape(a.product), _money(a.hub_value, c), _money(a.value, c), escape(a.reason)]
+        for a in r.leaks.set_aside[:15]
+    ]
+    aside_html = (
+        f"<h3>Set aside: broken series ({len(r.leaks.set_aside)} products)</h3>"
+        + _table(["product", "to the hubs", "all routes", "reason"], aside)
+        if aside
+        else ""
+    )
+    chapters = [
+        [escape(h), escape(code), escape(ch.get("description") or ""), _money(ch["hub_excess"], c)]
+        for h, f in d["hubs"].items()
+        for code, ch in list((f.get("chapters") or {}).items())[:5]
+    ]
+    chapters_html = (
+        "<h3>Hub excess by HS chapter (largest five per hub)</h3>"
+        + _table(["hub", "chapter", "description", "hub excess"], chapters)
+        if chapters
+        else ""
+    )
+    return (
+        intro
+        + table
+        + chart
+        + compare
+        + chapters_html
+        + aside_html
+        + (f"<ul class='notes'>{notes}</ul>" if notes else "")
+    )
+
+
+def _ci(ci: list[float] | None) -> str:
+    return "n/a" if not ci else f"{_pct(ci[0])} to {_pct(ci[1])}"
+
+
+def _placebo(d: dict[str, Any]) -> str:
+    p = d.get("placebo")
+    if not p:
+        return ""
+    if not p.get("available", True):
+        return f"<p>Placebo: not available: {escape(p['reason'])}</p>"
+    c = d["currency"]
+    return (
+        f"<p>Placebo (every ban and both periods 12 months earlier: window {escape(p['window'])} "
+        f"against {escape(p['baseline'])}): hub excess <b>{_money(p['hub_excess'], c)}</b> "
+        f"against {_money(d['hub_excess'], c)} in the real window, direct drop "
+        f"{_money(p['direct_drop'], c)}, offset share {_pct(p['offset_share'])}. What the method "
+        "finds where no ban was in force is a measure of its noise.</p>"
+    )
 
 
 def _sankey(r: Report) -> str:
@@ -247,7 +314,7 @@ def _findings(r: Report) -> str:
         [
             str(i),
             escape(f.hub),
-            escape(f.product) + ("" if f.sanctioned else " (not listed)"),
+            escape(f.product),
             _money(f.score, c),
             _money(f.excess_in, c),
             _money(f.excess_out, c),
@@ -257,20 +324,41 @@ def _findings(r: Report) -> str:
         ]
         for i, f in enumerate(r.leaks.findings, 1)
     ]
-    return _table(
+    surges = [
         [
-            "#",
-            "hub",
-            "product",
-            "score",
-            "excess in",
-            "excess out",
-            "lost",
-            "months above",
-            "explanation",
-        ],
-        rows,
-        "findings",
+            escape(f.hub),
+            escape(f.product),
+            escape((f.description or "")[:70]),
+            _money(f.excess_in, c),
+            escape(", ".join(f.listed_in_heading) or "none"),
+        ]
+        for f in r.leaks.unlisted_surges[:15]
+    ]
+    surges_html = (
+        "<h3>Unlisted surges (not findings)</h3><p>Goods not on the list that rose through a "
+        "hub beyond expected, ranked the same way: no evidence of evasion on their own, but "
+        "worth a look where listed codes of the same heading could be misdeclared as them.</p>"
+        + _table(["hub", "product", "description", "excess in", "listed in its HS4"], surges)
+        if surges
+        else ""
+    )
+    return (
+        _table(
+            [
+                "#",
+                "hub",
+                "product",
+                "score",
+                "excess in",
+                "excess out",
+                "lost",
+                "months above",
+                "explanation",
+            ],
+            rows,
+            "findings",
+        )
+        + surges_html
     )
 
 
@@ -291,10 +379,14 @@ def _lost(r: Report) -> str:
         if (f.lost_in_transit or 0.0) > 0
     ]
     return (
-        "<p>Goods the origins report exporting to a hub that the hub does not record "
-        "importing (after the CIF/FOB margin), above what the gap was before.</p>"
+        "<p>Goods the origins report exporting to a hub that the hub's import records do not "
+        "account for, at the product's own recording ratio before the sanctions, adjusted by "
+        "the change in the hub's recording of other goods (so a general change in a hub's "
+        "statistics does not read as leakage). Only products the hub records in both periods."
+        "</p>"
         + _table(["hub", "lost in transit"], by_hub)
-        + "<h3>Median log ratio, export records over hub import records</h3>"
+        + "<h3>Median ln(M / X): hub import records over the origins' export records, summed "
+        "over exporters per hub, product and year</h3>"
         + _table(["goods", "year", "median log ratio", "pairs"], ratios)
         + (
             "<h3>Largest gaps among the findings</h3>" + _table(["hub", "product", "lost"], top)
@@ -315,6 +407,26 @@ def _event_study(r: Report) -> str:
         return _na(es.reason)
     coefs = [{"rel_month": e.rel_month, "estimate": e.estimate, "se": e.se} for e in es]
     text = f"<p>Design: {escape(did.design)}; {did.rows:,} rows, {did.units:,} units.</p>"
+    direct = r.leaks.did_direct
+    if isinstance(direct, dict):
+        for name, key in (("log-linear", "log_linear"), ("PPML", "ppml")):
+            coef = direct[key]
+            if coef.get("estimate") is not None:
+                text += (
+                    f"<p>Direct-route DiD ({name}; {escape(direct['design'])}): "
+                    f"{coef['estimate']:+.3f} (se {coef['se']:.3f}, p {coef['pvalue']:.3f}, "
+                    f"n {coef['n']:,}; {direct['comparison_units']} comparison units)</p>"
+                )
+    warning = (did.pretrend or {}).get("warning")
+    if did.pretrend is not None:
+        text += (
+            f"<p>Pre-trend: joint test of the pre-ban coefficients, p = "
+            f"{did.pretrend['pvalue']:.3g}.</p>"
+        )
+    if warning:
+        text += f"<p class='na'>warning: {escape(warning)}</p>"
+    if did.caveat:
+        text += f"<p class='na'>caveat: {escape(did.caveat)}</p>"
     for name, coef in (("log-linear", did.log_linear), ("PPML", did.ppml)):
         if not isinstance(coef, Unavailable):
             text += (
@@ -322,7 +434,7 @@ def _event_study(r: Report) -> str:
                 f"p {coef.pvalue:.3f}, n {coef.n:,})</p>"
             )
     return text + _figure(
-        charts.to_svg(charts.event_study_spec(coefs)),
+        charts.to_svg(charts.event_study_spec(coefs, warning)),
         "Coefficients by month relative to the ban, 95% intervals; 0 is the first month under "
         "the ban.",
     )

@@ -41,7 +41,6 @@ import json
 import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -50,6 +49,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from roundabout.analytics.goods import ban_month
 from roundabout.reference import countries, goods_lists, hs
 
 Kind = Literal["reroute", "lost", "local", "unsanctioned"]
@@ -94,6 +94,13 @@ class PanelSpec:
     mirror: bool = True
     onward: bool = True
     chunk_rows: int = 1_000_000
+    # Departures from the detector's assumptions (the defaults keep the original panel):
+    product_shock: float = 0.0  # sd of a product-specific log shock from the war, all routes
+    mirror_noise: float = 0.03  # sd of the hub's import records around exports x cif
+    report_lag: int = 0  # months by which the hub records imports after the origin's exports
+    pass_through: float = 0.9  # share of a planted jump the hub sends on to the target
+    onward_lag: int = 0  # months between the jump and the onward flow
+    plant_lag: int = 0  # months between the ban month and the start of the re-routing
 
 
 @dataclass(frozen=True)
@@ -130,13 +137,6 @@ def _months(start: str, end: str) -> list[str]:
     return out
 
 
-def _first_full_month(on: date) -> str:
-    if on.day == 1:
-        return f"{on.year:04d}-{on.month:02d}"
-    y, m = (on.year + 1, 1) if on.month == 12 else (on.year, on.month + 1)
-    return f"{y:04d}-{m:02d}"
-
-
 def _comtrade_codes(isos: list[str]) -> dict[str, str]:
     table = countries.crosswalk().to_pylist()
     out: dict[str, str] = {}
@@ -157,12 +157,14 @@ def _choose_products(spec: PanelSpec, rng: np.random.Generator, n: int) -> _Prod
     earliest = months[min(12, len(months) - 1)]
     latest = months[max(0, len(months) - 4)]
     eu = goods_lists.entries("eu_hs6").to_pylist()
+    # The month each ban first covers, as the law has it (after the wind-down too): the
+    # same rule as the analysis (roundabout.analytics.goods.ban_month).
     dated = sorted(
         {
-            (r["hs6"], _first_full_month(r["effective_date"]))
+            (r["hs6"], ban_month(r["effective_date"], r["wind_down_date"]))
             for r in eu
             if r["effective_date"] is not None
-            and earliest <= _first_full_month(r["effective_date"]) <= latest
+            and earliest <= ban_month(r["effective_date"], r["wind_down_date"]) <= latest
         }
     )
     listed = {r["hs6"] for r in eu}
@@ -344,14 +346,17 @@ def _chunk(
     war_factor[(route == TO_HUB) | (route == MIRROR)] = 1.3
     war_factor[route == ONWARD] = 1.2
     value *= np.where(post_war[None, None, :], war_factor[:, None, None], 1.0)
+    if spec.product_shock:
+        shock = np.exp(rng.normal(0.0, spec.product_shock, n_p))
+        value *= np.where(post_war[None, None, :], shock[None, :, None], 1.0)
     value *= np.where((r == DIRECT) & post_ban[None, :, :], 0.15, 1.0)
     if spec.hub_effect:
         to_hubs = (r == TO_HUB) | (r == MIRROR)
         value *= np.where(to_hubs & post_ban[None, :, :], math.exp(spec.hub_effect), 1.0)
     mirror = route == MIRROR
     if mirror.any():
-        value[mirror] = value[mirror_of[mirror]] * spec.cif
-        value[mirror] *= np.exp(rng.normal(0.0, 0.03, value[mirror].shape))
+        value[mirror] = _lagged(value[mirror_of[mirror]], spec.report_lag) * spec.cif
+        value[mirror] *= np.exp(rng.normal(0.0, spec.mirror_noise, value[mirror].shape))
     weight = value / unit_price[None, :, None]
     # Unit values of sanctioned goods to the target rise after the ban (DP20097).
     to_target = (r == DIRECT) | (r == ONWARD)
@@ -402,7 +407,7 @@ def _apply_plants(
                 continue
             ban = bans[j]
             start = months.index(ban) if ban is not None and ban in months else war
-            after = t >= start
+            after = t >= start + spec.plant_lag
             onward = np.zeros(n_m)
             for i in np.nonzero((route == TO_HUB) & (partner == hub))[0]:
                 share = rng.uniform(0.3, 0.6)
@@ -416,14 +421,26 @@ def _apply_plants(
                 if kind != "lost":
                     m = np.nonzero((route == MIRROR) & (reporter == hub) & (partner == reporter[i]))
                     for k in m[0]:
-                        value[k, j] += jump * spec.cif
+                        value[k, j] += _lagged(jump, spec.report_lag) * spec.cif
                         weight[k, j] += jump / unit_price[j]
                         active[k, j] = True
             if kind in ("reroute", "unsanctioned"):
+                sent = spec.pass_through * _lagged(onward, spec.onward_lag)
                 for k in np.nonzero((route == ONWARD) & (reporter == hub))[0]:
-                    value[k, j] += 0.9 * onward
-                    weight[k, j] += 0.9 * onward / unit_price[j]
+                    value[k, j] += sent
+                    weight[k, j] += sent / unit_price[j]
                     active[k, j] = True
+
+
+def _lagged(x: np.ndarray, months: int) -> np.ndarray:
+    """``x`` shifted ``months`` later along its last axis (the first months repeat the first
+    value: a record that lags keeps the level it had)."""
+    if months <= 0:
+        return x
+    out = np.empty_like(x)
+    out[..., months:] = x[..., :-months]
+    out[..., :months] = x[..., :1]
+    return out
 
 
 def _total_rows(
