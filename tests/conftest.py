@@ -124,3 +124,21 @@ def engine(request: pytest.FixtureRequest) -> Callable[[str, pa.Table], Any]:
     register.name = request.param  # type: ignore[attr-defined]
     register.adapter = adapter  # type: ignore[attr-defined]
     return register
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Guard the end of the run: CI once printed every test passed and then never exited.
+
+    Threads still running that the interpreter will wait for are named on stderr, and if the
+    process has not exited 180 s later, every thread's stack is written to stderr and the run
+    ends with status 1 (a hang at exit is a bug to see, not a CI timeout to guess at)."""
+    import faulthandler
+    import sys
+    import threading
+
+    waiting = [
+        t.name for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon
+    ]
+    if waiting:
+        print(f"\nthreads still running at exit: {', '.join(waiting)}", file=sys.stderr)
+    faulthandler.dump_traceback_later(180, exit=True, file=sys.stderr)

@@ -53,10 +53,14 @@ def prefetch() -> None:
     """Start importing pyfixest in a background thread: the import takes seconds (numba,
     formulaic, ...) and can overlap the engine's work on the aggregates, which releases the
     interpreter lock. The estimation's own ``import pyfixest`` waits for it to finish (and
-    raises ImportError as usual if it failed)."""
+    raises ImportError as usual if it failed).
+
+    The thread is not a daemon: a daemon frozen mid-import (numba, LLVM) at interpreter exit
+    can hold locks that finalisation then waits on forever; a plain thread is joined before
+    exit, which costs at most the rest of the import."""
     if "pyfixest" in sys.modules or importlib.util.find_spec("pyfixest") is None:
         return
-    threading.Thread(target=_import_pyfixest, name="import-pyfixest", daemon=True).start()
+    threading.Thread(target=_import_pyfixest, name="import-pyfixest", daemon=False).start()
 
 
 def _import_pyfixest() -> None:
