@@ -6,7 +6,7 @@ once as one CSV and once as API answers of ``--page`` records each
 ``roundabout fetch comtrade`` caches them), then loads, into fresh stores, alternating,
 ``--repeat`` times, each load in its own process:
 
-* the CSV through :func:`roundabout.store.load.load_file`;
+* the CSV through :func:`roundabout.sources.load.load_file`;
 * the answers as ``fetch`` does: each parsed, its records written as a CSV page beside it,
   the pages loaded (the time includes the parsing and the writing);
 * the answers loaded directly (``roundabout ingest --format comtrade page.json``).
@@ -33,7 +33,7 @@ from roundabout.synth.comtrade_csv import write_comtrade_csv
 HERE = Path(__file__).parent
 LOAD = (
     "import sys, time, resource; from pathlib import Path; "
-    "from roundabout.store import Store; from roundabout.store.load import load_file; "
+    "from roundabout.store import Store; from roundabout.sources.load import load_file; "
     "from roundabout.sources import importer_for; "
     "t = time.perf_counter(); s = Store(Path(sys.argv[1])); imp = importer_for('comtrade'); "
     "from roundabout.fetch.comtrade import Outcome, _keep, answer_records; "

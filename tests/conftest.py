@@ -20,8 +20,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from roundabout.sources import importer_for
+from roundabout.sources.load import LoadResult, load_file
 from roundabout.store import Store
-from roundabout.store.load import LoadResult, load_file
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent

@@ -23,7 +23,7 @@ KNOWN: frozenset[tuple[str, str]] = frozenset()
 
 
 def _node(module: str) -> str | None:
-    """``roundabout.store.load`` -> ``store``; ``roundabout`` itself -> ``__init__``."""
+    """``roundabout.sources.load`` -> ``store``; ``roundabout`` itself -> ``__init__``."""
     parts = module.split(".")
     if parts[0] != "roundabout":
         return None

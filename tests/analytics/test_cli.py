@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from roundabout.sources import importer_for
+from roundabout.sources.load import load_file
 from roundabout.store import Store
-from roundabout.store.load import load_file
 from roundabout.synth.panel import PanelSpec, write_panel
 
 SPEC = PanelSpec(

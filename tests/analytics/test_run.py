@@ -13,8 +13,8 @@ import pytest
 
 from roundabout.analytics import LeakParams, Unavailable, find_leaks
 from roundabout.sources import importer_for
+from roundabout.sources.load import load_file
 from roundabout.store import Store
-from roundabout.store.load import load_file
 from roundabout.synth.panel import Panel, PanelSpec, write_panel
 
 SPEC = PanelSpec(

@@ -10,7 +10,6 @@ from roundabout.errors import RoundaboutError
 from roundabout.lists import snapshots
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.report.data import alerts
-from roundabout.screening import schema
 from roundabout.screening.decisions import Decision, decide, latest_decisions
 from roundabout.screening.run import screen_parties
 from roundabout.store import Store
@@ -121,13 +120,16 @@ def test_old_decisions_are_bound_to_the_record_they_were_made_on(tmp_path: Path)
         "('p1', 'e1', 'v9', 'false_positive', 'a', 'x', '2024-01-05 10:00:00+00')"
     )
     con.close()
-    with Store(path) as store:
-        schema.ensure(store.raw)
+    with Store(path) as store:  # opening for writing migrates
         got = store.raw.execute(
             "SELECT entity_hash, party_hash FROM screening_decisions ORDER BY decided_at"
         ).fetchall()
-        schema.ensure(store.raw)  # idempotent
         assert set(latest_decisions(store)) == {("p1", "recB", "e1")}
+    with Store(path) as store:  # once: a second opening changes nothing
+        again = store.raw.execute(
+            "SELECT entity_hash, party_hash FROM screening_decisions ORDER BY decided_at"
+        ).fetchall()
+        assert again == got and set(latest_decisions(store)) == {("p1", "recB", "e1")}
     # recB: the latest hit of (p1, e1, v1) before the decision; v9 was never screened.
     assert got == [("v1", "recB"), ("v9", None)]
 

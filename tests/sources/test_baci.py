@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from roundabout.errors import InputFileError
 from roundabout.sources import importer_for
 from roundabout.sources.baci import hs_edition_from_name
+from roundabout.sources.load import load_file
 from roundabout.store import Store
-from roundabout.store.load import load_file
 
 DATA = Path(__file__).parent.parent / "data" / "baci"
 SAMPLE = DATA / "BACI_HS17_Y2022_V202401.csv"

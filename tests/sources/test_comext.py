@@ -31,8 +31,8 @@ from roundabout.sources.comext import (
     period_ok,
     period_parts,
 )
+from roundabout.sources.load import LoadResult, load_file
 from roundabout.store import Store
-from roundabout.store.load import LoadResult, load_file
 
 TESTS = Path(__file__).parent.parent
 DATA = TESTS / "data" / "comext"

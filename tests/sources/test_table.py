@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 from roundabout.errors import InputFileError, MappingError
 from roundabout.sources import importer_for
+from roundabout.sources.load import LoadResult, load_file
 from roundabout.sources.mapping import FieldSpec, PeriodSpec
 from roundabout.sources.table import cell_number, line_shifts, period_parts
 from roundabout.store import Store
-from roundabout.store.load import LoadResult, load_file
 
 REPO = Path(__file__).parent.parent.parent
 NATIONAL = REPO / "examples" / "data" / "national"

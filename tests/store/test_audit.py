@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from roundabout.cli.main import app
 from roundabout.lists import ofac, snapshots
-from roundabout.screening import schema
 from roundabout.screening.decisions import Decision, decide
 from roundabout.store import Store, audit
 
@@ -34,7 +33,6 @@ def _store(path: Path) -> None:
         )
         for i in range(3):
             audit.record(store, "screening_run", "cli:test", {"run": i, "text": "ä\u202e"})
-        schema.ensure(store.raw)
         now = datetime.now(UTC)
         for p in ("p1", "p2"):
             store.raw.execute(

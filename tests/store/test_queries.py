@@ -9,8 +9,8 @@ import pytest
 
 from roundabout.errors import RoundaboutError
 from roundabout.sources import importer_for
+from roundabout.sources.load import load_file
 from roundabout.store import Store
-from roundabout.store.load import load_file
 from roundabout.store.queries import (
     FlowFilter,
     aggregate_flows,

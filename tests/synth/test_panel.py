@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from roundabout.sources import importer_for
+from roundabout.sources.load import load_file
 from roundabout.store import FLOWS_SCHEMA, Store
-from roundabout.store.load import load_file
 from roundabout.synth.panel import COMTRADE_COLUMNS, PanelSpec, write_panel
 
 SMALL = PanelSpec(

@@ -17,8 +17,8 @@ from roundabout.fetch import comext as cx
 from roundabout.fetch import comtrade as ct
 from roundabout.fetch.http import Client
 from roundabout.fetch.load import load_pages
+from roundabout.sources.load import LoadResult
 from roundabout.store import Store
-from roundabout.store.load import LoadResult
 
 fetch_app = typer.Typer(
     name="fetch", help="Download trade data and load it into the store.", no_args_is_help=True

@@ -14,8 +14,8 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from roundabout.cli._common import DbOption, JsonOption, QuietOption, db_path, print_json
 from roundabout.errors import RoundaboutError
 from roundabout.sources import importer_for
+from roundabout.sources.load import LoadResult, load_file
 from roundabout.store import Store
-from roundabout.store.load import LoadResult, load_file
 from roundabout.text_safety import visible
 
 

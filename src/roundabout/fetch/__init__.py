@@ -4,6 +4,6 @@ Each source plans its requests, fetches them through :mod:`roundabout.fetch.http
 with backoff honouring ``Retry-After``, resumable downloads), keeps every answer in an
 on-disk cache named by its query (:mod:`roundabout.fetch.cache`), and loads the files
 through the same atomic, once-only ingest as ``roundabout ingest``
-(:func:`roundabout.store.load.load_file`). A second identical fetch makes no request and
+(:func:`roundabout.sources.load.load_file`). A second identical fetch makes no request and
 loads nothing.
 """

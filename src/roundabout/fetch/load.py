@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from roundabout.sources import importer_for
-from roundabout.store.load import LoadResult, load_file
+from roundabout.sources.load import LoadResult, load_file
 from roundabout.store.store import Store
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from roundabout.errors import NotFoundError
-from roundabout.lists import graph, schema
+from roundabout.lists import graph
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.store import Store, ownership
+from roundabout.store import snapshots as stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,6 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
     load date); the other context entities, the links, the statuses and the warnings are kept
     beside them (:mod:`roundabout.store.ownership`).
     """
-    schema.ensure(store.raw)
     sid = snapshot_id(parsed)
     existing = [s for s in list_snapshots(store) if s.snapshot_id == sid]
     if existing:
@@ -107,19 +107,17 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
             else [st.to_dict() for by_id in assessment.statuses.values() for st in by_id.values()],
             warnings,
         )
-        store.raw.execute(
-            "INSERT INTO list_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                sid,
-                parsed.source,
-                parsed.publication_date,
-                parsed.sha256,
-                json.dumps(list(parsed.files)),
-                len(screened),
-                now,
-            ],
+        stored.insert_snapshot(
+            store,
+            sid,
+            parsed.source,
+            parsed.publication_date,
+            parsed.sha256,
+            json.dumps(list(parsed.files)),
+            len(screened),
+            now,
+            rows,
         )
-        store.append("list_entities", rows)
         if audit:
             from roundabout.store.audit import record
 
@@ -141,13 +139,11 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
 
 
 def list_snapshots(store: Store) -> list[Snapshot]:
-    schema.ensure(store.raw)
-    rows = store.raw.execute(
-        "SELECT snapshot_id, source, CAST(publication_date AS VARCHAR), sha256, files, "
-        "entity_count, CAST(loaded_at AS VARCHAR) FROM list_snapshots "
-        "ORDER BY source, publication_date, loaded_at"
-    ).fetchall()
-    return [Snapshot(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6]) for r in rows]
+    """Every snapshot in the store, by source, publication date and load time."""
+    return [
+        Snapshot(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6])
+        for r in stored.snapshot_rows(store)
+    ]
 
 
 def resolve(store: Store, ref: str) -> Snapshot:
@@ -184,10 +180,8 @@ def latest(store: Store) -> list[Snapshot]:
 
 
 def entities(store: Store, sid: str) -> list[ListEntity]:
-    rows = store.raw.execute(
-        "SELECT data FROM list_entities WHERE snapshot_id = ? ORDER BY entity_id", [sid]
-    ).fetchall()
-    return [ListEntity.from_json(r[0]) for r in rows]
+    """The entries of snapshot ``sid``, by entity id."""
+    return [ListEntity.from_json(d) for d in stored.entity_data(store, sid)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,22 +208,9 @@ class ListDiff:
 def diff(store: Store, old_ref: str, new_ref: str) -> ListDiff:
     """Entries added, removed and changed between two snapshots (by entity id)."""
     old, new = resolve(store, old_ref), resolve(store, new_ref)
-    q = """
-        SELECT coalesce(n.entity_id, o.entity_id), coalesce(n.schema, o.schema),
-               coalesce(n.name, o.name),
-               CASE WHEN o.entity_id IS NULL THEN 'added'
-                    WHEN n.entity_id IS NULL THEN 'removed'
-                    WHEN o.entity_hash <> n.entity_hash THEN 'changed' END AS kind
-        FROM (SELECT * FROM list_entities WHERE snapshot_id = ?) o
-        FULL OUTER JOIN (SELECT * FROM list_entities WHERE snapshot_id = ?) n
-          ON o.entity_id = n.entity_id
-        ORDER BY 1
-    """
-    rows = store.raw.execute(q, [old.snapshot_id, new.snapshot_id]).fetchall()
     out: dict[str, list[tuple[str, str, str]]] = {"added": [], "removed": [], "changed": []}
-    for eid, sch, name, kind in rows:
-        if kind:
-            out[kind].append((eid, sch, name))
+    for eid, sch, name, kind in stored.diff_rows(store, old.snapshot_id, new.snapshot_id):
+        out[kind].append((eid, sch, name))
     return ListDiff(old.snapshot_id, new.snapshot_id, out["added"], out["removed"], out["changed"])
 
 

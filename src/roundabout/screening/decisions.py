@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from roundabout.errors import NotFoundError, RoundaboutError
-from roundabout.screening import schema
 from roundabout.store import Store, audit
+from roundabout.store import decisions as stored
 
 
 def cli_actor() -> str:
@@ -85,12 +85,7 @@ def _hit_to_decide(
     hit by the entry, ``record`` (a hash prefix) must say which: binding the wrong one would
     hide a true match of the other.
     """
-    rows = store.raw.execute(
-        "SELECT party_hash, arg_max(entity_hash, screened_at), "
-        "arg_max(party_record, screened_at) FROM screening_results "
-        "WHERE party_id = ? AND entity_id = ? GROUP BY party_hash ORDER BY max(screened_at) DESC",
-        [party_id, entity_id],
-    ).fetchall()
+    rows = stored.hits_to_decide(store, party_id, entity_id)
     if not rows:
         raise NotFoundError(
             f"no screening hit of party {party_id!r} against {entity_id!r} to decide on"
@@ -101,18 +96,18 @@ def _hit_to_decide(
             raise RoundaboutError(
                 f"--record needs at least {MIN_RECORD_PREFIX} characters of the record hash"
             )
-        rows = [r for r in rows if str(r[0]).startswith(prefix)]
+        rows = [r for r in rows if r[0].startswith(prefix)]
         if not rows:
             raise NotFoundError(
                 f"no screened record {prefix!r} of party {party_id!r} hit by {entity_id!r}"
             )
     if len(rows) > 1:
-        listed = "; ".join(f"{str(r[0])[:12]} ({_describe(r[2])})" for r in rows)
+        listed = "; ".join(f"{r[0][:12]} ({_describe(r[2])})" for r in rows)
         raise RoundaboutError(
             f"party {party_id!r} has {len(rows)} different screened records hit by "
             f"{entity_id!r}: {listed}; say which with --record"
         )
-    return str(rows[0][0]), str(rows[0][1])
+    return rows[0][0], rows[0][1]
 
 
 def decide(
@@ -133,7 +128,6 @@ def decide(
     ``api:<key id>:<key name>``; default the CLI user, :func:`cli_actor`): the audit log
     records the actor, with the reviewer beside it."""
     actor = actor or cli_actor()
-    schema.ensure(store.raw)
     if not reviewer.strip():
         raise RoundaboutError("a decision needs a reviewer (--reviewer)")
     if not reason.strip():
@@ -163,10 +157,5 @@ def latest_decisions(store: Store) -> dict[tuple[str, str, str], DecisionRecord]
     Decisions bound to no record (made before records were bound, with no hit to bind them
     to) are left out: they hold for nothing.
     """
-    schema.ensure(store.raw)
-    rows = store.raw.execute(
-        "SELECT party_id, entity_id, entity_hash, decision, reviewer, reason, "
-        "CAST(decided_at AS VARCHAR), party_hash, coalesce(actor, '') FROM screening_decisions "
-        "WHERE party_hash IS NOT NULL ORDER BY decided_at"
-    ).fetchall()
-    return {(r[0], r[7], r[1]): DecisionRecord(*(str(x) for x in r)) for r in rows}
+    rows = stored.bound_decisions(store)
+    return {(r[0], r[7], r[1]): DecisionRecord(*r) for r in rows}

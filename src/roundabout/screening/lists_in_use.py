@@ -10,6 +10,7 @@ from pathlib import Path
 from roundabout.lists import snapshots
 from roundabout.matching.matcher import ScreenEntry, Screener
 from roundabout.store import Store
+from roundabout.store import snapshots as stored_snapshots
 
 Notify = Callable[[str], None]
 
@@ -81,8 +82,6 @@ def build_screener(store: Store, snapshot_ids: Sequence[str]) -> Screener:
 
     entries: list[ScreenEntry] = []
     for sid in snapshot_ids:
-        rows = store.raw.execute(
-            "SELECT data, entity_hash FROM list_entities WHERE snapshot_id = ?", [sid]
-        ).fetchall()
+        rows = stored_snapshots.entity_data_and_hash(store, sid)
         entries.extend(ScreenEntry(ListEntity.from_json(d), sid, h) for d, h in rows)
     return Screener(entries)

@@ -37,11 +37,11 @@ from roundabout.errors import RoundaboutError
 from roundabout.lists.limits import sha256_file
 from roundabout.matching.matcher import DEFAULT_THRESHOLD, REPORT_FLOOR, Screener
 from roundabout.matching.model import Hit, Party
-from roundabout.screening import schema
 from roundabout.screening.decisions import DecisionRecord, latest_decisions
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
 from roundabout.screening.parties import read_parties
 from roundabout.store import Store, audit
+from roundabout.store.screening_runs import previous_hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,6 @@ def screen_parties(
     """Screen the parties of ``path``; record the run and its hits in the store."""
     check_threshold(threshold)
     parties = read_parties(path)  # bad input fails here, before any write
-    schema.ensure(store.raw)
     sids = resolve_lists(store, lists, notify)
     screener = screener_for(store, sids, notify, rule=rule)
     if len(parties) >= MATERIALIZE_MIN:
@@ -139,7 +138,6 @@ def screen_loaded(
     actor: str = "cli",
 ) -> ScreeningRun:
     """Screen loaded parties; record the run (its hits and an audit event) in the store."""
-    schema.ensure(store.raw)
     run_id = uuid.uuid4().hex[:16]
     assessed = assess(store, screener, parties, threshold)
     results: list[PartyResult] = []
@@ -186,7 +184,7 @@ def assess(
 ) -> Assessed:
     """Every hit of every party, each with its status against earlier runs and decisions."""
     check_threshold(threshold)
-    previous = _previous(store)
+    previous = previous_hits(store)
     decisions = latest_decisions(store)
     out: Assessed = []
     for party in parties:
@@ -271,16 +269,6 @@ def check_threshold(threshold: float) -> None:
             f"--threshold must be between {REPORT_FLOOR} and 1 (hits below {REPORT_FLOOR} are "
             f"not reported), not {threshold}"
         )
-
-
-def _previous(store: Store) -> dict[tuple[str, str, str], set[str]]:
-    rows = store.raw.execute(
-        "SELECT DISTINCT party_id, party_hash, entity_id, entity_hash FROM screening_results"
-    ).fetchall()
-    out: dict[tuple[str, str, str], set[str]] = {}
-    for p, ph, e, h in rows:
-        out.setdefault((p, ph, e), set()).add(h)
-    return out
 
 
 def _status(

@@ -47,7 +47,7 @@ from roundabout.lists.countries import to_iso2
 from roundabout.lists.limits import read_text, sha256_file
 from roundabout.matching.matcher import DEFAULT_THRESHOLD
 from roundabout.matching.model import Hit, Party
-from roundabout.screening import redflags, schema
+from roundabout.screening import redflags
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
 from roundabout.screening.run import assess, check_threshold, record_run
 from roundabout.store import Store, ownership
@@ -286,7 +286,6 @@ def screen_shipments(
     sids = resolve_lists(store, lists, notify)
     flags = redflags.context([r for _, r, _ in parsed], ownership.addresses(store, sids))
     screener = screener_for(store, sids, notify, rule=rule)
-    schema.ensure(store.raw)
     parties: list[Party] = []
     for n, r, _ in parsed:
         for role in ROLES:

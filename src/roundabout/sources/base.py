@@ -8,7 +8,7 @@ An importer turns one file into a *staged* Ibis table: the canonical ``flows`` c
 * ``_padded``: true when a product code lost its leading zero and was padded;
 * ``_raw`` (optional, see :class:`Staged`): the row's fields as read, joined by ``|``.
 
-The loader (:mod:`roundabout.store.load`) does the rest: manifest, quarantine, atomicity.
+The loader (:mod:`roundabout.sources.load`) does the rest: manifest, quarantine, atomicity.
 Importers never hold a file in Python memory: DuckDB streams it.
 """
 
@@ -59,22 +59,17 @@ class StageContext:
     def cleanup(self) -> None:
         """Drop every temp view and table this context created (newest first)."""
         for name in reversed(self.created):
-            for kind in ("VIEW", "TABLE"):
+            for drop in (self.backend.drop_view, self.backend.drop_table):
                 try:
-                    self.backend.raw_sql(f'DROP {kind} IF EXISTS temp."{name}"')
-                except Exception:  # wrong kind: DuckDB refuses DROP VIEW on a table
+                    drop(name, database="temp", force=True)
+                except Exception:  # wrong kind: DuckDB refuses to drop a table as a view
                     continue
         self.created.clear()
 
     def temp_table(self, data: Any, prefix: str = "ref") -> ir.Table:
         """Upload a small in-memory table (pyarrow) as a temp table of the engine."""
         name = self.temp_name(prefix)
-        con = self.backend.con
-        con.register(f"{name}_src", data)
-        try:
-            con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM "{name}_src"')
-        finally:
-            con.unregister(f"{name}_src")
+        self.backend.create_table(name, data, temp=True)
         return self.backend.table(name)
 
     def checkpoint(self, expr: ir.Table, prefix: str = "step") -> ir.Table:

@@ -1,52 +1,34 @@
-"""The ``api_keys`` table: the SQL behind :mod:`roundabout.api.keys`.
+"""The ``api_keys`` table (defined in :mod:`.schema`): the SQL behind :mod:`roundabout.api.keys`.
 
 One row per key ever created (revoked ones keep their row with ``revoked_at`` set): id,
 name, salt, ``sha256(salt || secret)``, ``permissions`` (comma-separated: ``read``,
 ``screen``, ``decide``, ``admin``), created, revoked. The secret itself is never stored.
 
 ``permissions`` came later: a store whose table lacks the column gets it with
-:data:`LEGACY_PERMISSIONS` (``read,screen``) for the keys it already has, so an old key can
-no longer record decisions until a ``decide`` key is created for it
-(``roundabout keys create --name NAME --can decide``).
+:data:`LEGACY_PERMISSIONS` (``read,screen``) for the keys it already has (migration
+``api_key_permissions``), so an old key can no longer record decisions until a ``decide``
+key is created for it (``roundabout keys create --name NAME --can decide``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
 
+from roundabout.store.schema import LEGACY_PERMISSIONS as LEGACY_PERMISSIONS  # re-exported
 from roundabout.store.store import Store
-
-LEGACY_PERMISSIONS: Final = "read,screen"
-
-DDL: Final = f"""CREATE TABLE IF NOT EXISTS api_keys (
-    key_id VARCHAR PRIMARY KEY,
-    name VARCHAR NOT NULL,
-    salt VARCHAR NOT NULL,
-    secret_sha256 VARCHAR NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
-    revoked_at TIMESTAMPTZ,
-    permissions VARCHAR DEFAULT '{LEGACY_PERMISSIONS}'
-)"""
 
 Row = tuple[str, str, str, str, str, str | None, str]
 
 
 def ensure(store: Store) -> None:
-    """Create the table, or add the ``permissions`` column to an older one (a read-only
-    store is left alone)."""
-    if store.read_only:
-        return
-    store.raw.execute(DDL)
-    store.raw.execute(
-        "ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS permissions VARCHAR "
-        f"DEFAULT '{LEGACY_PERMISSIONS}'"
-    )
+    """Nothing left to do: the table (and the ``permissions`` column of an older one) comes
+    with the store's migrations when it is opened for writing (:mod:`.migrations`). Kept for
+    :func:`roundabout.api.keys.ensure`."""
+    del store
 
 
 def insert(store: Store, row: Row) -> None:
     """Store one key: ``(key_id, name, salt, secret_sha256, created_at, None, permissions)``."""
-    ensure(store)
     key_id, name, salt, digest, created, _, permissions = row
     with store.transaction():
         store.raw.execute(
@@ -58,8 +40,7 @@ def insert(store: Store, row: Row) -> None:
 
 def rows(store: Store) -> list[Row]:
     """Every key, oldest first, timestamps as text."""
-    ensure(store)
-    if "api_keys" not in store.backend.list_tables():
+    if not store.has_table("api_keys"):  # an older store opened read-only
         return []
     cols = {r[0] for r in store.raw.execute("DESCRIBE api_keys").fetchall()}
     perms = "coalesce(permissions, ?)" if "permissions" in cols else "?"

@@ -3,7 +3,7 @@
 ``screening_audit`` records every list load, screening run and decision, in order: ``seq``,
 when, what (``list_loaded``, ``screening_run``, ``decision``, ...), who (``actor``: an API key
 ``api:<key id>:<key name>``, a CLI user ``cli:<os user>``, or ``system``) and a JSON detail.
-``screening_decisions`` (defined in :mod:`roundabout.screening.schema`) holds the verdicts.
+``screening_decisions`` holds the verdicts (both tables are defined in :mod:`.schema`).
 
 **The chain.** Each row of both tables carries ``row_hash``::
 
@@ -22,7 +22,8 @@ edit. Keep :attr:`Verification.head` (printed by ``--verify``) somewhere else (a
 mail) and compare: a rewritten log has another head.
 
 **Stores from before the chain** have rows without ``row_hash``. When such a store is first
-opened for writing, those rows are chained as found (in ``seq`` order) and an
+opened for writing (migration ``audit_hash_chain``, :mod:`.migrations`), those rows are
+chained as found (in ``seq`` order) and an
 ``audit_chained`` event records how many were: the chain vouches for them from that moment
 on, not for what happened to them before. :attr:`Verification.pre_chain` reports the count.
 """
@@ -33,27 +34,18 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import duckdb
 
-from roundabout.store.store import Store
+if TYPE_CHECKING:
+    from roundabout.store.store import Store
 
 AUDIT: Final = "screening_audit"
 DECISIONS: Final = "screening_decisions"
 #: Each chained table and the column that orders its chain.
 CHAINED: Final = {AUDIT: "seq", DECISIONS: "chain_seq"}
 GENESIS: Final = "0" * 64
-
-DDL: Final = f"""CREATE TABLE IF NOT EXISTS {AUDIT} (
-    seq BIGINT NOT NULL,
-    event_at TIMESTAMPTZ NOT NULL,
-    event VARCHAR NOT NULL,
-    actor VARCHAR NOT NULL,
-    detail VARCHAR NOT NULL,
-    row_hash VARCHAR
-)"""
-
 
 #: How a timestamp enters the hash (Python and DuckDB spell it the same way).
 STAMP: Final = "%Y-%m-%dT%H:%M:%S.%f+00:00"
@@ -100,17 +92,15 @@ def _select(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], str]
     return cols, ", ".join(exprs)
 
 
-def ensure(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the audit table; add the chain columns (and ``actor`` to decisions) to tables
-    from older stores, and chain their rows as found (see the module docstring)."""
-    con.execute(DDL)
-    con.execute(f"ALTER TABLE {AUDIT} ADD COLUMN IF NOT EXISTS row_hash VARCHAR")
-    if DECISIONS in _tables(con):
-        for col, kind in (("actor", "VARCHAR"), ("chain_seq", "BIGINT"), ("row_hash", "VARCHAR")):
-            con.execute(f"ALTER TABLE {DECISIONS} ADD COLUMN IF NOT EXISTS {col} {kind}")
+def chain_as_found(store: Store) -> dict[str, int]:
+    """Chain the rows of both tables that have no hash yet (a store from before the chain),
+    in order, and record how many in an ``audit_chained`` event (none when there were none).
+    Run once, by the migration that added the chain columns."""
+    con = store.raw
     chained = {t: _chain_legacy(con, t) for t in CHAINED if t in _tables(con)}
     if any(chained.values()):
         _append(con, AUDIT, _event("audit_chained", "system", {"pre_chain_rows": chained}))
+    return chained
 
 
 def _chain_legacy(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -169,21 +159,17 @@ def _event(event: str, actor: str, detail: dict[str, Any]) -> dict[str, Any]:
 
 def record(store: Store, event: str, actor: str, detail: dict[str, Any]) -> None:
     """Append one event (call inside the caller's transaction to make it all-or-nothing)."""
-    ensure(store.raw)
     _append(store.raw, AUDIT, _event(event, actor, detail))
 
 
 def append_decision(store: Store, values: dict[str, Any]) -> None:
     """Append one row of ``screening_decisions`` (column -> value), chained."""
-    ensure(store.raw)
     _append(store.raw, DECISIONS, values)
 
 
 def read(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     """The events, oldest first (the last ``limit`` of them when given)."""
-    if not store.read_only:
-        ensure(store.raw)
-    elif AUDIT not in _tables(store.raw):
+    if AUDIT not in _tables(store.raw):  # an older store opened read-only
         return []
     sql = f"SELECT seq, CAST(event_at AS VARCHAR), event, actor, detail FROM {AUDIT} ORDER BY seq"
     if limit:

@@ -20,37 +20,12 @@ from typing import Any, Final
 import duckdb
 import pyarrow as pa
 
+from roundabout.store import schema
 from roundabout.store.store import Store
 
-DDL: Final = (
-    """CREATE TABLE IF NOT EXISTS list_relations (
-        snapshot_id VARCHAR NOT NULL,
-        relation_id VARCHAR NOT NULL,
-        kind VARCHAR NOT NULL,
-        source VARCHAR NOT NULL,
-        target VARCHAR NOT NULL,
-        data VARCHAR NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS list_context (
-        snapshot_id VARCHAR NOT NULL,
-        entity_id VARCHAR NOT NULL,
-        data VARCHAR NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS list_ownership (
-        snapshot_id VARCHAR NOT NULL,
-        rule VARCHAR NOT NULL,
-        entity_id VARCHAR NOT NULL,
-        basis VARCHAR NOT NULL,
-        blocked BOOLEAN NOT NULL,
-        owned_share DOUBLE,
-        data VARCHAR NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS list_warnings (
-        snapshot_id VARCHAR NOT NULL,
-        seq INTEGER NOT NULL,
-        message VARCHAR NOT NULL
-    )""",
-)
+#: The graph tables (their definitions live with every other table in :mod:`.schema`).
+TABLES: Final = ("list_relations", "list_context", "list_ownership", "list_warnings")
+DDL: Final = tuple(schema.DDL[t] for t in TABLES)
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,4 +1,33 @@
-"""The canonical tables of a roundabout store.
+"""Every table of a roundabout store, in its current shape: the one place tables are defined.
+
+A store is migrated to this shape when it is opened for writing (:mod:`.migrations`, which
+also records each step in :data:`MIGRATIONS_TABLE`). To change a table, change it here *and*
+add a migration step that brings an existing store along.
+
+**Trade data** (:data:`TABLES`, Ibis schemas: the same tables export to Parquet and read on
+Spark, :mod:`.engines`): ``flows``, ``quarantine``, ``manifest``, ``fx_rates``.
+
+**Lists, screening, keys** (:data:`DDL`, DuckDB ``CREATE TABLE`` statements):
+
+* ``list_snapshots``: one row per loaded list version: ``snapshot_id`` (``source:date:sha12``),
+  source, publication date, SHA-256 of the file(s), file names, entity count, load time.
+* ``list_entities``: the entries of each snapshot; ``entity_hash`` changes whenever the entry's
+  content changes (names, identifiers, countries, ...), ``data`` is the entry as JSON.
+* ``list_relations``, ``list_context``, ``list_ownership``, ``list_warnings``: a snapshot's
+  graph: its links, its context entities (not screened), what the ownership rules make of
+  them, the warnings of its load (:mod:`.ownership`).
+* ``screening_results``: every hit of every run, with the party record screened
+  (``party_record``, JSON) and the list snapshot it came from, so a later run can say what is
+  new for that record.
+* ``screening_decisions``: reviewers' verdicts on a (party record, list entry version) pair:
+  ``true_match`` or ``false_positive``, the ``reviewer`` named by the caller and the ``actor``
+  who really acted, when, why, the ``party_hash`` of the party record they saw and the
+  ``entity_hash`` of the entry they saw (:mod:`.decisions`); hash-chained (``chain_seq``,
+  ``row_hash``: :mod:`.audit`).
+* ``screening_audit``: the append-only, hash-chained audit log (:mod:`.audit`).
+* ``api_keys``: one row per API key ever created, its salted hash and permissions
+  (:mod:`.api_keys`).
+* ``schema_migrations``: the migrations applied to this store (:mod:`.migrations`).
 
 ``flows`` is the one table of trade flows every importer writes and every analysis reads.
 Its contract:
@@ -102,3 +131,108 @@ TABLES: Final = {
     "manifest": MANIFEST_SCHEMA,
     "fx_rates": FX_RATES_SCHEMA,
 }
+
+
+#: The permissions of API keys created before keys had permissions.
+LEGACY_PERMISSIONS: Final = "read,screen"
+
+#: The table that records which migrations a store has had (:mod:`.migrations`).
+MIGRATIONS_TABLE: Final = "schema_migrations"
+
+DDL: Final[dict[str, str]] = {
+    "list_snapshots": """CREATE TABLE IF NOT EXISTS list_snapshots (
+        snapshot_id VARCHAR PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        publication_date DATE,
+        sha256 VARCHAR NOT NULL,
+        files VARCHAR NOT NULL,
+        entity_count BIGINT NOT NULL,
+        loaded_at TIMESTAMPTZ NOT NULL
+    )""",
+    "list_entities": """CREATE TABLE IF NOT EXISTS list_entities (
+        snapshot_id VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        entity_hash VARCHAR NOT NULL,
+        data VARCHAR NOT NULL
+    )""",
+    "list_relations": """CREATE TABLE IF NOT EXISTS list_relations (
+        snapshot_id VARCHAR NOT NULL,
+        relation_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        target VARCHAR NOT NULL,
+        data VARCHAR NOT NULL
+    )""",
+    "list_context": """CREATE TABLE IF NOT EXISTS list_context (
+        snapshot_id VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        data VARCHAR NOT NULL
+    )""",
+    "list_ownership": """CREATE TABLE IF NOT EXISTS list_ownership (
+        snapshot_id VARCHAR NOT NULL,
+        rule VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        basis VARCHAR NOT NULL,
+        blocked BOOLEAN NOT NULL,
+        owned_share DOUBLE,
+        data VARCHAR NOT NULL
+    )""",
+    "list_warnings": """CREATE TABLE IF NOT EXISTS list_warnings (
+        snapshot_id VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        message VARCHAR NOT NULL
+    )""",
+    "screening_results": """CREATE TABLE IF NOT EXISTS screening_results (
+        run_id VARCHAR NOT NULL,
+        screened_at TIMESTAMPTZ NOT NULL,
+        party_id VARCHAR NOT NULL,
+        party_hash VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        entity_hash VARCHAR NOT NULL,
+        snapshot_id VARCHAR NOT NULL,
+        score DOUBLE NOT NULL,
+        is_match BOOLEAN NOT NULL,
+        status VARCHAR NOT NULL,
+        party_record VARCHAR
+    )""",
+    "screening_decisions": """CREATE TABLE IF NOT EXISTS screening_decisions (
+        party_id VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        entity_hash VARCHAR NOT NULL,
+        decision VARCHAR NOT NULL,
+        reviewer VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        decided_at TIMESTAMPTZ NOT NULL,
+        party_hash VARCHAR,
+        actor VARCHAR,
+        chain_seq BIGINT,
+        row_hash VARCHAR
+    )""",
+    "screening_audit": """CREATE TABLE IF NOT EXISTS screening_audit (
+        seq BIGINT NOT NULL,
+        event_at TIMESTAMPTZ NOT NULL,
+        event VARCHAR NOT NULL,
+        actor VARCHAR NOT NULL,
+        detail VARCHAR NOT NULL,
+        row_hash VARCHAR
+    )""",
+    "api_keys": f"""CREATE TABLE IF NOT EXISTS api_keys (
+        key_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        salt VARCHAR NOT NULL,
+        secret_sha256 VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        revoked_at TIMESTAMPTZ,
+        permissions VARCHAR DEFAULT '{LEGACY_PERMISSIONS}'
+    )""",
+    MIGRATIONS_TABLE: f"""CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (
+        version INTEGER PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        applied_at TIMESTAMPTZ NOT NULL
+    )""",
+}
+
+#: Every table name of a store.
+ALL_TABLES: Final = (*TABLES, *DDL)

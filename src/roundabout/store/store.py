@@ -1,7 +1,11 @@
 """The store: an embedded DuckDB file holding the canonical tables.
 
-All reads go through Ibis tables (:meth:`Store.table`), so the same analysis code runs on
-DuckDB here and on Spark through :mod:`roundabout.store.engines`. Writes happen only inside
+Analyses read through Ibis tables (:meth:`Store.table`), so the same analysis code runs on
+DuckDB here and on Spark through :mod:`roundabout.store.engines`; the lists, screening and
+key tables are read and written by the small query modules of this package
+(:mod:`.snapshots`, :mod:`.decisions`, :mod:`.screening_runs`, :mod:`.audit`, ...), the only
+code that holds SQL. Every table is defined in :mod:`.schema`; opening a store for writing
+migrates it to that shape (:mod:`.migrations`). Writes happen only inside
 :meth:`Store.transaction`, which is all-or-nothing: an interrupted or failed load leaves the
 store as it was.
 """
@@ -22,7 +26,6 @@ import pyarrow as pa
 
 from roundabout.errors import StoreError
 from roundabout.store.holder import is_lock_error, locked_error
-from roundabout.store.schema import TABLES
 
 _DUCKDB_MAGIC_OFFSET = 8
 
@@ -61,8 +64,11 @@ class Store:
         if memory_limit:
             # Above the limit DuckDB spills temp tables and operators to disk.
             self.raw.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
-        if not read_only:
-            self.ensure_schema()
+        try:
+            self.migrate()  # read-only: only refuses a store newer than the code
+        except BaseException:
+            self.backend.disconnect()
+            raise
 
     @property
     def raw(self) -> duckdb.DuckDBPyConnection:
@@ -70,20 +76,19 @@ class Store:
         con: duckdb.DuckDBPyConnection = self.backend.con
         return con
 
-    def ensure_schema(self) -> None:
-        """Create any missing canonical table."""
-        existing = set(self.backend.list_tables())
-        for name, schema in TABLES.items():
-            if name not in existing:
-                self.backend.create_table(name, schema=schema)
-                continue
-            # a store written by an older version: add the columns it lacks (nullable)
-            have = set(self.backend.table(name).columns)
-            for column, dtype in schema.items():
-                if column not in have and dtype.nullable:
-                    self.raw.execute(
-                        f'ALTER TABLE "{name}" ADD COLUMN "{column}" {_duck_type(dtype)}'
-                    )
+    def migrate(self) -> list[str]:
+        """Bring the store to the current schema (:mod:`.migrations`); the steps applied."""
+        from roundabout.store.migrations import migrate
+
+        return [m.name for m in migrate(self)]
+
+    def query_progress(self) -> float:
+        """How far the query running on this connection is, 0 to 100 (-1 when none runs)."""
+        return float(self.raw.query_progress())
+
+    def has_table(self, name: str) -> bool:
+        """Whether the store has table ``name`` (an older store opened read-only may not)."""
+        return name in self.backend.list_tables()
 
     def table(self, name: str) -> ir.Table:
         """An Ibis table of the store (``flows``, ``quarantine``, ``manifest``, ...)."""
@@ -154,13 +159,6 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _duck_type(dtype: Any) -> str:
-    """The DuckDB type name of an Ibis type (for the few types the schema uses)."""
-    names = {"int64": "BIGINT", "int32": "INTEGER", "int16": "SMALLINT", "int8": "TINYINT",
-             "float64": "DOUBLE", "string": "VARCHAR", "boolean": "BOOLEAN"}  # fmt: skip
-    return names[str(dtype).lstrip("!")]
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

@@ -259,7 +259,7 @@ class _watch:
         assert self.progress is not None
         while not self.stop.wait(0.2):
             try:
-                pct = float(self.store.raw.query_progress())
+                pct = self.store.query_progress()
             except Exception:
                 return
             if pct >= 0:

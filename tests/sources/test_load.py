@@ -13,8 +13,8 @@ import pytest
 
 from roundabout.errors import InputFileError
 from roundabout.sources import importer_for
+from roundabout.sources.load import load_file
 from roundabout.store import Store
-from roundabout.store.load import load_file
 
 COMTRADE = Path(__file__).parent.parent / "data" / "comtrade" / "exports_2022.csv"
 
