@@ -25,7 +25,7 @@ EXISTS``, a backfill). Never edit or renumber a released step.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -164,26 +164,27 @@ def applied(store: Store) -> list[tuple[int, str, str]]:
     return [(int(v), str(n), str(a)) for v, n, a in rows]
 
 
-def check_version(store: Store) -> int:
+def check_version(store: Store, latest: int = LATEST) -> int:
     """The store's version; a :class:`StoreError` in one line if it is newer than the code."""
     found = version(store)
-    if found > LATEST:
+    if found > latest:
         where = store.path if store.path is not None else ":memory:"
         raise StoreError(
             f"{where}: store schema version {found} is newer than this roundabout knows "
-            f"(up to {LATEST}): upgrade roundabout to open it"
+            f"(up to {latest}): upgrade roundabout to open it"
         )
     return found
 
 
-def migrate(store: Store) -> list[Migration]:
-    """Apply the migrations ``store`` lacks, in order, each with its record; the ones applied.
+def migrate(store: Store, steps: Sequence[Migration] = MIGRATIONS) -> list[Migration]:
+    """Apply the ``steps`` (default :data:`MIGRATIONS`) the store lacks, in order, each with
+    its record; the ones applied.
 
     A read-only store is only checked (:func:`check_version`), never changed."""
-    found = check_version(store)
-    pending = [m for m in MIGRATIONS if m.version > found]
+    found = check_version(store, max((m.version for m in steps), default=0))
+    pending = [m for m in steps if m.version > found]
     if store.read_only or not pending:
-        return [] if store.read_only else pending
+        return []
     store.raw.execute(DDL[MIGRATIONS_TABLE])
     for step in pending:
         with store.transaction():
