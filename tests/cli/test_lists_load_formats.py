@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
+from click.testing import Result
+from typer.testing import CliRunner
+
+from roundabout.cli.main import app
 
 DATA = Path(__file__).parent.parent / "data" / "lists"
-CLI = [sys.executable, "-m", "roundabout.cli.main"]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300)
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
 
 
 def _counts(db: Path) -> tuple[int, int]:
@@ -31,13 +32,13 @@ def test_load_new_formats_then_refuse_bad_files(tmp_path: Path) -> None:
         "lists", "load", str(DATA / "eu_fsf_sample.xml"), str(DATA / "uk_conlist_sample.csv"),
         str(DATA / "ofac_sdn_sample.xml"), "--db", str(db), "--json",
     )  # fmt: skip
-    assert p.returncode == 0, p.stderr
+    assert p.exit_code == 0, p.stderr
     out = json.loads(p.stdout)
     assert [o["source"] for o in out] == ["eu_fsf", "uk_ofsi", "ofac_sdn"]
     assert all(o["publication_date"] == "2026-03-02" and len(o["sha256"]) == 64 for o in out)
     p = run("lists", "load", "-f", "us_csl", str(DATA / "us_csl_sample.csv"), "--date",
             "2025-06-25", "--db", str(db))  # fmt: skip
-    assert p.returncode == 0, p.stderr
+    assert p.exit_code == 0, p.stderr
     assert p.stdout.startswith("us_csl:2025-06-25:") and "13 entries" in p.stdout
     before = _counts(db)
 
@@ -56,7 +57,7 @@ def test_load_new_formats_then_refuse_bad_files(tmp_path: Path) -> None:
         ([str(DATA / "eu_fsf_sample.csv"), str(broken)], f"{broken}: line 3"),
     ):
         p = run("lists", "load", *args, "--db", str(db))
-        assert p.returncode == 1
+        assert p.exit_code == 1
         assert p.stderr.startswith("error: ") and where in p.stderr
         assert p.stderr.count("\n") == 1
     assert _counts(db) == before
