@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from roundabout.cli.main import app
 from roundabout.errors import InputFileError
 from roundabout.sources import importer_for
 from roundabout.sources.comext import (
@@ -442,9 +442,9 @@ def test_hs_edition_follows_the_cn_year(year: int, edition: str) -> None:
 
 def test_cli_ingests_the_bundled_parquet(tmp_path: Path) -> None:
     db = tmp_path / "cli.duckdb"
-    exe = Path(sys.executable).parent / "roundabout"
-    cmd = [str(exe), "ingest", "--format", "comext", str(BIG), "--db", str(db), "--json"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=300)
+    cmd = ["ingest", "--format", "comext", str(BIG), "--db", str(db), "--json"]
+    out = CliRunner().invoke(app, cmd)
+    assert out.exit_code == 0, out.stderr
     [result] = json.loads(out.stdout)
     assert result["status"] == "loaded"
     assert result["rows_read"] == 1_141_670
@@ -475,5 +475,5 @@ def test_cli_ingests_the_bundled_parquet(tmp_path: Path) -> None:
     assert ru[2021] == pytest.approx(33.2, rel=0.01)
     assert ru[2022] == pytest.approx(12.6, rel=0.01)
     assert reporters == (27,)
-    again = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=300)
+    again = CliRunner().invoke(app, cmd)
     assert json.loads(again.stdout)[0]["status"] == "already_loaded"

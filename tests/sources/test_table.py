@@ -7,7 +7,6 @@ import json
 import math
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -18,9 +17,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from roundabout.cli.main import app
 from roundabout.errors import InputFileError, MappingError
 from roundabout.sources import importer_for
 from roundabout.sources.load import LoadResult, load_file
@@ -31,7 +33,6 @@ from roundabout.store import Store
 REPO = Path(__file__).parent.parent.parent
 NATIONAL = REPO / "examples" / "data" / "national"
 MAPPINGS = REPO / "examples" / "mappings"
-CLI = REPO / ".venv" / "bin" / "roundabout"
 
 ARMENIA = NATIONAL / "armstat_armenia_trade_by_country_2017_2023_thousand_usd.csv"
 KG_EXPORTS = NATIONAL / "kyrgyzstat_4.03.00.18_exports_by_country_thousand_usd__sheet1.csv"
@@ -440,21 +441,15 @@ def test_parquet(store: Store, tmp_path: Path) -> None:
 # --- The CLI ---------------------------------------------------------------------------------
 
 
-def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CLI), "ingest", "--format", "table", *map(str, args), "--json"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
+def run_cli(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, ["ingest", "--format", "table", *map(str, args), "--json"])
 
 
 def test_cli_loads_with_mapping(tmp_path: Path) -> None:
     out = run_cli(
         UZ_EXPORTS, "--mapping", MAPPINGS / "uzstat_exports.yaml", "--db", tmp_path / "s.duckdb"
     )
-    assert out.returncode == 0, out.stderr
+    assert out.exit_code == 0, out.stderr
     result = json.loads(out.stdout)
     assert (result[0]["status"], result[0]["rows_loaded"]) == ("loaded", 3192)
 
@@ -471,7 +466,7 @@ def test_cli_bad_mapping_is_one_line(tmp_path: Path, mapping_text: str, expected
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text(mapping_text)
     out = run_cli(UZ_EXPORTS, "--mapping", mapping, "--db", tmp_path / "s.duckdb")
-    assert out.returncode != 0
+    assert out.exit_code != 0
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1, out.stderr
     assert lines[0].startswith(f"error: {mapping}: ")
@@ -480,12 +475,12 @@ def test_cli_bad_mapping_is_one_line(tmp_path: Path, mapping_text: str, expected
 
 def test_cli_needs_mapping_and_suggests_encoding(tmp_path: Path) -> None:
     out = run_cli(UZ_EXPORTS, "--db", tmp_path / "s.duckdb")
-    assert out.returncode != 0
+    assert out.exit_code != 0
     assert out.stderr.strip() == (
         "error: --format table needs --mapping FILE (a YAML column mapping; see examples/mappings/)"
     )
     out = run_cli(KZ_CP1251, "--mapping", MAPPINGS / "kazstat.yaml", "--db", tmp_path / "s.duckdb")
-    assert out.returncode != 0
+    assert out.exit_code != 0
     assert len(out.stderr.strip().splitlines()) == 1
     assert "line 1: not valid UTF-8" in out.stderr
     assert "--encoding cp1251" in out.stderr
