@@ -11,40 +11,22 @@ from typer.testing import CliRunner
 from roundabout.analytics import LeakParams
 from roundabout.report import SECTIONS, build, render
 from roundabout.store import Store
-from roundabout.synth.panel import PanelSpec, write_panel
 
-SPEC = PanelSpec(
-    products=40,
-    origins=("DEU", "FRA"),
-    hubs=("ARM", "KAZ"),
-    controls=("CHL",),
-    start="2021-01",
-    end="2022-10",
-    n_reroute=3,
-    n_lost=2,
-    n_local=2,
-    n_unsanctioned=2,
-    seed=4,
-)
 EXTERNAL = re.compile(
     r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""",
     re.I,
 )
 
 
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("report")
-    panel = write_panel(tmp / "p.parquet", SPEC, fmt="parquet")
-    path = tmp / "store.duckdb"
-    with Store(path) as store:
-        store.raw.execute("INSERT INTO flows SELECT * FROM read_parquet(?)", [str(panel.path)])
-    return path
+@pytest.fixture
+def store_path(synthetic_store: Path) -> Path:
+    """The shared synthetic store (flows only: no screening run), read only."""
+    return synthetic_store
 
 
 @pytest.fixture(scope="module")
-def html(store_path: Path) -> str:
-    with Store(store_path, read_only=True) as store:
+def html(synthetic_store: Path) -> str:
+    with Store(synthetic_store, read_only=True) as store:
         return render(build(store, LeakParams(hubs=("ARM", "KAZ"))))
 
 

@@ -264,7 +264,9 @@ def chp_tiers() -> list[dict[str, Any]]:
 def screening_summary(store: Store) -> dict[str, Any] | Unavailable:
     """Runs, hits and decisions recorded in the store by ``roundabout screen``."""
     tables = set(store.backend.list_tables())
-    if "screening_results" not in tables:
+    if "screening_results" not in tables or not audit.has_event(
+        store, "screening_run", "shipment_run"
+    ):
         return Unavailable("no screening run in this store (run `roundabout screen parties`)")
     r = store.table("screening_results")
     n = int(r.count().execute())

@@ -182,6 +182,14 @@ def read(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: r["seq"])
 
 
+def has_event(store: Store, *events: str) -> bool:
+    """Whether the log holds at least one of ``events`` (``screening_run``, ``list_loaded``)."""
+    if AUDIT not in _tables(store.raw):
+        return False
+    sql = f"SELECT 1 FROM {AUDIT} WHERE list_contains(?, event) LIMIT 1"
+    return store.raw.execute(sql, [list(events)]).fetchone() is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Verification:
     """What :func:`verify` found: ``ok``, the rows checked per table, the first broken row
