@@ -5,29 +5,14 @@ from __future__ import annotations
 import pytest
 
 from roundabout.analytics import LeakParams, find_leaks
-from roundabout.synth.panel import PanelSpec, write_panel
-
-SPEC = PanelSpec(
-    products=40,
-    origins=("DEU", "POL"),
-    hubs=("KAZ", "KGZ"),
-    controls=("CHL",),
-    start="2021-01",
-    end="2022-09",
-    seed=5,
-    n_reroute=3,
-    n_lost=2,
-    n_local=2,
-    n_unsanctioned=2,
-)
+from roundabout.store import Store
 
 
 @pytest.fixture(scope="module")
-def panel_arrow(tmp_path_factory):
-    import pyarrow.parquet as pq
-
-    panel = write_panel(tmp_path_factory.mktemp("engines") / "p.parquet", SPEC, fmt="parquet")
-    return pq.read_table(panel.path)
+def panel_arrow(synthetic_store):
+    """The flows of the shared synthetic store, as an Arrow table to register on each engine."""
+    with Store(synthetic_store, read_only=True) as store:
+        return store.flows().to_pyarrow()
 
 
 def _run(flows):
