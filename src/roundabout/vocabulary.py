@@ -1,8 +1,8 @@
 """Controlled vocabularies of the canonical tables.
 
 Shared by the importers (:mod:`roundabout.sources`) and the store (:mod:`roundabout.store`)
-without either importing the other for them: the store loads files through the importers, so
-the importers must not depend on the store.
+without either importing the other for them: the loader (:mod:`roundabout.sources.load`)
+writes into the store, so the store must not depend on the importers.
 """
 
 from __future__ import annotations
