@@ -92,3 +92,24 @@ def test_a_failing_step_is_undone_and_the_steps_before_it_kept(tmp_path: Path) -
         assert version(store) == LATEST + 1  # the step before is recorded ...
         assert store.raw.execute("SELECT count(*) FROM extra").fetchone() == (0,)  # ... not this
         assert [m.name for m in migrate(store, steps[:-1])] == []
+
+
+def test_an_old_store_read_only_reads_as_having_no_lists_runs_or_decisions(
+    tmp_path: Path,
+) -> None:
+    """Read-only, an old store is not migrated: the tables it lacks read as empty."""
+    from roundabout.lists.snapshots import list_snapshots
+    from roundabout.screening.decisions import latest_decisions
+    from roundabout.store import audit
+    from roundabout.store.screening_runs import previous_hits
+
+    db = tmp_path / "flows-only.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE flows (period VARCHAR)")
+    con.close()
+    with Store(db, read_only=True) as store:
+        assert list_snapshots(store) == []
+        assert latest_decisions(store) == {}
+        assert previous_hits(store) == {}
+        assert audit.read(store) == [] and not audit.has_event(store, "screening_run")
+    assert _tables(db) == {"flows"}
