@@ -99,7 +99,9 @@ def test_bad_party_files(store: Store, tmp_path: Path, content: str, message: st
     with pytest.raises(InputFileError, match=message) as err:
         screen_parties(store, f, ["nope"])
     assert str(f) in str(err.value) and "\n" not in str(err.value)
-    assert "screening_results" not in store.backend.list_tables()  # nothing was written
+    # nothing was written: no hit, no audit event
+    assert store.table("screening_results").count().execute() == 0
+    assert store.table("screening_audit").count().execute() == 0
 
 
 def test_parquet_parties(tmp_path: Path) -> None:
