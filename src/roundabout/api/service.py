@@ -45,7 +45,7 @@ from roundabout.api.models import (
 from roundabout.api.settings import ApiSettings
 from roundabout.api.uploads import read_upload
 from roundabout.api.work import Deadline
-from roundabout.errors import NotFoundError, RoundaboutError
+from roundabout.errors import InputFileError, NotFoundError, RoundaboutError
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.remarks import normalize_id
 from roundabout.matching.matcher import DEFAULT_THRESHOLD, Screener
@@ -512,10 +512,17 @@ class Backend:
         with tempfile.TemporaryDirectory(prefix="rb-shipments-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(body)
-            with self.lock:
-                run = screen_shipments(
-                    self.store, path, list(self.settings.lists), threshold=threshold, actor=actor
-                )
+            try:
+                with self.lock:
+                    run = screen_shipments(
+                        self.store,
+                        path,
+                        list(self.settings.lists),
+                        threshold=threshold,
+                        actor=actor,
+                    )
+            except InputFileError as exc:  # named as the upload, not the temporary path
+                raise InputFileError(f"api:{name}", exc.detail, exc.line) from None
         return run.to_dict()
 
     def list_keys(self) -> list[dict[str, Any]]:

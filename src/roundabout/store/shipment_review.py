@@ -97,6 +97,11 @@ def record_results(store: Store, run_id: str, results: Sequence[dict[str, Any]])
     )
 
 
+def _iso(epoch_us: int) -> str:
+    """A stored time as ISO 8601 in UTC (read as microseconds: no time-zone module needed)."""
+    return datetime.fromtimestamp(epoch_us / 1_000_000, UTC).isoformat()
+
+
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
@@ -117,7 +122,7 @@ def alerts(store: Store, limit: int) -> list[dict[str, Any]]:
         else ""
     )
     rows = store.raw.execute(
-        "SELECT r.declaration_id, r.record, r.run_id, CAST(r.screened_at AS VARCHAR), r.risk, "
+        "SELECT r.declaration_id, r.record, r.run_id, epoch_us(r.screened_at), r.risk, "
         "r.reasons, r.hits, r.not_checked, r.summary FROM shipment_results AS r "
         "QUALIFY row_number() OVER (PARTITION BY r.declaration_id, r.record "
         "ORDER BY r.screened_at DESC) = 1 AND r.risk > 0 "
@@ -129,7 +134,7 @@ def alerts(store: Store, limit: int) -> list[dict[str, Any]]:
             "declaration_id": r[0],
             "record": r[1],
             "run_id": r[2],
-            "screened_at": r[3],
+            "screened_at": _iso(r[3]),
             "risk": round(float(r[4]), 4),
             "reasons": json.loads(r[5]),
             "hits": json.loads(r[6]),
@@ -218,7 +223,8 @@ def decisions(store: Store, limit: int) -> list[dict[str, str]]:
     if "shipment_decisions" not in _tables(store.raw):
         return []
     rows = store.raw.execute(
-        "SELECT declaration_id, record, run_id, decision, reviewer, reason, actor, decided_at "
+        "SELECT declaration_id, record, run_id, decision, reviewer, reason, actor, "
+        "epoch_us(decided_at) "
         "FROM shipment_decisions ORDER BY decided_at DESC LIMIT ?",
         [int(limit)],
     ).fetchall()
@@ -226,6 +232,6 @@ def decisions(store: Store, limit: int) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for r in rows:
         row = {n: str(v) for n, v in zip(names, r[:7], strict=True)}
-        row["decided_at"] = r[7].isoformat()
+        row["decided_at"] = _iso(r[7])
         out.append(row)
     return out
