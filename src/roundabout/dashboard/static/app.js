@@ -349,7 +349,11 @@ function reasonList(items, withSource) {
   ul.className = "reasons";
   for (const x of items) {
     const li = text("li", `${x.code} (${x.weight.toFixed(2)}): ${x.detail}`);
-    if (withSource && x.source) li.appendChild(text("div", x.source, "src"));
+    if (withSource && x.source) {
+      const more = document.createElement("details");
+      more.append(text("summary", "source", "src"), text("div", x.source, "src"));
+      li.appendChild(more);
+    }
     ul.appendChild(li);
   }
   return ul;
