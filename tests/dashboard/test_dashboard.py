@@ -1,16 +1,23 @@
-"""The dashboard end to end in real Chromium: load, filter, decide; screenshots saved.
+"""The dashboard end to end in real Chromium: filters that say what they change, a summary
+titled with its hubs, paged and sorted findings, alerts with names and ownership paths,
+decisions per party and per declaration with the reviewer's own reason; screenshots saved.
 
 Runs the app under uvicorn on a loopback port in a thread, drives Debian's chromium through
-the playwright package (no downloaded browser), and keeps screenshots in the test's tmp dir.
+the playwright package (no downloaded browser; one browser for the module), and keeps
+screenshots in the module's tmp dir (printed at the end with ``-s``).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import socket
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,10 +29,41 @@ pytestmark = pytest.mark.skipif(
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 LISTS = Path(__file__).parent.parent / "data" / "lists"
 
+#: d1: CHPL goods to a hub for a consignee owned 55% by listed persons, paid from a third
+#: country; d2: bread to France.
+DECLARATIONS = [
+    {
+        "declaration_id": "d1",
+        "exporter": "Maschinen GmbH",
+        "exporter_country": "DE",
+        "consignee": "VOSTOK KARGO TREYD",
+        "consignee_country": "KZ",
+        "destination_country": "KZ",
+        "hs_code": "854231",
+        "date": "2023-05-01",
+        "value": "1000",
+        "quantity": "10",
+        "payer_country": "AE",
+    },
+    {
+        "declaration_id": "d2",
+        "exporter": "Maschinen GmbH",
+        "exporter_country": "DE",
+        "consignee": "Boulangerie Dupont",
+        "consignee_country": "FR",
+        "destination_country": "FR",
+        "hs_code": "190590",
+        "date": "2023-05-01",
+        "value": "1000",
+        "quantity": "10",
+        "payer_country": "FR",
+    },
+]
+
 
 def _store(path: Path) -> str:
     from roundabout.api.keys import create_key
-    from roundabout.lists import ofac, snapshots
+    from roundabout.lists import ftm, ofac, snapshots
     from roundabout.store import Store
     from roundabout.synth.panel import PanelSpec, write_panel
 
@@ -54,18 +92,28 @@ def _store(path: Path) -> str:
                 publication_date="2024-05-03",
             ),
         )
+        snapshots.save(store, ftm.parse(LISTS / "ownership_sample.ftm.jsonl"))
         _, token = create_key(store, "browser", ("read", "screen", "decide"))
     return token
 
 
-@pytest.fixture
-def server(tmp_path):
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+    return out.getvalue().encode()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    import httpx
     import uvicorn
 
     from roundabout.api import ApiSettings, create_app
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    db = tmp_path / "dash.duckdb"
+    db = tmp_path_factory.mktemp("dash") / "dash.duckdb"
     token = _store(db)
     app = create_app(ApiSettings(db=db))
     sock = socket.socket()
@@ -81,70 +129,200 @@ def server(tmp_path):
             break
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
-    import httpx
-
-    headers = {"Authorization": f"Bearer {token}"}
-    r = httpx.post(
-        f"{base}/screen",
-        headers={**headers, "Content-Type": "text/csv"},
-        content="id,name\nc1,Banco Nacional de Cuba\nc2,Aerocaribbean Airlines\n"
-        "c3\x1b[2K\u202e,Banco Nacional de Cuba\n".encode(),
+    auth = {"Authorization": f"Bearer {token}"}
+    csv_h = {**auth, "Content-Type": "text/csv"}
+    parties = (
+        "id,name\nc1,Banco Nacional de Cuba\nc2,Aerocaribbean Airlines\n"
+        "c3\x1b[2K\u202e,Banco Nacional de Cuba\np1,VOSTOK KARGO TREYD\n"
     )
+    r = httpx.post(f"{base}/screen", headers=csv_h, content=parties.encode(), timeout=60)
     assert r.status_code == 200, r.text
-    yield base, token
-    srv.should_exit = True
-    thread.join(timeout=10)
+    r = httpx.post(f"{base}/screen/shipments", headers=csv_h, content=_csv(DECLARATIONS))
+    assert r.status_code == 200, r.text
+    try:
+        yield base, token
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
 
 
-def test_load_filter_decide(server, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("screenshots")
+    yield path
+    print(f"\ndashboard screenshots in {path}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: tuple[str, str]) -> Iterator[Any]:
+    """A new page with the key entered and everything loaded once; fails on a script error."""
+    from playwright.sync_api import expect
 
     base, token = server
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1600})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(base + "/")
-        expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=30_000)
-        page.fill("#api-key", token)
-        page.click("#key-save")
-        expect(page.locator("body")).to_have_attribute("data-loaded", "1", timeout=60_000)
-        expect(page.locator("#chart-monthly svg").first).to_be_visible()
-        expect(page.locator("#chart-sankey svg")).to_be_visible()
-        assert page.locator("#findings tbody tr").count() >= 1
-        # a party id with erase-line and right-to-left override codes is shown escaped
-        ids = page.locator("#alerts tbody tr[data-party] td:nth-child(1)").all_inner_texts()
-        assert "c3\\x1b[2K\\u202e" in ids, ids
-        expect(page.locator("#audit-state")).to_contain_text("audit chain verifies")
-        page.screenshot(path=str(shots / "1-loaded.png"), full_page=True)
-
-        page.select_option("#f-hub", "KAZ")
-        page.fill("#f-from", "2022-03")
-        page.fill("#f-to", "2022-10")
-        page.click("#apply")
-        expect(page.locator("body")).to_have_attribute("data-loaded", "2", timeout=60_000)
-        hubs = page.locator("#findings tbody tr td:nth-child(2)").all_inner_texts()
-        assert hubs and set(hubs) <= {"KAZ", ""}
-        page.screenshot(path=str(shots / "2-filtered.png"), full_page=True)
-
-        rows = page.locator("#alerts tbody tr[data-party]")
-        before = rows.count()
-        assert before >= 1
-        party = rows.first.get_attribute("data-party")
-        rows.first.locator("button[data-decision=false_positive]").click()
-        expect(page.locator("#status")).to_contain_text("decision recorded", timeout=20_000)
-        expect(rows).to_have_count(before - 1, timeout=20_000)
-        page.screenshot(path=str(shots / "3-decided.png"), full_page=True)
-        browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(base + "/")
+    expect(pg.locator("body")).to_have_attribute("data-ready", "1", timeout=30_000)
+    pg.fill("#api-key", token)
+    pg.click("#key-save")
+    expect(pg.locator("body")).to_have_attribute("data-loaded", "1", timeout=60_000)
+    yield pg
+    context.close()
     assert not errors, errors
-    import httpx
 
-    decided = httpx.get(f"{base}/decisions", headers={"Authorization": f"Bearer {token}"}).json()
-    assert decided["decisions"][0]["party_id"] == party
-    assert all(
-        (shots / n).stat().st_size > 10_000
-        for n in ("1-loaded.png", "2-filtered.png", "3-decided.png")
+
+def _loaded(page: Any, n: int) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator("body")).to_have_attribute("data-loaded", str(n), timeout=60_000)
+
+
+def test_summary_names_its_hubs_and_filters_say_what_they_change(page: Any, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator("#chart-monthly svg").first).to_be_visible()
+    expect(page.locator("#chart-sankey svg")).to_be_visible()
+    expect(page.locator("#summary-title")).to_have_text("Summary: all hubs (ARM, KAZ)")
+    expect(page.locator("#scope")).to_contain_text("hubs: all (ARM, KAZ)")
+    expect(page.locator("#scope")).to_contain_text("(default)")
+    expect(page.locator("#status")).to_contain_text("loaded at")
+    for hint in ("summary, the findings and the charts", "summary and the findings", "charts only"):
+        expect(page.locator("#filters")).to_contain_text(hint)
+    page.screenshot(path=str(shots / "1-loaded.png"), full_page=True)
+
+    page.check("#f-hubs input[value=KAZ]")
+    page.fill("#f-win-from", "2022-03")
+    # edited but not applied: the page says so, it does not claim to be up to date
+    expect(page.locator("#status")).to_have_text("filters changed: press Apply to update the page")
+    expect(page.locator("#scope")).to_have_class("scope dirty")
+    page.click("#apply")  # one month of the window only: refused, naming the field
+    expect(page.locator("#status")).to_have_text("Leak window: give both months, or neither")
+    page.fill("#f-win-to", "2022-10")
+    page.fill("#f-product", "84")
+    page.click("#apply")
+    _loaded(page, 2)
+    expect(page.locator("#summary-title")).to_have_text("Summary: KAZ")
+    expect(page.locator("#summary")).to_contain_text("Offset share, KAZ:")
+    expect(page.locator("#summary")).to_contain_text("Window 2022-03:2022-10")
+    scope = page.locator("#scope")
+    expect(scope).to_contain_text("hubs: KAZ")
+    expect(scope).to_contain_text("leak window 2022-03:2022-10 against baseline")
+    expect(scope).to_contain_text("findings and charts: products 84")
+    expect(scope).not_to_have_class("scope dirty")
+    hubs = page.locator("#findings tbody tr td:nth-child(2)").all_inner_texts()
+    products = page.locator("#findings tbody tr td:nth-child(3)").all_inner_texts()
+    assert set(hubs) <= {"KAZ"} and all(p.startswith("84") for p in products), (hubs, products)
+    expect(page.locator("#findings-note")).to_contain_text("are products 84")
+    page.screenshot(path=str(shots / "2-filtered.png"), full_page=True)
+
+
+def test_findings_are_paged_and_sorted(page: Any, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.select_option("#page-size", "10")
+    info = page.locator("#page-info")
+    expect(info).to_contain_text("rows 1–10 of")
+    total = int(info.inner_text().split(" of ")[1].split(" ")[0])
+    assert total > 10, total  # the panel plants more findings than one page
+    assert page.locator("#findings tbody tr").count() == 10
+    scores = page.locator("#findings tbody tr td:nth-child(1)").all_inner_texts()
+    assert scores == [str(i) for i in range(1, 11)]
+    page.click("#page-next")
+    expect(info).to_contain_text("rows 11–")
+    assert page.locator("#findings tbody tr td:nth-child(1)").first.inner_text() == "11"
+    page.click("#findings th[data-sort=product] button")
+    expect(page.locator("#findings th[data-sort=product]")).to_have_attribute(
+        "aria-sort", "ascending"
     )
+    expect(info).to_contain_text("rows 1–10")
+    first = page.locator("#findings tbody tr td:nth-child(3)").all_inner_texts()
+    assert first == sorted(first)
+    page.click("#findings th[data-sort=product] button")
+    expect(page.locator("#findings th[data-sort=product]")).to_have_attribute(
+        "aria-sort", "descending"
+    )
+    desc = page.locator("#findings tbody tr td:nth-child(3)").all_inner_texts()
+    assert desc == sorted(desc, reverse=True) and desc[0] >= first[-1]
+    page.screenshot(path=str(shots / "3-sorted.png"), full_page=True)
+
+
+def test_alerts_show_names_paths_and_flags_and_take_decisions(
+    page: Any, server: tuple[str, str], shots: Path
+) -> None:
+    import httpx
+    from playwright.sync_api import expect
+
+    base, token = server
+    expect(page.locator("#actor")).to_contain_text("Decisions are recorded as browser")
+    expect(page.locator("#key-state")).to_have_text("key browser (read, screen, decide)")
+    rows = page.locator("#alerts tbody tr[data-party]")
+    # party names shown; a party id with erase-line and right-to-left override shown escaped
+    ids = page.locator("#alerts tbody tr[data-party] .pid").all_inner_texts()
+    assert any(i.startswith("c3\\x1b[2K\\u202e") for i in ids), ids
+    vostok = page.locator("#alerts tbody tr[data-entity=c-vostok]").first
+    expect(vostok).to_contain_text("VOSTOK KARGO TREYD")
+    expect(vostok.locator(".basis")).to_have_text("owned 55.0%")
+    expect(vostok).to_contain_text(
+        "via Pavel Igorevich SIDORENKO (t-sidorenko) → ALFA STROY INVEST (t-alfa)"
+    )
+    expect(vostok).to_contain_text("owned 55% by")
+    # the consignee of declaration d1 is in the party queue too, named by its role
+    expect(page.locator("#alerts tbody tr[data-party='d1:consignee']")).to_contain_text(
+        "consignee of declaration d1"
+    )
+    d1 = page.locator("#shipments tbody tr[data-declaration=d1]")
+    expect(d1).to_contain_text("Maschinen GmbH → VOSTOK KARGO TREYD (KZ), HS 854231")
+    expect(d1).to_contain_text("redflag:third_country_payer")
+    expect(d1).to_contain_text("consignee: VOSTOK KARGO TREYD (c-vostok)")
+    # each red flag cites its guidance (folded under "source")
+    expect(d1.locator("td:nth-child(4) details div.src")).to_have_count(3)
+    expect(d1.locator("td:nth-child(4) details div.src").nth(1)).to_contain_text("FinCEN")
+    page.locator("#alerts").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "4-alerts.png"), full_page=True)
+
+    before = rows.count()
+    row = rows.first
+    party, entity = row.get_attribute("data-party"), row.get_attribute("data-entity")
+    button = row.locator("button[data-decision=false_positive]")
+    expect(button).to_be_disabled()  # no decision without the reviewer's own reason
+    row.locator("input.reason").fill("different bank: the record's country does not match")
+    expect(button).to_be_enabled()
+    button.click()
+    expect(page.locator("#status")).to_contain_text("decision recorded as browser", timeout=20_000)
+    expect(rows).to_have_count(before - 1, timeout=20_000)
+
+    hold = d1.locator("button[data-decision=hold]")
+    expect(hold).to_be_disabled()
+    d1.locator("input.reason").fill("consignee 55% owned by SDN-listed persons")
+    hold.click()
+    expect(page.locator("#shipments tbody tr[data-declaration=d1]")).to_have_count(
+        0, timeout=20_000
+    )
+    page.screenshot(path=str(shots / "5-decided.png"), full_page=True)
+
+    auth = {"Authorization": f"Bearer {token}"}
+    me = httpx.get(f"{base}/keys/me", headers=auth).json()
+    made = httpx.get(f"{base}/decisions", headers=auth).json()["decisions"][0]
+    assert (made["party_id"], made["entity_id"]) == (party, entity)
+    assert made["reviewer"] == "browser" and made["actor"] == me["actor"]
+    assert made["reason"] == "different bank: the record's country does not match"
+    held = httpx.get(f"{base}/decisions/shipments", headers=auth).json()["decisions"][0]
+    assert held["declaration_id"] == "d1" and held["decision"] == "hold"
+    assert held["reviewer"] == "browser" and held["reason"].startswith("consignee 55%")
+    expect(page.locator("#audit-state")).to_contain_text("1 screening_decisions")
+    for n in ("1-loaded", "2-filtered", "3-sorted", "4-alerts", "5-decided"):
+        assert (shots / f"{n}.png").stat().st_size > 10_000

@@ -17,8 +17,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from roundabout.api.settings import MIN_THRESHOLD
-from roundabout.matching.model import DEFAULT_THRESHOLD
+from roundabout.analytics.params import DEFAULT_GOODS, DEFAULT_TARGET
+from roundabout.api.settings import DEFAULTS, MIN_THRESHOLD
 
 STRICT = ConfigDict(strict=True, extra="forbid")
 LAX_CLOSED = ConfigDict(extra="forbid")
@@ -29,6 +29,7 @@ Span = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}(:[0-9]{4}-[
 CodeList = Annotated[
     str, StringConstraints(pattern=r"^\+?[A-Za-z0-9_]{2,12}(,\+?[A-Za-z0-9_]{2,12})*$")
 ]
+HubList = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{2,12}(,[A-Za-z0-9_]{2,12})*$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Prefixes = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}(,[0-9]{2,10})*$")]
@@ -57,10 +58,10 @@ class LeaksQuery(BaseModel):
 
     model_config = LAX_CLOSED
 
-    target: Code = "RUS"
+    target: Code = DEFAULT_TARGET
     hubs: CodeList | None = Field(None, description="Comma-separated ISO3; '+CHN' adds.")
     origins: CodeList | None = None
-    goods: Literal["eu_hs6", "eu_cn8", "chp"] = "eu_hs6"
+    goods: Literal["eu_hs6", "eu_cn8", "chp"] = DEFAULT_GOODS
     baseline: Span | None = None
     window: Span | None = None
     top: int = Field(25, ge=1, le=500)
@@ -89,7 +90,7 @@ class ChartQuery(BaseModel):
 
     model_config = LAX_CLOSED
 
-    hub: Code | None = None
+    hub: HubList | None = Field(None, description="A hub or several: ARM,KAZ.")
     products: Prefixes | None = None
     period_from: Month | None = None
     period_to: Month | None = None
@@ -166,18 +167,37 @@ class ScreenRequest(BaseModel):
     model_config = STRICT
 
     parties: list[PartyIn] = Field(min_length=1)
-    threshold: float = Field(DEFAULT_THRESHOLD, ge=MIN_THRESHOLD, le=1.0)
+    threshold: float = Field(DEFAULTS.match_threshold, ge=MIN_THRESHOLD, le=1.0)
     matches_only: bool = False
     new_only: bool = False
 
 
+Record = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8,64}$")]
+
+
 class DecisionRequest(BaseModel):
-    """``POST /decisions``: a reviewer's verdict on a hit."""
+    """``POST /decisions``: a reviewer's verdict on a hit, with their own reason.
+
+    ``reviewer`` defaults to the key's name; ``record`` (a prefix of ``party_hash``, 8+ hex
+    digits) says which record when the party id was screened with different content."""
 
     model_config = STRICT
 
     party_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     entity_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     decision: Literal["true_match", "false_positive"]
-    reviewer: ShortText
+    reviewer: ShortText | None = None
     reason: Text
+    record: Record | None = None
+
+
+class ShipmentDecisionRequest(BaseModel):
+    """``POST /decisions/shipments``: a reviewer's verdict on a declaration as screened."""
+
+    model_config = STRICT
+
+    declaration_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    decision: Literal["hold", "release"]
+    reviewer: ShortText | None = None
+    reason: Text
+    record: Record | None = None

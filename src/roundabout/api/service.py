@@ -39,12 +39,13 @@ from roundabout.api.models import (
     FlowsQuery,
     LeaksQuery,
     MatchEntity,
+    MatchRequest,
     PartyIn,
 )
 from roundabout.api.settings import ApiSettings
 from roundabout.api.uploads import read_upload
 from roundabout.api.work import Deadline
-from roundabout.errors import NotFoundError, RoundaboutError
+from roundabout.errors import InputFileError, NotFoundError, RoundaboutError
 from roundabout.lists.countries import to_iso2
 from roundabout.lists.remarks import normalize_id
 from roundabout.matching.matcher import DEFAULT_THRESHOLD, Screener
@@ -56,7 +57,7 @@ from roundabout.screening.decisions import Decision, DecisionRecord, decide
 from roundabout.screening.lists_in_use import resolve_lists, screener_for
 from roundabout.screening.run import ScreeningRun, screen_loaded
 from roundabout.screening.stored_index import materialize
-from roundabout.store import Store, audit
+from roundabout.store import Store, audit, shipment_review
 from roundabout.store.queries import FlowFilter, aggregate_flows, filter_flows
 from roundabout.store.version import data_version
 
@@ -99,6 +100,7 @@ class Backend:
         self._keys: dict[str, keys_mod.ApiKey] = {}
         self._keys_loaded = 0.0
         self._screener: Screener | None = None
+        self._names: dict[str, str] | None = None
         self.version = data_version(self.store)
         self.results = Results(settings.leaks_cache)
         self.reload_keys()
@@ -327,6 +329,33 @@ class Backend:
                     best[hit.entity_id] = hit
         return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))[:limit]
 
+    def match_answer(
+        self,
+        body: MatchRequest,
+        threshold: float,
+        limit: int,
+        deadline: Deadline,
+        sources: frozenset[str] | None,
+    ) -> dict[str, Any]:
+        """yente's ``/match`` answer: for each named query its results, total and echo."""
+        responses: dict[str, Any] = {}
+        for name, entity in body.queries.items():
+            hits = self.match(entity, threshold, limit, deadline, sources)
+            query: dict[str, Any] = {"schema": entity.schema_, "properties": entity.lists()}
+            if entity.id is not None:
+                query["id"] = entity.id
+            responses[name] = {
+                "status": 200,
+                "results": [_yente_result(h) for h in hits],
+                "total": {"value": len(hits), "relation": "eq"},
+                "query": query,
+            }
+        answer: dict[str, Any] = {"responses": responses, "limit": limit, "threshold": threshold}
+        if body.weights:
+            answer["weights"] = body.weights
+            answer["weights_applied"] = False
+        return answer
+
     def datasets(self) -> list[str]:
         """The list sources ``/match/{dataset}`` may name (those of the index)."""
         return sorted({sid.split(":")[0] for sid in self.screener().snapshot_ids})
@@ -417,12 +446,84 @@ class Backend:
             )
 
     def decide(
-        self, party_id: str, entity_id: str, decision: str, reviewer: str, reason: str, actor: str
+        self,
+        party_id: str,
+        entity_id: str,
+        decision: str,
+        reviewer: str,
+        reason: str,
+        actor: str,
+        record: str | None = None,
     ) -> DecisionRecord:
         with self.lock:
             return decide(
-                self.store, party_id, entity_id, Decision(decision), reviewer, reason, actor=actor
+                self.store,
+                party_id,
+                entity_id,
+                Decision(decision),
+                reviewer,
+                reason,
+                record=record,
+                actor=actor,
             )
+
+    def decide_shipment(
+        self,
+        declaration_id: str,
+        decision: str,
+        reviewer: str,
+        reason: str,
+        actor: str,
+        record: str | None = None,
+    ) -> dict[str, str]:
+        """A decision on one declaration record (:mod:`roundabout.store.shipment_review`)."""
+        with self.lock:
+            return shipment_review.decide(
+                self.store, declaration_id, decision, reviewer, reason, actor, record
+            )
+
+    def shipment_decisions(self, limit: int) -> list[dict[str, str]]:
+        with self.reading() as store:
+            return shipment_review.decisions(store, limit)
+
+    def shipment_alerts(self, limit: int) -> list[dict[str, Any]]:
+        """Open declarations, riskiest first, their red flags apart from the other reasons."""
+        with self.reading() as store:
+            rows = shipment_review.alerts(store, limit)
+        for r in rows:
+            r["redflags"] = [x for x in r["reasons"] if str(x["code"]).startswith("redflag:")]
+        return rows
+
+    def screen_shipments(
+        self, body: bytes, parquet: bool, threshold: float, actor: str, deadline: Deadline
+    ) -> dict[str, Any]:
+        """A file of declarations posted as the body, screened like ``screen shipments``
+        (:func:`roundabout.screening.shipments.screen_shipments`) and recorded.
+
+        The file is written to a private temporary directory (the screening reads a path)
+        and removed after. The whole run holds the store lock: it reads the lists and
+        ownership and writes the run; ``deadline`` is checked before it starts."""
+        import tempfile
+
+        from roundabout.screening.shipments import screen_shipments
+
+        deadline.check()
+        name = "upload.parquet" if parquet else "upload.csv"
+        with tempfile.TemporaryDirectory(prefix="rb-shipments-") as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(body)
+            try:
+                with self.lock:
+                    run = screen_shipments(
+                        self.store,
+                        path,
+                        list(self.settings.lists),
+                        threshold=threshold,
+                        actor=actor,
+                    )
+            except InputFileError as exc:  # named as the upload, not the temporary path
+                raise InputFileError(f"api:{name}", exc.detail, exc.line) from None
+        return run.to_dict()
 
     def list_keys(self) -> list[dict[str, Any]]:
         return [k.to_dict() for k in self._keys.values()]
@@ -434,8 +535,112 @@ class Backend:
         return [{**r, "decided_at": r["decided_at"].isoformat()} for r in rows]
 
     def alerts(self, limit: int) -> list[dict[str, Any]]:
+        """The alert queue (:func:`roundabout.report.data.alerts`), each alert with the party
+        as screened (name, country; a shipment role's declaration and role) and the hit as it
+        scores now against the lists in use: explanation, features, programs, and the
+        ownership ``basis``, ``owned_share`` and ``via`` (with the names on the path)."""
         with self.reading() as store:
-            return report_data.alerts(store, limit)
+            rows = report_data.alerts(store, limit)
+            records = _party_records(store, {r["party_hash"] for r in rows})
+        if not rows:
+            return rows
+        screener = self.screener()
+        names = self._entity_names()
+        rescored: dict[tuple[str, str], dict[str, Hit]] = {}
+        for a in rows:
+            rec = records.get(a["party_hash"], {})
+            a["party_name"] = rec.get("name")
+            a["party_country"] = rec.get("country") or rec.get("unknown_country")
+            decl, sep, role = str(a["party_id"]).rpartition(":")
+            if sep and role in SHIPMENT_ROLES:
+                a["declaration_id"], a["role"] = decl, role
+            key = (a["party_id"], a["party_hash"])
+            if key not in rescored:
+                party = _party_of_record(a["party_id"], rec)
+                hits = screener.screen(party) if party is not None else []
+                rescored[key] = {h.entity_id: h for h in hits}
+            hit = rescored[key].get(a["entity_id"])
+            if hit is None:
+                continue
+            d = hit.to_dict()
+            a["explanation"] = d["explanation"]
+            a["features"] = d["features"]
+            a["programs"] = d["programs"]
+            a["basis"] = d.get("basis")
+            a["owned_share"] = d.get("owned_share")
+            a["via"] = list(d.get("via") or [])
+            a["via_names"] = [names.get(v, v) for v in a["via"]]
+        return rows
+
+    def _entity_names(self) -> dict[str, str]:
+        """List entity id -> name over the index (listed and context entities), built once."""
+        if self._names is None:
+            self._names = {e.entity.entity_id: e.entity.name for e in self.screener().entries}
+        return self._names
+
+
+def _yente_result(h: Hit) -> dict[str, Any]:
+    """A hit in yente's result shape (with roundabout's explanation beside it)."""
+    d = h.to_dict()
+    return {
+        "id": d["entity_id"],
+        "caption": d["name"],
+        "schema": d["schema"],
+        "properties": {"name": [d["name"]], "program": d["programs"]},
+        "datasets": [d["snapshot_id"].split(":")[0]],
+        "score": d["score"],
+        "match": d["match"],
+        "matched_name": d["matched_name"],
+        "explanation": d["explanation"],
+        "features": d["features"],
+        "snapshot_id": d["snapshot_id"],
+    }
+
+
+#: The party roles of a declaration: a hit of ``<declaration id>:<role>`` is a shipment's.
+SHIPMENT_ROLES = frozenset({"exporter", "consignee", "notify_party", "declarant"})
+
+
+def _party_records(store: Store, hashes: set[str]) -> dict[str, dict[str, Any]]:
+    """The party records as screened (``party_record``), by their hash."""
+    if not hashes or "screening_results" not in set(store.backend.list_tables()):
+        return {}
+    r = store.table("screening_results")
+    q = (
+        r.filter(r.party_hash.isin(sorted(hashes)) & r.party_record.notnull())
+        .group_by("party_hash")
+        .aggregate(party_record=r.party_record.arbitrary())
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for row in q.to_pyarrow().to_pylist():
+        try:
+            rec = json.loads(row["party_record"])
+        except (TypeError, json.JSONDecodeError):
+            continue
+        if isinstance(rec, dict):
+            out[str(row["party_hash"])] = rec
+    return out
+
+
+def _party_of_record(party_id: str, rec: dict[str, Any]) -> Party | None:
+    """The :class:`Party` a stored record was screened as (``None`` without a name)."""
+    name = rec.get("name")
+    if not isinstance(name, str) or not name:
+        return None
+    ids = []
+    for item in rec.get("identifiers") or []:
+        kind, sep, value = str(item).partition(":")
+        if sep:
+            ids.append((kind, value))
+    return Party(
+        party_id,
+        name,
+        rec.get("country"),
+        tuple(ids),
+        rec.get("birth_date"),
+        rec.get("schema"),
+        unknown_country=rec.get("unknown_country"),
+    )
 
 
 def _described(params: LeakParams) -> dict[str, Any]:

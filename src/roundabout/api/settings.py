@@ -1,8 +1,10 @@
 """Everything the HTTP app is configured with, in one frozen value passed to ``create_app``.
 
 Nothing is read from globals or the environment inside the app: ``roundabout serve`` builds
-an :class:`ApiSettings` from its options, and tests build their own. That keeps several apps
-(with different stores and limits) side by side in one process.
+an :class:`ApiSettings` from its options (and takes its option defaults from :data:`DEFAULTS`),
+and tests build their own. That keeps several apps (with different stores and limits) side by
+side in one process. The defaults of request parameters (``threshold``, ``limit``) are read
+from :data:`DEFAULTS` too: every default the API has is written here once.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+from roundabout.matching.model import DEFAULT_THRESHOLD
 
 #: The lowest ``threshold`` ``/match`` and ``/screen`` take.
 MIN_THRESHOLD: Final = 0.3
@@ -40,9 +44,15 @@ class ApiSettings:
     arrived (a ``/screen``: ``screen_deadline``) is stopped with 503 and ``Retry-After``.
     Each key may use ``work_per_second`` seconds of scoring per second on average, and
     ``work_burst`` seconds at once: scoring is charged by the seconds it took, not per request.
+
+    ``host`` and ``port`` are where ``roundabout serve`` listens. ``match_threshold`` and
+    ``match_limit`` are the defaults of ``/match`` and ``/screen``; ``alerts_limit`` and
+    ``decisions_limit`` how many rows the queues and decision lists answer by default.
     """
 
     db: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
     rate_per_second: float = 20.0
     burst: int = 40
     max_body_bytes: int = 2 * 1024 * 1024
@@ -61,3 +71,11 @@ class ApiSettings:
     screen_deadline: float = 60.0
     work_per_second: float = 1.0
     work_burst: float = 10.0
+    match_threshold: float = DEFAULT_THRESHOLD
+    match_limit: int = 5
+    alerts_limit: int = 200
+    decisions_limit: int = 100
+
+
+#: Every default, in one value (the CLI's option defaults and the routes' parameter defaults).
+DEFAULTS: Final = ApiSettings(db=Path("."))

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from roundabout.api.settings import DEFAULTS as _D
 from roundabout.api.settings import ApiSettings
 from roundabout.cli._common import DbOption, db_path
 from roundabout.errors import RoundaboutError
-
-#: The defaults, from the one place that owns them (:class:`ApiSettings`).
-_D = ApiSettings(db=Path("."))
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -40,8 +37,8 @@ def listen(host: str, port: int) -> socket.socket:
 
 def serve(
     db: DbOption = None,
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = _D.host,
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = _D.port,
     rate_limit: Annotated[
         float, typer.Option("--rate-limit", help="Requests per second per API key.")
     ] = _D.rate_per_second,
@@ -83,6 +80,8 @@ def serve(
 
     settings = ApiSettings(
         db=db_path(db),
+        host=host,
+        port=port,
         rate_per_second=rate_limit,
         burst=burst,
         max_body_bytes=max_body,
@@ -91,7 +90,7 @@ def serve(
         key_requests=True,
         docs=not no_docs,
     )
-    sock = listen(host, port)  # a busy port fails here, before the index is built
+    sock = listen(settings.host, settings.port)  # a busy port fails here, before the index is built
     try:
         key_requests.open_spool(settings.db)  # key requests queue up while the index is built
         app = create_app(settings)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,9 +204,11 @@ def record_run(
     event: str,
     actor: str,
     detail: dict[str, Any],
+    also: Callable[[], None] | None = None,
 ) -> None:
     """Append the hits of a run to ``screening_results`` (they feed the alert queue) and its
-    audit event, together or not at all."""
+    audit event, together or not at all; ``also`` writes more of the run in the same
+    transaction (a shipment run's declarations)."""
     now = datetime.now(UTC)
     cols: dict[str, list[Any]] = {n: [] for n in _RESULT_COLUMNS}
     for party, hits in assessed:
@@ -232,6 +234,8 @@ def record_run(
     with store.transaction():
         if statuses:
             store.append("screening_results", pa.table(cols))
+        if also is not None:
+            also()
         audit.record(
             store,
             event,

@@ -32,6 +32,7 @@ Reasons and their weights (risk = 1 - product of (1 - weight)):
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import statistics
@@ -50,7 +51,7 @@ from roundabout.matching.model import Hit, Party
 from roundabout.screening import redflags
 from roundabout.screening.lists_in_use import Notify, resolve_lists, screener_for
 from roundabout.screening.run import assess, check_threshold, record_run
-from roundabout.store import Store, ownership
+from roundabout.store import Store, ownership, shipment_review
 
 ROLES = ("exporter", "consignee", "notify_party", "declarant")
 HUBS = frozenset(
@@ -111,10 +112,13 @@ class ShipmentResult:
     hits: dict[str, list[dict[str, Any]]]
     #: red-flag rules not checked on this declaration, with the fields it lacks
     redflags_not_checked: tuple[str, ...] = ()
+    #: the sha256 of the row as read: what a reviewer's decision on the declaration binds to
+    record: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "declaration_id": self.declaration_id,
+            "record": self.record,
             "risk": round(self.risk, 4),
             "reasons": [r.to_dict() for r in self.reasons],
             "hits": self.hits,
@@ -156,6 +160,28 @@ def _goods() -> tuple[dict[str, str], frozenset[str]]:
     chp = goods_lists.entries("chp").to_pylist()
     eu = goods_lists.entries("eu_hs6").to_pylist()
     return {r["hs6"]: str(r["tier"] or "") for r in chp}, frozenset(r["hs6"] for r in eu)
+
+
+#: The fields of a declaration shown beside its alert (those present).
+SUMMARY_FIELDS = (
+    *ROLES,
+    "destination_country",
+    "hs_code",
+    "description",
+    "date",
+    "value",
+    "currency",
+)
+
+
+def _record_hash(row: dict[str, str]) -> str:
+    """The declaration as read (every column, sorted): what a decision on it binds to."""
+    blob = json.dumps(sorted(row.items()), ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _summary(row: dict[str, str]) -> dict[str, str]:
+    return {k: row[k] for k in SUMMARY_FIELDS if row.get(k)}
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -309,6 +335,7 @@ def screen_shipments(
     }
     chp, eu = _goods()
     results = []
+    summaries: dict[tuple[str, str], dict[str, str]] = {}
     for n, r, unit in parsed:
         reasons: list[Reason] = []
         hits: dict[str, list[dict[str, Any]]] = {}
@@ -378,8 +405,16 @@ def screen_shipments(
         for reason in reasons:
             risk *= 1 - min(reason.weight, 1.0)
         results.append(
-            ShipmentResult(r["declaration_id"], 1 - risk, tuple(reasons), hits, tuple(not_checked))
+            ShipmentResult(
+                r["declaration_id"],
+                1 - risk,
+                tuple(reasons),
+                hits,
+                tuple(not_checked),
+                _record_hash(r),
+            )
         )
+        summaries[r["declaration_id"], results[-1].record] = _summary(r)
     results.sort(key=lambda x: -x.risk)
     run_id = uuid.uuid4().hex[:16]
     record_run(
@@ -397,5 +432,10 @@ def screen_shipments(
             "parties": len(parties),
             "max_risk": round(max(x.risk for x in results), 4),
         },
+        also=lambda: shipment_review.record_results(
+            store,
+            run_id,
+            [{**x.to_dict(), "summary": summaries[x.declaration_id, x.record]} for x in results],
+        ),
     )
     return ShipmentRun(tuple(sids), tuple(results), run_id)
