@@ -132,12 +132,20 @@ def _audit_chain(store: Store) -> None:
     audit.chain_as_found(store)
 
 
+def _shipment_review(store: Store) -> None:
+    """The shipment review queue: declarations as screened and the decisions on them
+    (:mod:`.shipment_review`)."""
+    for name in ("shipment_results", "shipment_decisions"):
+        store.raw.execute(DDL[name])
+
+
 MIGRATIONS: Final = (
     Migration(1, "create_tables", _create_tables),
     Migration(2, "trade_nullable_columns", _add_trade_columns),
     Migration(3, "decisions_bind_party_records", _bind_decisions_to_records),
     Migration(4, "api_key_permissions", _key_permissions),
     Migration(5, "audit_hash_chain", _audit_chain),
+    Migration(6, "shipment_review", _shipment_review),
 )
 
 #: The version of a store this code writes (the last step's).

@@ -25,6 +25,8 @@ Spark, :mod:`.engines`): ``flows``, ``quarantine``, ``manifest``, ``fx_rates``.
   ``entity_hash`` of the entry they saw (:mod:`.decisions`); hash-chained (``chain_seq``,
   ``row_hash``: :mod:`.audit`).
 * ``screening_audit``: the append-only, hash-chained audit log (:mod:`.audit`).
+* ``shipment_results``, ``shipment_decisions``: declarations as screened and the reviewers'
+  decisions on them, per declaration record (:mod:`.shipment_review`).
 * ``api_keys``: one row per API key ever created, its salted hash and permissions
   (:mod:`.api_keys`).
 * ``schema_migrations``: the migrations applied to this store (:mod:`.migrations`).
@@ -226,6 +228,27 @@ DDL: Final[dict[str, str]] = {
         created_at TIMESTAMPTZ NOT NULL,
         revoked_at TIMESTAMPTZ,
         permissions VARCHAR DEFAULT '{LEGACY_PERMISSIONS}'
+    )""",
+    "shipment_results": """CREATE TABLE IF NOT EXISTS shipment_results (
+        run_id VARCHAR NOT NULL,
+        screened_at TIMESTAMPTZ NOT NULL,
+        declaration_id VARCHAR NOT NULL,
+        record VARCHAR NOT NULL,
+        risk DOUBLE NOT NULL,
+        reasons VARCHAR NOT NULL,
+        hits VARCHAR NOT NULL,
+        not_checked VARCHAR NOT NULL,
+        summary VARCHAR NOT NULL
+    )""",
+    "shipment_decisions": """CREATE TABLE IF NOT EXISTS shipment_decisions (
+        declaration_id VARCHAR NOT NULL,
+        record VARCHAR NOT NULL,
+        run_id VARCHAR NOT NULL,
+        decision VARCHAR NOT NULL,
+        reviewer VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        actor VARCHAR NOT NULL,
+        decided_at TIMESTAMPTZ NOT NULL
     )""",
     MIGRATIONS_TABLE: f"""CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (
         version INTEGER PRIMARY KEY,

@@ -13,8 +13,8 @@ party decisions (:mod:`roundabout.screening.decisions`), it holds for that exact
 the same declaration id with other content alerts again. Each decision is also an audit event
 (``shipment_decision``, hash-chained in :mod:`roundabout.store.audit`), in one transaction.
 
-The tables are created on first use (``CREATE TABLE IF NOT EXISTS``), outside the versioned
-migrations of :mod:`roundabout.store.schema` for now: fold :data:`DDL` in there.
+The tables are defined in :mod:`roundabout.store.schema` (migration 6 adds them to an older
+store); reads of an older store opened read-only find none and answer empty.
 """
 
 from __future__ import annotations
@@ -31,39 +31,10 @@ from roundabout.errors import NotFoundError, RoundaboutError
 from roundabout.store import audit
 from roundabout.store.store import Store
 
-DDL: Final = (
-    """CREATE TABLE IF NOT EXISTS shipment_results (
-        run_id VARCHAR NOT NULL,
-        screened_at TIMESTAMPTZ NOT NULL,
-        declaration_id VARCHAR NOT NULL,
-        record VARCHAR NOT NULL,
-        risk DOUBLE NOT NULL,
-        reasons VARCHAR NOT NULL,
-        hits VARCHAR NOT NULL,
-        not_checked VARCHAR NOT NULL,
-        summary VARCHAR NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS shipment_decisions (
-        declaration_id VARCHAR NOT NULL,
-        record VARCHAR NOT NULL,
-        run_id VARCHAR NOT NULL,
-        decision VARCHAR NOT NULL,
-        reviewer VARCHAR NOT NULL,
-        reason VARCHAR NOT NULL,
-        actor VARCHAR NOT NULL,
-        decided_at TIMESTAMPTZ NOT NULL
-    )""",
-)
-
 #: The verdicts a declaration can get.
 DECISIONS: Final = ("hold", "release")
 #: Shortest prefix of a record hash accepted to say which record is meant.
 MIN_RECORD_PREFIX: Final = 8
-
-
-def ensure(con: duckdb.DuckDBPyConnection) -> None:
-    for stmt in DDL:
-        con.execute(stmt)
 
 
 def record_results(store: Store, run_id: str, results: Sequence[dict[str, Any]]) -> None:
@@ -71,7 +42,6 @@ def record_results(store: Store, run_id: str, results: Sequence[dict[str, Any]])
 
     Each result has ``declaration_id``, ``record``, ``risk``, ``reasons``, ``hits``,
     ``redflags_not_checked`` and ``summary``."""
-    ensure(store.raw)
     if not results:
         return
     now = datetime.now(UTC)
@@ -193,7 +163,6 @@ def decide(
         raise RoundaboutError("a decision needs a reviewer")
     if not reason.strip():
         raise RoundaboutError("a decision needs a reason")
-    ensure(store.raw)
     rec, run_id = _record_to_decide(store, declaration_id, record)
     now = datetime.now(UTC)
     row: dict[str, str] = {
