@@ -67,7 +67,10 @@ def _import_pyfixest() -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            import pyfixest  # noqa: F401
+            # pyfixest's own ``__init__`` is lazy (the estimators load on first attribute
+            # access): import the module that holds them, or the prefetch does nothing.
+            import pyfixest.estimation.api  # noqa: F401
+            import scipy.stats  # noqa: F401  # (the pre-trend test)
     except Exception:  # reported by the estimation's own import
         return
 
