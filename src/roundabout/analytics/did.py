@@ -69,8 +69,8 @@ def _import_pyfixest() -> None:
             warnings.simplefilter("ignore")
             # pyfixest's own ``__init__`` is lazy (the estimators load on first attribute
             # access): import the module that holds them, or the prefetch does nothing.
-            import pyfixest.estimation.api  # noqa: F401
-            import scipy.stats  # noqa: F401  # (the pre-trend test)
+            importlib.import_module("pyfixest.estimation.api")
+            importlib.import_module("scipy.stats")  # (the pre-trend test)
     except Exception:  # reported by the estimation's own import
         return
 
