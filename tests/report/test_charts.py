@@ -74,3 +74,22 @@ def test_event_study_chart_carries_the_pretrend_warning():
 def test_money_axis_names_the_currency(currency):
     axis = charts.money_axis(currency)
     assert axis["title"] == currency and f"'{currency} '" in axis["labelExpr"]
+
+
+def test_charts_leave_out_what_the_analysis_set_aside(synthetic_store: Path):
+    from roundabout.report.data import goods_table
+
+    listed = set(goods_table("eu_hs6")["g_hs6"].to_pylist())
+    with Store(synthetic_store, read_only=True) as store:
+        flows = store.flows()
+        codes = sorted(set(flows.hs6.to_pyarrow().to_pylist()) & listed)
+        one = codes[0]
+
+        def total(**kw: object) -> float:
+            s = monthly_series(flows, Scope(hubs=("ARM", "KAZ"), **kw))  # type: ignore[arg-type]
+            assert isinstance(s, Series), s
+            return sum(r["value"] for r in s.rows)
+
+        alone = total(products=(one,))
+        assert alone > 0
+        assert total() - total(exclude=(one,)) == pytest.approx(alone, rel=1e-9)

@@ -81,6 +81,7 @@ def build(store: Store, params: LeakParams | None = None) -> Report:
             origins=result.origins or None,
             goods=params.goods,
             currency=result.summary.currency,
+            exclude=tuple(a.product for a in result.set_aside),
         )
     else:
         window = DEFAULT_WINDOW
