@@ -192,3 +192,24 @@ def test_the_direct_route_did_is_shown_when_the_hub_did_is_not(report):
     text = _event_study(dataclasses.replace(report, leaks=leaks))
     assert "Direct-route DiD (log-linear; direct route: test): -0.500" in text
     assert "not available: hub DiD and event study: no hub data" in text
+
+
+def test_set_aside_products_and_unlisted_surges_are_shown_apart(report, html):
+    import dataclasses
+
+    from roundabout.analytics.editions import SetAside
+    from roundabout.report.html import _summary
+
+    assert isinstance(report.leaks, LeakResult)
+    aside = SetAside("851712", "series break: no rows in the baseline", 2.5e6, 1.25e6, "sanctioned")
+    r = dataclasses.replace(report, leaks=dataclasses.replace(report.leaks, set_aside=(aside,)))
+    text = _summary(r)
+    c = report.leaks.summary.currency
+    assert "Set aside: broken series (1 products)" in text
+    assert f"<td>851712</td><td>{c} 1.2m</td><td>{c} 2.5m</td>" in text
+    findings = _section(html, "findings")
+    surges = report.leaks.unlisted_surges
+    assert surges, "the panel plants unlisted surges"
+    table, apart = findings.split("<h3>Unlisted surges (not findings)</h3>")
+    for u in surges:
+        assert f"<td>{u.product}</td>" not in table and f"<td>{u.product}</td>" in apart
