@@ -11,6 +11,7 @@ therefore never starts Java.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ import pytest
 from roundabout.sources import importer_for
 from roundabout.sources.load import LoadResult, load_file
 from roundabout.store import Store
+
+# Every report the tests render is strict: a section that raises fails the test (the
+# default for users writes "not available" in its place; roundabout.report.html.STRICT_ENV).
+os.environ.setdefault("ROUNDABOUT_REPORT_STRICT", "1")
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent

@@ -113,9 +113,21 @@ def test_report_takes_the_options_of_leaks(db, tmp_path):
         [
             "report", "--db", str(db), "--out", str(out), "--hubs", "ARM,KAZ",
             "--window", "2022-04:2022-09", "--baseline", "2021-04:2021-09", "--no-did",
-            "--bootstrap", "20", "--counterfactual", "pooled",
+            "--bootstrap", "20", "--counterfactual", "pooled", "--target", "RUS",
+            "--origins", "DEU", "--goods", "eu_hs6",
         ],
     )  # fmt: skip
     assert p.exit_code == 0, p.stderr
     html = out.read_text()
     assert "window 2022-04:2022-09" in html and "Placebo" in html and "90% interval" in html
+    assert "against baseline 2021-04:2021-09" in html and "Sanctioned goods (eu_hs6" in html
+    # One origin: the report's figures are the leaks figures for DEU alone.
+    leaks = _run(
+        "--db", str(db), "--hubs", "ARM,KAZ", "--window", "2022-04:2022-09", "--baseline",
+        "2021-04:2021-09", "--no-did", "--bootstrap", "20", "--origins", "DEU", "--json",
+    )  # fmt: skip
+    assert leaks.exit_code == 0, leaks.stderr
+    from roundabout.report.html import _money
+
+    s = json.loads(leaks.stdout)["summary"]
+    assert f"<b>{_money(s['direct_drop'], s['currency'])}</b>" in html

@@ -101,3 +101,38 @@ def test_the_comparison_group_holds_no_listed_or_one_sided_lines(make_flows, mak
     units = balanced(cells, keys, plan, pn.bans, exclude=(aside,)).to_pandas()
     assert set(units["product"]) == {banned, clean}
     assert set(units.loc[units["product"] == clean, "kind"]) == {"other"}
+
+
+class _Fit:
+    """What pretrend_test reads of a pyfixest fit: names, clustered covariance, clusters."""
+
+    def __init__(self, names: list[str], vcov: list[list[float]], clusters: int) -> None:
+        self._coefnames = names
+        self._vcov = vcov
+        self._G = [clusters]
+
+
+@pytest.mark.parametrize(
+    ("pre", "warns"),
+    [((0.3, 0.4), True), ((0.01, -0.02), False)],
+)
+def test_pretrend_joint_test_by_hand(pre, warns):
+    import pandas as pd
+
+    from roundabout.analytics.did import pretrend_test
+
+    names = ["es_m3", "es_m2", "es_p0"]
+    tidy = pd.DataFrame({"Estimate": [*pre, 0.9]}, index=names)
+    fit = _Fit(names, [[0.01, 0, 0], [0, 0.01, 0], [0, 0, 0.04]], clusters=50)
+    out = pretrend_test(fit, tidy, names)
+    assert out is not None and out["df"] == 2
+    # Wald statistic b' V^-1 b over the two pre-ban coefficients; its F form (stat / 2) has
+    # F(2, 49) survival (1 + 2x/49)^(-49/2), a closed form for two numerator df.
+    stat = (pre[0] ** 2 + pre[1] ** 2) / 0.01
+    assert out["chi2"] == pytest.approx(stat, rel=1e-4)
+    p = (1 + 2 * (stat / 2) / 49) ** (-49 / 2)
+    assert out["pvalue"] == pytest.approx(p, abs=1e-6)  # (rounded to 6 decimals)
+    assert (out["warning"] is not None) == warns
+    if warns:
+        assert "jointly significant" in out["warning"]
+        assert "not a sanctions effect" in out["warning"]

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from roundabout.analytics import LeakParams, Span, find_leaks
+from roundabout.analytics import LeakParams, Span, Unavailable, find_leaks
 from roundabout.analytics.uncertainty import offset_share_ci
 
 from .conftest import flows_arrow
@@ -251,3 +251,32 @@ def test_direct_route_did_recovers_the_planted_fall():
     assert d["ppml"]["estimate"] == pytest.approx(np.log(0.1), abs=0.15)
     assert d["log_linear"]["estimate"] == pytest.approx(np.log(0.1), abs=0.15)
     assert r.to_dict()["measures"]["did_direct"]["design"].startswith("direct route")
+
+
+def test_the_text_output_shows_the_intervals_the_placebo_and_the_pretrend(capsys):
+    import dataclasses
+
+    from roundabout.analytics.result import DidResult
+    from roundabout.cli.leaks import _ci, _print
+
+    r = _run(_panel(seed=7, leak=3.0), bootstrap=100)
+    did = DidResult(
+        design="difference in differences within the hubs: test",
+        log_linear=Unavailable("not run"),
+        ppml=Unavailable("not run"),
+        event_study=(),
+        rows=10,
+        units=2,
+        collapsed_origins=False,
+        product_share=1.0,
+        pretrend={"pvalue": 0.0123, "chi2": 30.0, "df": 11, "warning": "they diverged"},
+    )
+    _print(dataclasses.replace(r, did=did))
+    out = capsys.readouterr().out
+    s = r.summary
+    assert f"90% interval {_ci(s.group.offset_share_ci)}" in out
+    for h in HUBS:
+        assert _ci(s.hubs[h].offset_share_ci) in out
+    assert s.placebo is not None and f"window {s.placebo.window} against" in out
+    assert "joint test of the 11 pre-ban event coefficients, p = 0.0123" in out
+    assert "DiD pre-trend warning: they diverged" in out

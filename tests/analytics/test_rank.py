@@ -122,3 +122,62 @@ def test_onward_figures_only_where_the_hub_data_cover_the_product(
     assert s[("KAZ", cars)]["excess_out"] == pytest.approx(300.0)
     assert s[("KAZ", laptops)]["excess_out"] is None
     assert s[("KAZ", laptops)]["pass_through"] is None
+
+
+def test_a_hub_file_covering_one_product_gives_no_onward_or_lost_figure_elsewhere():
+    """KAZ's own file (exports to RUS and imports from DEU) holds cars only: laptops get no
+    onward, pass-through or lost-in-transit figure (null with the reason, never 0); cars get
+    theirs."""
+    from datetime import date
+
+    import ibis
+
+    from roundabout.analytics import LeakParams, Span, find_leaks
+
+    from .conftest import flows_arrow, goods_arrow
+
+    cars, laptops = "870323", S
+    rows = []
+    for p in (cars, laptops):
+        rows += [
+            ("2021-03", "DEU", "KAZ", "export", p, 100.0),
+            ("2022-03", "DEU", "KAZ", "export", p, 500.0),
+            ("2021-03", "DEU", "RUS", "export", p, 400.0),
+            ("2022-03", "DEU", "RUS", "export", p, 100.0),
+        ]
+    rows += [
+        ("2021-03", "DEU", "KAZ", "export", OTHER, 1000.0),
+        ("2022-03", "DEU", "KAZ", "export", OTHER, 1000.0),
+        ("2021-03", "DEU", "RUS", "export", OTHER, 1000.0),
+        ("2022-03", "DEU", "RUS", "export", OTHER, 1000.0),
+        # The hub's file: cars and other goods only.
+        ("2021-03", "KAZ", "RUS", "export", cars, 10.0),
+        ("2022-03", "KAZ", "RUS", "export", cars, 310.0),
+        ("2021-03", "KAZ", "DEU", "import", cars, 105.0),
+        ("2022-03", "KAZ", "DEU", "import", cars, 210.0),  # 200 of the 500 at the old ratio
+        ("2021-03", "KAZ", "RUS", "export", OTHER, 100.0),
+        ("2022-03", "KAZ", "RUS", "export", OTHER, 100.0),
+        ("2021-03", "KAZ", "DEU", "import", OTHER, 1050.0),
+        ("2022-03", "KAZ", "DEU", "import", OTHER, 1050.0),
+    ]
+    flows = ibis.duckdb.connect().create_table("flows", flows_arrow(rows))
+    goods = goods_arrow({cars: date(2022, 2, 25), laptops: date(2022, 2, 25)})
+    params = LeakParams(
+        hubs=("KAZ",),
+        baseline=Span("2021-03", "2021-03"),
+        window=Span("2022-03", "2022-03"),
+        did=False,
+        bootstrap=0,
+        placebo=False,
+    )
+    r = find_leaks(flows, params, goods=goods)
+    f = {x.product: x for x in r.findings}
+    assert f[cars].excess_out == pytest.approx(300.0)
+    assert f[cars].lost_in_transit == pytest.approx(300.0)
+    lap = f[laptops]
+    assert lap.excess_in == pytest.approx(400.0)
+    assert (lap.excess_out, lap.pass_through, lap.lost_in_transit) == (None, None, None)
+    for key in ("excess_out", "pass_through", "lost_in_transit"):
+        assert lap.reasons[key].startswith(f"KAZ's data hold no {laptops} in both baseline")
+    # The hub's totals count only what its data cover.
+    assert r.summary.hubs["KAZ"].excess_out == pytest.approx(300.0)

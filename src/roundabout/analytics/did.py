@@ -58,16 +58,31 @@ def prefetch() -> None:
     The thread is not a daemon: a daemon frozen mid-import (numba, LLVM) at interpreter exit
     can hold locks that finalisation then waits on forever; a plain thread is joined before
     exit, which costs at most the rest of the import."""
+    global _prefetching
     if "pyfixest" in sys.modules or importlib.util.find_spec("pyfixest") is None:
         return
-    threading.Thread(target=_import_pyfixest, name="import-pyfixest", daemon=False).start()
+    _prefetching = threading.Thread(target=_import_pyfixest, name="import-pyfixest", daemon=False)
+    _prefetching.start()
+
+
+_prefetching: threading.Thread | None = None
+
+
+def _prefetched() -> None:
+    """Wait for the prefetch, if one runs: the estimation never imports beside it."""
+    t = _prefetching
+    if t is not None and t is not threading.current_thread():
+        t.join()
 
 
 def _import_pyfixest() -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            import pyfixest  # noqa: F401
+            # pyfixest's own ``__init__`` is lazy (the estimators load on first attribute
+            # access): import the module that holds them, or the prefetch does nothing.
+            importlib.import_module("pyfixest.estimation.api")
+            importlib.import_module("scipy.stats")  # (the pre-trend test)
     except Exception:  # reported by the estimation's own import
         return
 
@@ -260,6 +275,7 @@ def estimate(
 def _fit(
     kind: str, formula: str, data: pd.DataFrame, vcov: dict[str, str], term: str
 ) -> Coef | Unavailable:
+    _prefetched()
     import pyfixest as pf
 
     try:
@@ -284,6 +300,7 @@ def _fit(
 def _event_study(
     df: pd.DataFrame, triple: bool, fe: str, vcov: dict[str, str]
 ) -> tuple[tuple[EventCoef, ...] | Unavailable, dict[str, Any] | None]:
+    _prefetched()
     import pyfixest as pf
 
     # Only the columns the model reads (the dummies come on top: keep the frame slim).

@@ -211,7 +211,9 @@ def _print(r: LeakResult) -> None:
         f"goods {s.goods} ({s.sanctioned_products} sanctioned HS6 in the data), {c}"
     )
     hubs = Table(title="Hubs", title_justify="left")
-    for col in ("hub", "hub excess", "onward excess", "lost in transit", "offset share"):
+    for col in (
+        "hub", "hub excess", "onward excess", "lost in transit", "offset share", "90% interval"
+    ):  # fmt: skip
         hubs.add_column(col, justify="left" if col == "hub" else "right")
     for hub, fig in s.hubs.items():
         hubs.add_row(
@@ -220,6 +222,7 @@ def _print(r: LeakResult) -> None:
             _money(fig.excess_out, c),
             _money(fig.lost_in_transit, c),
             _pct(fig.offset_share),
+            _ci(fig.offset_share_ci),
         )
     hubs.add_row(
         "[bold]all[/bold]",
@@ -227,6 +230,7 @@ def _print(r: LeakResult) -> None:
         _money(g.excess_out, c),
         _money(g.lost_in_transit, c),
         f"[bold]{_pct(g.offset_share)}[/bold]",
+        _ci(g.offset_share_ci),
     )
     out.print(hubs)
     out.print(
@@ -303,8 +307,13 @@ def _print(r: LeakResult) -> None:
                     f"{direct['comparison_units']} comparison units)"
                 )
     pre = did.get("pretrend")
-    if isinstance(pre, dict) and pre.get("warning"):
-        out.print(f"[bold yellow]DiD pre-trend:[/bold yellow] {pre['warning']}")
+    if isinstance(pre, dict):
+        out.print(
+            f"DiD pre-trend (measures.did.pretrend): joint test of the {pre['df']} pre-ban "
+            f"event coefficients, p = {pre['pvalue']:.3g}"
+        )
+        if pre.get("warning"):
+            out.print(f"[bold yellow]DiD pre-trend warning:[/bold yellow] {pre['warning']}")
     if did.get("caveat"):
         out.print(f"[dim]DiD caveat: {did['caveat']}[/dim]")
     for note in r.notes:

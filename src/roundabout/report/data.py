@@ -13,7 +13,9 @@ reporter, only its finest common level: HS6 where the reporter has HS6 rows, els
 The charts use the analysis's own definitions, never their own: the goods list as
 :func:`roundabout.analytics.goods.load_goods` folds it (HS2017, ban months after the
 wind-down), rows converted to that edition by :func:`roundabout.analytics.editions.recode`,
-and, when the report has a leak result, its hubs, origins and currency.
+and, when the report has a leak result, its hubs, origins and currency, without the products
+it set aside. They chart flows, never a measure: every figure of the analysis (excess, drop,
+offset share, intervals, placebo) comes from :func:`find_leaks` itself.
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ class Scope:
     period_from: str | None = None
     period_to: str | None = None
     currency: str | None = None  # None: the most common currency of the rows
+    #: HS6 codes (HS2017) left out of the charts: the products the analysis set aside for a
+    #: broken series (``LeakResult.set_aside``), so charts and measures cover the same goods.
+    exclude: tuple[str, ...] = ()
 
     def hub_list(self) -> tuple[str, ...]:
         return self.hubs if self.hubs else DEFAULT_HUBS
@@ -130,6 +135,8 @@ def _sanctioned(
     f = editions.recode(f.filter(f.product_level >= 6))
     goods = ibis.memtable(goods_table(scope.goods))
     f = f.semi_join(goods, f.product == goods.g_hs6)
+    if scope.exclude:
+        f = f.filter(~f.product.isin(list(scope.exclude)))
     level = f.product_level.min().over(group_by=f.reporter)
     f = f.mutate(_finest=level)
     return f.filter(f.product_level == f._finest).drop("_finest")

@@ -8,6 +8,7 @@ links to anything outside the file), so it opens offline and can be mailed or ar
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape as _html_escape
@@ -80,6 +81,7 @@ def build(store: Store, params: LeakParams | None = None) -> Report:
             origins=result.origins or None,
             goods=params.goods,
             currency=result.summary.currency,
+            exclude=tuple(a.product for a in result.set_aside),
         )
     else:
         window = DEFAULT_WINDOW
@@ -400,13 +402,7 @@ def _event_study(r: Report) -> str:
     if isinstance(r.leaks, Unavailable):
         return _na(r.leaks.reason)
     did = r.leaks.did
-    if isinstance(did, Unavailable):
-        return _na(did.reason)
-    es = did.event_study
-    if isinstance(es, Unavailable):
-        return _na(es.reason)
-    coefs = [{"rel_month": e.rel_month, "estimate": e.estimate, "se": e.se} for e in es]
-    text = f"<p>Design: {escape(did.design)}; {did.rows:,} rows, {did.units:,} units.</p>"
+    text = ""
     direct = r.leaks.did_direct
     if isinstance(direct, dict):
         for name, key in (("log-linear", "log_linear"), ("PPML", "ppml")):
@@ -417,6 +413,12 @@ def _event_study(r: Report) -> str:
                     f"{coef['estimate']:+.3f} (se {coef['se']:.3f}, p {coef['pvalue']:.3f}, "
                     f"n {coef['n']:,}; {direct['comparison_units']} comparison units)</p>"
                 )
+    else:
+        text += f"<p>Direct-route DiD: not available: {escape(direct.reason)}</p>"
+    if isinstance(did, Unavailable):
+        return text + _na(f"hub DiD and event study: {did.reason}")
+    es = did.event_study
+    text += f"<p>Hub design: {escape(did.design)}; {did.rows:,} rows, {did.units:,} units.</p>"
     warning = (did.pretrend or {}).get("warning")
     if did.pretrend is not None:
         text += (
@@ -433,6 +435,9 @@ def _event_study(r: Report) -> str:
                 f"<p>DiD ({name}): {coef.estimate:+.3f} (se {coef.se:.3f}, "
                 f"p {coef.pvalue:.3f}, n {coef.n:,})</p>"
             )
+    if isinstance(es, Unavailable):
+        return text + _na(f"event study: {es.reason}")
+    coefs = [{"rel_month": e.rel_month, "estimate": e.estimate, "se": e.se} for e in es]
     return text + _figure(
         charts.to_svg(charts.event_study_spec(coefs, warning)),
         "Coefficients by month relative to the ban, 95% intervals; 0 is the first month under "
@@ -495,13 +500,29 @@ figure{margin:1em 0}figcaption{color:#555;font-size:.85em}svg{max-width:100%;hei
 """
 
 
-def render(report: Report) -> str:
-    """The whole HTML document."""
+#: Set (to anything but "" or "0") to make :func:`render` raise instead of writing "not
+#: available" for a section that crashes; the tests set it, so a crash fails them.
+STRICT_ENV = "ROUNDABOUT_REPORT_STRICT"
+
+
+def render(report: Report, *, strict: bool | None = None) -> str:
+    """The whole HTML document.
+
+    Data a section lacks is not an error: the section says so from its :class:`Unavailable`
+    reason. A section that *raises* is a bug: by default the reader still gets the other
+    sections and "not available: <the exception>" in its place; with ``strict`` (default:
+    the :data:`STRICT_ENV` environment variable) the exception propagates, which is how the
+    tests see it.
+    """
+    if strict is None:
+        strict = os.environ.get(STRICT_ENV, "") not in ("", "0")
     body = []
     for sid, title in SECTIONS:
         try:
             inner = _RENDER[sid](report)
         except Exception as exc:  # a chart that fails to render must not lose the others
+            if strict:
+                raise
             inner = _na(f"{type(exc).__name__}: {exc}")
         body.append(f'<section id="{sid}"><h2>{escape(title)}</h2>{inner}</section>')
     nav = "".join(f'<a href="#{sid}">{escape(title.split(":")[0])}</a>' for sid, title in SECTIONS)
