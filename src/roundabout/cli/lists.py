@@ -7,7 +7,7 @@ commands, so ``roundabout --help`` and the other commands do not pay for them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -93,17 +93,25 @@ def load(
 @fails_cleanly
 def show(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The snapshots in the store."""
+    from roundabout.cli.beside import on_store
+
+    on_store("lists show", db, {"as_json": as_json}, read_only=False)
+
+
+def run_show(store: Any, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
+    """``lists show`` on an open store (here or in the server: :mod:`roundabout.cli.beside`)."""
     from roundabout.lists import snapshots
 
-    with Store(db_path(db)) as store:
-        snaps = snapshots.list_snapshots(store)
-    if as_json:
-        print_json([s.to_dict() for s in snaps])
-        return
+    snaps = snapshots.list_snapshots(store)
+    if args["as_json"]:
+        print_json([s.to_dict() for s in snaps], out)
+        return 0
     for s in snaps:
         typer.echo(
-            f"{visible(s.snapshot_id)}  {s.entity_count:>7,} entries  sha256 {s.sha256[:12]}"
+            f"{visible(s.snapshot_id)}  {s.entity_count:>7,} entries  sha256 {s.sha256[:12]}",
+            file=out,
         )
+    return 0
 
 
 @lists_app.command("diff")
