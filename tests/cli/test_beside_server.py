@@ -86,9 +86,9 @@ def served(synthetic_store: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         direct[tuple(args)] = out
     port = _free_port()
     exe = Path(sys.executable).parent / "roundabout"
+    cmd = [sys.executable, str(exe), "serve", "--db", str(db), "--port", str(port)]
     server = subprocess.Popen(
-        [sys.executable, str(exe), "serve", "--db", str(db), "--port", str(port)]
-        + ["--list", "ofac_sdn"],
+        [*cmd, "--list", "ofac_sdn"],
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
