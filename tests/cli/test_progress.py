@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import threading
 
-from roundabout.cli.progress import progress
+from roundabout.cli.progress import progress, say
 
 
 class Tty(io.StringIO):
@@ -44,3 +44,15 @@ def test_redirected_output_never_gets_it() -> None:
         step("still nothing")
         threading.Event().wait(0.1)
     assert out.getvalue() == ""
+
+
+def test_quiet_shows_nothing_and_a_message_gets_a_line_of_its_own() -> None:
+    out = Tty()
+    with progress("fetch", stream=out, after=0.0, quiet=True):
+        threading.Event().wait(0.1)
+    assert out.getvalue() == ""
+    say("building the list index", out)
+    assert out.getvalue() == "\r\x1b[2Kbuilding the list index\n"
+    plain = io.StringIO()
+    say("building the list index", plain)
+    assert plain.getvalue() == "building the list index\n"

@@ -207,19 +207,24 @@ def run(store: Any, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -
     from roundabout.store.fx import user_rates
 
     rates = user_rates(store) if "fx_rates" in store.backend.list_tables() else None
-    _analyse(store.flows(), rates, args, out, tty)
+    _analyse(store.flows(), rates, args, out, tty, err)
     return 0
 
 
 def _analyse(
-    flows: Any, rates: Any, args: dict[str, Any], out: TextIO, tty: bool | None = None
+    flows: Any,
+    rates: Any,
+    args: dict[str, Any],
+    out: TextIO,
+    tty: bool | None = None,
+    err: TextIO | None = None,
 ) -> None:
     from roundabout.analytics import find_leaks
     from roundabout.fx.store_flows import flows_in
 
     params = leak_params(**args["options"])
     currency = None if args["currency"] is None else Currency(args["currency"])
-    with progress(f"leaks: analysing on {args['engine']}"):
+    with progress(f"leaks: analysing on {args['engine']}", stream=err):
         fx = flows_in(flows, currency, params.origins or SANCTIONING, rates, required="M")
         result = find_leaks(fx.flows, params)
     result = replace(result, notes=(*fx.notes, *result.notes))

@@ -20,11 +20,12 @@ TICK = 0.5
 
 @contextmanager
 def progress(
-    label: str, *, stream: TextIO | None = None, after: float = AFTER
+    label: str, *, stream: TextIO | None = None, after: float = AFTER, quiet: bool = False
 ) -> Iterator[Callable[[str], None]]:
-    """``with progress("leaks: analysing") as step: ...; step("writing")``."""
+    """``with progress("leaks: analysing") as step: ...; step("writing")``; nothing with
+    ``quiet`` (``--quiet``, ``--json``)."""
     out = sys.stderr if stream is None else stream
-    if not out.isatty():
+    if quiet or not out.isatty():
         yield lambda _label: None
         return
     state = {"label": label}
@@ -52,3 +53,12 @@ def progress(
         if shown.is_set():
             out.write("\r\x1b[2K")
             out.flush()
+
+
+def say(message: str, stream: TextIO | None = None) -> None:
+    """Print ``message`` as a line of its own on ``stream`` (stderr) while a progress line may
+    be shown there: on a terminal the progress line is erased first (it is redrawn at its next
+    tick), so the two never share a line."""
+    out = sys.stderr if stream is None else stream
+    out.write(("\r\x1b[2K" if out.isatty() else "") + message + "\n")
+    out.flush()

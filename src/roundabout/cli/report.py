@@ -72,7 +72,7 @@ def run(store: Any, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -
 
     params = leak_params(**args["options"])
     path = output_file(Path(args["out"]))
-    with progress("report: building the sections") as step:
+    with progress("report: building the sections", stream=err) as step:
         data = build(store, params)
         step("report: drawing the charts")
         html = render(data)

@@ -102,20 +102,22 @@ def _lists(lists: list[str] | None) -> list[str | Path]:
 
 def run_parties(store: Store, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
     """``screen parties`` on an open store (here or in the server: :mod:`.beside`)."""
+    from roundabout.cli.progress import progress, say
     from roundabout.screening.run import screen_parties
 
-    run = screen_parties(
-        store,
-        Path(args["file"]),
-        [str(x) for x in args["lists"]],
-        threshold=args["threshold"],
-        new_only=args["new_only"],
-        matches_only=args["matches_only"],
-        show_dismissed=args["show_dismissed"],
-        notify=lambda msg: typer.echo(msg, file=err),
-        rule=str(Rule(args["rule"]).value),
-        actor=args.get("actor", "cli"),
-    )
+    with progress(f"screen parties: {Path(args['file']).name}", stream=err):
+        run = screen_parties(
+            store,
+            Path(args["file"]),
+            [str(x) for x in args["lists"]],
+            threshold=args["threshold"],
+            new_only=args["new_only"],
+            matches_only=args["matches_only"],
+            show_dismissed=args["show_dismissed"],
+            notify=lambda msg: say(msg, err),
+            rule=str(Rule(args["rule"]).value),
+            actor=args.get("actor", "cli"),
+        )
     out_file = args["out_file"]
     write_parties(None if out_file is None else Path(out_file), run)
     if args["as_json"]:
@@ -175,20 +177,22 @@ def shipments(
 
 def run_shipments(store: Store, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
     """``screen shipments`` on an open store (here or in the server: :mod:`.beside`)."""
+    from roundabout.cli.progress import progress, say
     from roundabout.screening.shipments import read_leaks, screen_shipments
 
     leaks = args["leaks"]
     found = read_leaks(Path(leaks)) if leaks is not None else None
-    result = screen_shipments(
-        store,
-        Path(args["file"]),
-        [str(x) for x in args["lists"]],
-        threshold=args["threshold"],
-        leaks=found,
-        notify=lambda msg: typer.echo(msg, file=err),
-        rule=str(Rule(args["rule"]).value),
-        **({"actor": args["actor"]} if "actor" in args else {}),
-    )
+    with progress(f"screen shipments: {Path(args['file']).name}", stream=err):
+        result = screen_shipments(
+            store,
+            Path(args["file"]),
+            [str(x) for x in args["lists"]],
+            threshold=args["threshold"],
+            leaks=found,
+            notify=lambda msg: say(msg, err),
+            rule=str(Rule(args["rule"]).value),
+            **({"actor": args["actor"]} if "actor" in args else {}),
+        )
     rows = [r for r in result.results if r.risk >= args["min_risk"]]
     doc = {**result.to_dict(), "results": [r.to_dict() for r in rows]}
     out_file = args["out_file"]
