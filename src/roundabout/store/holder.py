@@ -6,6 +6,12 @@ losers get ``IO Error: Could not set lock on file ...: Conflicting lock is held 
 reads the holder's command line (``/proc/PID/cmdline``, Linux) to say *which* roundabout
 command holds the file, and for ``roundabout serve`` the address it answers on, then builds
 the one-line :class:`~roundabout.errors.StoreLockedError` every command prints.
+
+A ``roundabout serve`` also publishes itself next to the store (:func:`server_file`,
+:func:`token_file`; written by :mod:`roundabout.api.local_caller`): the commands that can be
+asked of it (:mod:`roundabout.cli.beside`) find it with :func:`published`, which trusts the
+files only when they are this user's, the token is private, and the published PID is the one
+DuckDB names as the holder of the lock.
 """
 
 from __future__ import annotations
