@@ -13,7 +13,7 @@ import typer
 
 from roundabout.errors import RoundaboutError
 from roundabout.settings import resolve_db_path
-from roundabout.text_safety import visible
+from roundabout.text_safety import json_text, visible
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -62,5 +62,5 @@ def fails_cleanly(fn: Callable[P, R]) -> Callable[P, R]:
 def print_json(obj: Any, out: TextIO | None = None) -> None:
     """``obj`` as indented JSON on ``out`` (default: standard output)."""
     stream = sys.stdout if out is None else out
-    stream.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    stream.write(json_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str)) + "\n")
     stream.flush()
