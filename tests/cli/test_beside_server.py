@@ -130,6 +130,12 @@ def test_screening_goes_through_the_server_as_the_local_user(
     code, out, _ = _cli("screen", "audit", "--json", "--db", str(served.db))
     last = json.loads(out)[-1]
     assert last["event"] == "screening_run" and last["actor"].startswith("cli:")
+    hit = next(r for r in run["results"] if r["matched"])["hits"][0]["entity_id"]
+    decide = ["screen", "decide", "p1", hit, "--decision", "true_match", "--json"]
+    code, out, err = _cli(*decide, "--reviewer", "ana", "--reason", "same", "--db", str(served.db))
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["reviewer"] == "ana" and rec["actor"].startswith("cli:")
     code, out, err = _cli("screen", "audit", "--verify", "--db", str(served.db))
     assert code == 0, err
 
