@@ -10,7 +10,8 @@ import typer
 
 from roundabout.cli.lazy import Lazy, LazyGroup
 
-#: Every command, in the order ``roundabout --help`` lists them, with its one-line summary
+#: Every command, in the order ``roundabout --help`` lists them (commands, then groups, as
+#: Typer ordered them when they were registered one by one), with its one-line summary
 #: (the first paragraph of its docstring or its group's help; a test keeps them equal).
 COMMANDS: dict[str, Lazy] = {
     "ingest": Lazy(
@@ -28,12 +29,6 @@ COMMANDS: dict[str, Lazy] = {
         "status",
         "Show the files loaded, rows by source, periods covered and quarantine reasons.",
     ),
-    "screen": Lazy(
-        "roundabout.cli.screen",
-        "screen_app",
-        "Screen parties and shipments against sanctions lists.",
-    ),
-    "lists": Lazy("roundabout.cli.lists", "lists_app", "Sanctions lists: load, show, diff."),
     "report": Lazy(
         "roundabout.cli.report",
         "report",
@@ -44,15 +39,21 @@ COMMANDS: dict[str, Lazy] = {
         "serve",
         "Serve the HTTP API and the dashboard (at /; API docs at /docs and /redoc, offline).",
     ),
-    "keys": Lazy("roundabout.cli.keys", "keys_app", "API keys for `roundabout serve`."),
-    "fx": Lazy("roundabout.cli.fx", "fx_app", "Exchange rates: bundled ECB averages and your own."),
-    "fetch": Lazy(
-        "roundabout.cli.fetch", "fetch_app", "Download trade data and load it into the store."
-    ),
     "export": Lazy(
         "roundabout.cli.export",
         "export",
         "Write flows, quarantine, manifest and fx_rates as Parquet, for `leaks --engine spark`.",
+    ),
+    "screen": Lazy(
+        "roundabout.cli.screen",
+        "screen_app",
+        "Screen parties and shipments against sanctions lists.",
+    ),
+    "lists": Lazy("roundabout.cli.lists", "lists_app", "Sanctions lists: load, show, diff."),
+    "keys": Lazy("roundabout.cli.keys", "keys_app", "API keys for `roundabout serve`."),
+    "fx": Lazy("roundabout.cli.fx", "fx_app", "Exchange rates: bundled ECB averages and your own."),
+    "fetch": Lazy(
+        "roundabout.cli.fetch", "fetch_app", "Download trade data and load it into the store."
     ),
 }
 
