@@ -1,6 +1,7 @@
 """Wall time of ``roundabout screen parties`` on one name, with the bundled lists.
 
-Usage: ``.venv/bin/python bench/screen_one.py [--repeat 5] [--keep DIR]``
+Usage: ``.venv/bin/python bench/screen_one.py [--repeat 5] [--keep DIR] [--phases]
+[--against OTHER/src]``
 
 1. Makes a store in a temporary directory (or ``--keep DIR``) with the bundled OFAC SDN and UN
    lists (``roundabout lists load --bundled``).
@@ -11,6 +12,9 @@ Usage: ``.venv/bin/python bench/screen_one.py [--repeat 5] [--keep DIR]``
    bare ``python -c "import roundabout.cli.main"``.
 4. Times the phases of one run in a fresh process (``--phases``): imports, opening the store,
    loading the stored index, screening and recording the one name, closing.
+5. With ``--against OTHER/src`` (another checkout, e.g. the main branch), times that tree too,
+   its runs alternating with this tree's so that both see the same machine load (each tree
+   has its own stored index: the key covers the code).
 
 Every figure is the wall time of a whole process (``time.perf_counter`` around
 ``subprocess.run``): what a user waits. Prints min and median; the machine's load average is
@@ -67,41 +71,68 @@ print(f"  {'total':<24} {time.perf_counter() - t0:.3f} s")
 """
 
 
+def _median(times: list[float]) -> str:
+    return f"min {min(times):.2f} s, median {statistics.median(times):.2f} s"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--keep", type=Path, default=None)
     ap.add_argument("--phases", action="store_true", help="also time the phases of a run")
+    ap.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        help="another tree's src/ (e.g. the main branch's): timed in the same run, its runs "
+        "alternating with this tree's, so both see the same load",
+    )
     opts = ap.parse_args()
     work = opts.keep or Path(tempfile.mkdtemp(prefix="rb-screen-one-"))
     work.mkdir(parents=True, exist_ok=True)
     db = work / "lists.duckdb"
     party = work / "one.csv"
     party.write_text("id,name,country\np1,Sergey Lavrov,RU\n", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("ROUNDABOUT_INDEX_CACHE", None)
+    trees = {"this tree": ROOT / "src"}
+    if opts.against is not None:
+        trees["against"] = opts.against.resolve()
+    envs = {}
+    for label, src in trees.items():
+        env = {**os.environ, "PYTHONPATH": str(src)}
+        env.pop("ROUNDABOUT_INDEX_CACHE", None)
+        envs[label] = env
+    env = envs["this tree"]
     if not db.exists():
         _run([*RB, "lists", "load", "--bundled", "--db", str(db)], env)
     screen = [*RB, "screen", "parties", str(party), "--db", str(db)]
     print(f"load average {os.getloadavg()[0]:.2f}")
-    off = _run(screen, {**env, "ROUNDABOUT_INDEX_CACHE": "off"})
-    print(f"index built in the run (ROUNDABOUT_INDEX_CACHE=off): {off:.2f} s")
-    first = _run(screen, env)
-    print(f"first run, index built and stored:                  {first:.2f} s")
-    times = [_run(screen, env) for _ in range(opts.repeat)]
-    print(
-        f"stored index, {opts.repeat} runs: min {min(times):.2f} s, "
-        f"median {statistics.median(times):.2f} s"
-    )
-    helps = [_run([*RB, "--help"], env) for _ in range(opts.repeat)]
-    print(f"roundabout --help (start-up only): min {min(helps):.2f} s")
-    imports = [
-        _run([sys.executable, "-c", "import roundabout.cli.main"], env) for _ in range(opts.repeat)
-    ]
-    print(f"import roundabout.cli.main: min {min(imports):.2f} s")
+    if opts.against is None:
+        off = _run(screen, {**env, "ROUNDABOUT_INDEX_CACHE": "off"})
+        print(f"index built in the run (ROUNDABOUT_INDEX_CACHE=off): {off:.2f} s")
+    for label in trees:
+        first = _run(screen, envs[label])
+        print(f"{label}: first run (index stored, or built and stored): {first:.2f} s")
+    times: dict[str, list[float]] = {label: [] for label in trees}
+    helps: dict[str, list[float]] = {label: [] for label in trees}
+    imports: dict[str, list[float]] = {label: [] for label in trees}
+    for _ in range(opts.repeat):  # alternating, so that both trees see the same load
+        for label in trees:
+            times[label].append(_run(screen, envs[label]))
+            helps[label].append(_run([*RB, "--help"], envs[label]))
+            imports[label].append(
+                _run([sys.executable, "-c", "import roundabout.cli.main"], envs[label])
+            )
+    for label in trees:
+        print(f"{label} ({trees[label]}):")
+        print(f"  screen parties, stored index, {opts.repeat} runs: {_median(times[label])}")
+        print(f"  roundabout --help (start-up only): {_median(helps[label])}")
+        print(f"  import roundabout.cli.main: {_median(imports[label])}")
     if opts.phases:
-        print("phases of one run:")
-        subprocess.run([sys.executable, "-c", _PHASES, str(db), str(party)], env=env, check=True)
+        for label in trees:
+            print(f"phases of one run ({label}):")
+            subprocess.run(
+                [sys.executable, "-c", _PHASES, str(db), str(party)], env=envs[label], check=True
+            )
     print(f"load average {os.getloadavg()[0]:.2f}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import threading
 
-from roundabout.cli.progress import progress
+from roundabout.cli.progress import progress, say
 
 
 class Tty(io.StringIO):
@@ -28,7 +28,9 @@ def test_a_long_step_on_a_terminal_shows_its_label_and_time_then_erases_it() -> 
         step("leaks: ranking")
         _wait_for(out, "leaks: ranking ... ")
     text = out.getvalue()
-    assert text.startswith("\r\x1b[2Kleaks: analysing ... 0 s") and text.endswith("\r\x1b[2K")
+    assert text.startswith("\rleaks: analysing ... 0 s") and "\x1b" not in text
+    width = len("leaks: analysing ... 0 s")
+    assert text.endswith("\r" + " " * width + "\r")  # erased with spaces, no escape
 
 
 def test_a_quick_step_prints_nothing() -> None:
@@ -44,3 +46,18 @@ def test_redirected_output_never_gets_it() -> None:
         step("still nothing")
         threading.Event().wait(0.1)
     assert out.getvalue() == ""
+
+
+def test_quiet_shows_nothing_and_a_message_gets_a_line_of_its_own() -> None:
+    out = Tty()
+    with progress("fetch", stream=out, after=0.0, quiet=True):
+        threading.Event().wait(0.1)
+    assert out.getvalue() == ""
+    with progress("screen parties", stream=out, after=0.0):
+        _wait_for(out, "screen parties ... ")
+        say("building the list index", out)
+    text = out.getvalue()
+    assert "\r" + " " * len("screen parties ... 0 s") + "\rbuilding the list index\n" in text
+    plain = io.StringIO()
+    say("building the list index", plain)
+    assert plain.getvalue() == "building the list index\n"

@@ -42,15 +42,23 @@ def _synopses() -> list[str]:
 
 def _resolve(words: list[str]) -> tuple[Any, str]:
     """The command a synopsis names (typer's groups have ``commands``) and its path."""
-    cmd: Any = typer.main.get_command(app)
+    cmd: Any = ROOT
     path = "roundabout"
     for w in words[1:]:
-        if w in getattr(cmd, "commands", {}):
-            cmd = cmd.commands[w]
+        if w in _subcommands(cmd):
+            cmd = _subcommands(cmd)[w]
             path += " " + w
         else:
             break
     return cmd, path
+
+
+def _subcommands(cmd: Any) -> dict[str, Any]:
+    """A group's commands by name (the root loads its own on demand: ``list_commands``)."""
+    if not hasattr(cmd, "commands"):
+        return {}
+    ctx = typer.Context(cmd)
+    return {n: cmd.get_command(ctx, n) for n in cmd.list_commands(ctx)}
 
 
 def _choices(param: Any) -> list[str] | None:
@@ -63,11 +71,12 @@ def _choices(param: Any) -> list[str] | None:
 
 
 SYNOPSES = _synopses()
+ROOT = typer.main.get_command(app)
 
 
 def _leaves(cmd: Any, path: str = "roundabout") -> list[tuple[str, Any]]:
     """Every runnable command of the CLI with its path (``roundabout lists load``, ...)."""
-    subs = getattr(cmd, "commands", None)
+    subs = _subcommands(cmd) if hasattr(cmd, "commands") else None
     if subs is None:
         return [(path, cmd)]
     return [leaf for name, sub in subs.items() for leaf in _leaves(sub, f"{path} {name}")]
@@ -83,7 +92,6 @@ def _long_options(cmd: Any) -> set[str]:
     }
 
 
-ROOT = typer.main.get_command(app)
 LEAVES = [("roundabout", ROOT), *_leaves(ROOT)]  # the root for its own options (--version)
 
 

@@ -55,3 +55,25 @@ def test_the_error_is_one_line_and_differs_for_reads_and_writes() -> None:
         "s.duckdb is in use by another process (PID 999999999), which has the store's file "
         "lock: try again when it is done"
     )
+
+
+def test_a_published_server_is_trusted_only_as_the_lock_s_holder_with_a_private_token(
+    tmp_path: Path,
+) -> None:
+    import json
+    import os
+
+    from roundabout.store.holder import Published, published, server_file, token_file
+
+    db = tmp_path / "s.duckdb"
+    assert published(db, 42) is None  # nothing published
+    server_file(db).write_text(json.dumps({"pid": 42, "url": "http://127.0.0.1:9/"}))
+    token_file(db).write_text("secret\n")
+    os.chmod(token_file(db), 0o644)
+    assert published(db, 42) is None  # a token others can read
+    os.chmod(token_file(db), 0o600)
+    assert published(db, 42) == Published(42, "http://127.0.0.1:9/", "secret")
+    assert published(db, 43) is None  # another process holds the lock (a stale file)
+    assert published(db, None) is None
+    server_file(db).write_text("{not json")
+    assert published(db, 42) is None

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TextIO, TypeVar
 
 import typer
 
@@ -59,6 +59,8 @@ def fails_cleanly(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def print_json(obj: Any) -> None:
-    sys.stdout.write(json_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str)) + "\n")
-    sys.stdout.flush()
+def print_json(obj: Any, out: TextIO | None = None) -> None:
+    """``obj`` as indented JSON on ``out`` (default: standard output)."""
+    stream = sys.stdout if out is None else out
+    stream.write(json_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str)) + "\n")
+    stream.flush()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from roundabout.cli._common import DbOption, JsonOption, db_path, print_json
+from roundabout.cli.progress import progress
 
 
 def export(
@@ -28,7 +29,7 @@ def export(
     from roundabout.store import Store
     from roundabout.store.engines import export_parquet
 
-    with Store(db_path(db), read_only=True) as store:
+    with progress(f"export: writing {parquet}"), Store(db_path(db), read_only=True) as store:
         rows = export_parquet(store, parquet)
     if as_json:
         print_json({"directory": str(parquet), "tables": rows})

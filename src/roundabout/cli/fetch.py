@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from roundabout.cli._common import DbOption, JsonOption, QuietOption, db_path, print_json
+from roundabout.cli.progress import progress
 from roundabout.fetch import baci as bc
 from roundabout.fetch import comext as cx
 from roundabout.fetch import comtrade as ct
@@ -109,7 +110,7 @@ def comtrade(
             out = ct.fetch(queries, settings, folder, advance=lambda n: bar.advance(task, n))
     else:
         out = ct.fetch(queries, settings, folder)
-    with Store(db_path(db)) as store:
+    with progress("comtrade: loading", quiet=quiet or as_json), Store(db_path(db)) as store:
         results = load_pages(store, "comtrade", out.pages)
     _report("comtrade", out, results, as_json, quiet)
 
@@ -140,13 +141,16 @@ def baci(
         typer.echo("1 request planned (a resumed download adds one per interruption)")
         return
     client = Client()
-    try:
-        archive, fetched = bc.download(req, base, folder, client)
-    finally:
-        client.close()
-    files = bc.extract(req, archive, folder)
-    with Store(db_path(db)) as store:
-        results = load_pages(store, "baci", files)
+    with progress(f"baci: downloading {req.zip_name}", quiet=quiet or as_json) as step:
+        try:
+            archive, fetched = bc.download(req, base, folder, client)
+        finally:
+            client.close()
+        step(f"baci: reading {req.zip_name}")
+        files = bc.extract(req, archive, folder)
+        step("baci: loading")
+        with Store(db_path(db)) as store:
+            results = load_pages(store, "baci", files)
     out = ct.Outcome(pages=files, requests=client.requests, cached=0 if fetched else 1)
     _report("baci", out, results, as_json, quiet)
 
@@ -182,13 +186,18 @@ def comext(
         return
     folder = cache_dir(cache)
     client = Client()
-    try:
-        archives, fetched = cx.download(req, base, folder, client)
-    finally:
-        client.close()
-    files = [cx.extract(req, a, folder) for a in archives]
-    with Store(db_path(db)) as store:
-        results = load_pages(store, "comext", files)
+    with progress(
+        f"comext: downloading {len(req.periods)} archives", quiet=quiet or as_json
+    ) as step:
+        try:
+            archives, fetched = cx.download(req, base, folder, client)
+        finally:
+            client.close()
+        step("comext: reading the archives")
+        files = [cx.extract(req, a, folder) for a in archives]
+        step("comext: loading")
+        with Store(db_path(db)) as store:
+            results = load_pages(store, "comext", files)
     out = ct.Outcome(pages=files, requests=client.requests, cached=len(archives) - fetched)
     _report("comext", out, results, as_json, quiet)
 

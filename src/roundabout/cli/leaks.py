@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from enum import StrEnum
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal, TextIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from roundabout.analytics import LeakParams, LeakResult, Span, Unavailable, find_leaks
+from roundabout.analytics import LeakParams, LeakResult, Span, Unavailable
 from roundabout.analytics.explain import amount
 from roundabout.analytics.params import (
     DEFAULT_GOODS,
@@ -31,7 +32,7 @@ from roundabout.cli.engine import (
 )
 from roundabout.cli.output import OutOption, write_leaks
 from roundabout.cli.progress import progress
-from roundabout.fx.store_flows import flows_in, stored_rates
+from roundabout.errors import RoundaboutError
 
 
 class Currency(StrEnum):
@@ -161,32 +162,77 @@ def leaks(
     spark_master: SparkMasterOption = None,
 ) -> None:
     """Find sanctioned goods re-routed to the target through hubs, ranked, with the evidence."""
-    params = leak_params(
-        target=target,
-        hubs=hubs,
-        origins=origins,
-        goods=goods,
-        baseline=baseline,
-        window=window,
-        did=did,
-        counterfactual=counterfactual,
-        bootstrap=bootstrap,
-        min_drop=min_drop,
-        top=top,
-    )
-    rates = stored_rates(db) if parquet is None else None
-    with (
-        progress(f"leaks: analysing on {engine.value}"),
-        open_flows(engine, db, parquet, spark_master) as flows,
-    ):
+    options: dict[str, Any] = {
+        "target": target,
+        "hubs": hubs,
+        "origins": origins,
+        "goods": goods,
+        "baseline": baseline,
+        "window": window,
+        "did": did,
+        "counterfactual": counterfactual,
+        "bootstrap": bootstrap,
+        "min_drop": min_drop,
+        "top": top,
+    }
+    leak_params(**options)  # bad options fail here, before the store is opened
+    args = {
+        "options": options,
+        "currency": currency,
+        "as_json": as_json,
+        "out": out,
+        "engine": engine.value,
+        "width": _width(),
+    }
+    if parquet is None and engine is EngineName.duckdb:
+        if spark_master:
+            raise RoundaboutError("--spark-master needs --engine spark")
+        from roundabout.cli.beside import on_store
+
+        on_store("leaks", db, args, read_only=True)  # the store, or the server holding it
+        return
+    with open_flows(engine, db, parquet, spark_master) as flows:
+        _analyse(flows, None, args, sys.stdout)
+
+
+def _width() -> int | None:
+    """The text's width: the terminal's, else 140 (also for the server writing it)."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def run(store: Any, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
+    """``leaks`` on an open store (here or in the server: :mod:`roundabout.cli.beside`)."""
+    from roundabout.store.fx import user_rates
+
+    rates = user_rates(store) if "fx_rates" in store.backend.list_tables() else None
+    _analyse(store.flows(), rates, args, out, tty, err)
+    return 0
+
+
+def _analyse(
+    flows: Any,
+    rates: Any,
+    args: dict[str, Any],
+    out: TextIO,
+    tty: bool | None = None,
+    err: TextIO | None = None,
+) -> None:
+    from roundabout.analytics import find_leaks
+    from roundabout.fx.store_flows import flows_in
+
+    params = leak_params(**args["options"])
+    currency = None if args["currency"] is None else Currency(args["currency"])
+    with progress(f"leaks: analysing on {args['engine']}", stream=err):
         fx = flows_in(flows, currency, params.origins or SANCTIONING, rates, required="M")
         result = find_leaks(fx.flows, params)
     result = replace(result, notes=(*fx.notes, *result.notes))
-    write_leaks(out, result)
-    if as_json:
-        print_json(result.to_dict())
+    write_leaks(None if args["out"] is None else Path(args["out"]), result)
+    if args["as_json"]:
+        print_json(result.to_dict(), out)
     else:
-        _print(result)
+        _print(result, out, sys.stdout.isatty() if tty is None else tty, args["width"])
 
 
 def _money(x: float | None, currency: str) -> str:
@@ -201,8 +247,10 @@ def _ci(ci: tuple[float, float] | None) -> str:
     return "n/a" if ci is None else f"{_pct(ci[0])} to {_pct(ci[1])}"
 
 
-def _print(r: LeakResult) -> None:
-    out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+def _print(r: LeakResult, stream: TextIO, tty: bool, width: int | None) -> None:
+    out = Console(
+        file=stream, highlight=False, width=width or 140, force_terminal=tty, force_jupyter=False
+    )
     s = r.summary
     c = s.currency
     g = s.group

@@ -7,11 +7,12 @@ commands, so ``roundabout --help`` and the other commands do not pay for them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
 from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
+from roundabout.cli.progress import progress
 from roundabout.lists.detect import ListFormat
 from roundabout.store import Store
 from roundabout.text_safety import visible
@@ -59,18 +60,25 @@ def load(
 
     if not paths and not bundled_lists:
         raise typer.BadParameter("give list files or --bundled")
-    parsed = [parse_list(p, fmt, alt=alt, add=add, publication_date=date) for p in paths or []]
-    if bundled_lists:
-        parsed.extend(bundled.all_lists())
-    if owners:
-        from roundabout.lists.owners_csv import attach
+    with progress("lists load: reading") as step:
+        parsed = []
+        for path in paths or []:
+            step(f"lists load: reading {path.name}")
+            parsed.append(parse_list(path, fmt, alt=alt, add=add, publication_date=date))
+        if bundled_lists:
+            step("lists load: reading the bundled lists")
+            parsed.extend(bundled.all_lists())
+        if owners:
+            from roundabout.lists.owners_csv import attach
 
-        for csv_path in owners:
-            parsed = [attach(p, csv_path) for p in parsed]
+            for csv_path in owners:
+                step(f"lists load: reading {csv_path.name}")
+                parsed = [attach(p, csv_path) for p in parsed]
     out = []
     with Store(db_path(db)) as store:
         for p in parsed:
-            outcome = snapshots.save(store, p)
+            with progress(f"lists load: storing {p.source}"):
+                outcome = snapshots.save(store, p)
             out.append(
                 {
                     **outcome.snapshot.to_dict(),
@@ -93,17 +101,25 @@ def load(
 @fails_cleanly
 def show(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The snapshots in the store."""
+    from roundabout.cli.beside import on_store
+
+    on_store("lists show", db, {"as_json": as_json}, read_only=False)
+
+
+def run_show(store: Any, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
+    """``lists show`` on an open store (here or in the server: :mod:`roundabout.cli.beside`)."""
     from roundabout.lists import snapshots
 
-    with Store(db_path(db)) as store:
-        snaps = snapshots.list_snapshots(store)
-    if as_json:
-        print_json([s.to_dict() for s in snaps])
-        return
+    snaps = snapshots.list_snapshots(store)
+    if args["as_json"]:
+        print_json([s.to_dict() for s in snaps], out)
+        return 0
     for s in snaps:
         typer.echo(
-            f"{visible(s.snapshot_id)}  {s.entity_count:>7,} entries  sha256 {s.sha256[:12]}"
+            f"{visible(s.snapshot_id)}  {s.entity_count:>7,} entries  sha256 {s.sha256[:12]}",
+            file=out,
         )
+    return 0
 
 
 @lists_app.command("diff")
@@ -121,11 +137,13 @@ def diff(
     """
     from roundabout.lists import bundled, snapshots
 
-    with Store(db_path(db)) as store:
+    with progress("lists diff: comparing") as step, Store(db_path(db)) as store:
         if old is None or new is None:
+            step("lists diff: loading the bundled OFAC lists")
             a = snapshots.save(store, bundled.ofac_2022()).snapshot.snapshot_id
             b = snapshots.save(store, bundled.ofac_2024()).snapshot.snapshot_id
             old, new = old or a, new or b
+            step("lists diff: comparing")
         d = snapshots.diff(store, old, new)
     if as_json:
         print_json(d.to_dict())

@@ -2,7 +2,9 @@
 
 Shown on stderr only when it is a terminal and only once the step has taken longer than
 :data:`AFTER` seconds (a quick run prints nothing); redirected output never gets it. The line
-is rewritten in place twice a second and erased when the step ends.
+is rewritten in place twice a second and erased when the step ends: with a carriage return
+and spaces only, no escape sequence (nothing on the terminal but text, which is what the
+text-safety tests hold every command to).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ TICK = 0.5
 
 @contextmanager
 def progress(
-    label: str, *, stream: TextIO | None = None, after: float = AFTER
+    label: str, *, stream: TextIO | None = None, after: float = AFTER, quiet: bool = False
 ) -> Iterator[Callable[[str], None]]:
-    """``with progress("leaks: analysing") as step: ...; step("writing")``."""
+    """``with progress("leaks: analysing") as step: ...; step("writing")``; nothing with
+    ``quiet`` (``--quiet``, ``--json``)."""
     out = sys.stderr if stream is None else stream
-    if not out.isatty():
+    if quiet or not out.isatty():
         yield lambda _label: None
         return
     state = {"label": label}
@@ -37,8 +40,9 @@ def progress(
             return
         while not done.is_set():
             text = f"{state['label']} ... {time.monotonic() - start:.0f} s"
-            out.write("\r\x1b[2K" + text)
+            out.write("\r" + text.ljust(_SHOWN.get(id(out), 0)))
             out.flush()
+            _SHOWN[id(out)] = max(_SHOWN.get(id(out), 0), len(text))
             shown.set()
             done.wait(TICK)
 
@@ -50,5 +54,26 @@ def progress(
         done.set()
         ticker.join()
         if shown.is_set():
-            out.write("\r\x1b[2K")
-            out.flush()
+            _erase(out)
+
+
+def say(message: str, stream: TextIO | None = None) -> None:
+    """Print ``message`` as a line of its own on ``stream`` (stderr) while a progress line may
+    be shown there: on a terminal the progress line is erased first (it is redrawn at its next
+    tick), so the two never share a line."""
+    out = sys.stderr if stream is None else stream
+    if out.isatty():
+        _erase(out)
+    out.write(message + "\n")
+    out.flush()
+
+
+#: How wide the progress line on each stream (by ``id``) is: what erasing it must cover.
+_SHOWN: dict[int, int] = {}
+
+
+def _erase(out: TextIO) -> None:
+    width = _SHOWN.pop(id(out), 0)
+    if width:
+        out.write("\r" + " " * width + "\r")
+        out.flush()

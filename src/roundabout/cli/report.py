@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
 from roundabout.analytics.params import DEFAULT_GOODS, DEFAULT_TARGET
-from roundabout.cli._common import DbOption, db_path, output_file
+from roundabout.cli._common import DbOption, output_file
 from roundabout.cli.leaks import (
     BaselineOption,
     BootstrapOption,
@@ -48,29 +48,36 @@ def report(
     screening.
     """
     output_file(out)  # before the work: a missing directory is refused, not created
-    from roundabout.report import build, render
-    from roundabout.store import Store
+    options: dict[str, Any] = {
+        "target": target,
+        "hubs": hubs,
+        "origins": origins,
+        "goods": goods,
+        "baseline": baseline,
+        "window": window,
+        "did": did,
+        "counterfactual": counterfactual,
+        "bootstrap": bootstrap,
+        "min_drop": min_drop,
+    }
+    leak_params(**options)  # bad options fail here, before the store is opened
+    from roundabout.cli.beside import on_store
 
-    params = leak_params(
-        target=target,
-        hubs=hubs,
-        origins=origins,
-        goods=goods,
-        baseline=baseline,
-        window=window,
-        did=did,
-        counterfactual=counterfactual,
-        bootstrap=bootstrap,
-        min_drop=min_drop,
-    )
-    with (
-        progress("report: building the sections") as step,
-        Store(db_path(db), read_only=True) as store,
-    ):
+    on_store("report", db, {"options": options, "out": out, "shown": str(out)}, read_only=True)
+
+
+def run(store: Any, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
+    """``report`` on an open store (here or in the server: :mod:`roundabout.cli.beside`)."""
+    from roundabout.report import build, render
+
+    params = leak_params(**args["options"])
+    path = output_file(Path(args["out"]))
+    with progress("report: building the sections", stream=err) as step:
         data = build(store, params)
         step("report: drawing the charts")
         html = render(data)
-    tmp = out.with_name(out.name + ".tmp")
+    tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
-    tmp.replace(out)
-    typer.echo(str(out))
+    tmp.replace(path)
+    typer.echo(args["shown"], file=out)
+    return 0

@@ -6,13 +6,14 @@ The matcher (rapidfuzz, rigour, the list importers) is imported inside the comma
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
-from roundabout.cli._common import DbOption, JsonOption, db_path, fails_cleanly, print_json
+from roundabout.cli._common import DbOption, JsonOption, fails_cleanly, print_json
 from roundabout.cli.output import OutOption, write_parties, write_shipments
 from roundabout.matching.model import DEFAULT_THRESHOLD
 from roundabout.screening.decisions import Decision
@@ -52,10 +53,6 @@ ThresholdOption = Annotated[
 ]
 
 
-def _err(msg: str) -> None:
-    typer.echo(msg, err=True)
-
-
 @screen_app.command("parties")
 @fails_cleanly
 def parties(
@@ -82,40 +79,66 @@ def parties(
     out_file: OutOption = None,
 ) -> None:
     """Screen each party; print its hits with score, match flag and explanation."""
+    from roundabout.cli.beside import on_store
+
+    args = {
+        "file": file,
+        "lists": _lists(lists),
+        "threshold": threshold,
+        "new_only": new_only,
+        "matches_only": matches_only,
+        "show_dismissed": show_dismissed,
+        "rule": rule,
+        "as_json": as_json,
+        "out_file": out_file,
+    }
+    on_store("screen parties", db, args, read_only=False)
+
+
+def _lists(lists: list[str] | None) -> list[str | Path]:
+    """``--list`` values: a file as a path (sent absolute to a server), else the id/source."""
+    return [Path(x) if Path(x).is_file() else x for x in lists or []]
+
+
+def run_parties(store: Store, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
+    """``screen parties`` on an open store (here or in the server: :mod:`.beside`)."""
+    from roundabout.cli.progress import progress, say
     from roundabout.screening.run import screen_parties
 
-    with Store(db_path(db)) as store:
+    with progress(f"screen parties: {Path(args['file']).name}", stream=err):
         run = screen_parties(
             store,
-            file,
-            lists or [],
-            threshold=threshold,
-            new_only=new_only,
-            matches_only=matches_only,
-            show_dismissed=show_dismissed,
-            notify=_err,
-            rule=rule.value,
+            Path(args["file"]),
+            [str(x) for x in args["lists"]],
+            threshold=args["threshold"],
+            new_only=args["new_only"],
+            matches_only=args["matches_only"],
+            show_dismissed=args["show_dismissed"],
+            notify=lambda msg: say(msg, err),
+            rule=str(Rule(args["rule"]).value),
+            actor=args.get("actor", "cli"),
         )
-    write_parties(out_file, run)
-    if as_json:
-        print_json(run.to_dict())
-        return
-    typer.echo(f"run {run.run_id}: lists {', '.join(run.snapshots)}; threshold {run.threshold}")
+    out_file = args["out_file"]
+    write_parties(None if out_file is None else Path(out_file), run)
+    if args["as_json"]:
+        print_json(run.to_dict(), out)
+        return 0
+    echo = functools.partial(typer.echo, file=out)
+    echo(f"run {run.run_id}: lists {', '.join(run.snapshots)}; threshold {run.threshold}")
     for r in run.results:
         # ``matched`` counts every current match, listed or not (--new-only hides hits
         # reported before, never the fact that the party matches).
         flag = "MATCH" if r.matched else ("hits" if r.hits else "clear")
         if r.hidden:
             flag += f"; {r.hidden} hit{'s' if r.hidden > 1 else ''} not listed"
-        typer.echo(f"{visible(r.party.id)}  {visible(r.party.name)}  [{flag}]")
+        echo(f"{visible(r.party.id)}  {visible(r.party.name)}  [{flag}]")
         for warning in r.party.warnings:
-            typer.echo(f"  ! {visible(warning)}")
+            echo(f"  ! {visible(warning)}")
         for h in r.hits:
             mark = "*" if h.match else " "
-            typer.echo(
-                f"  {mark} {h.score:.2f} {visible(h.entity_id)} {visible(h.name)} ({h.status})"
-            )
-            typer.echo(f"      {visible(h.explanation)}")
+            echo(f"  {mark} {h.score:.2f} {visible(h.entity_id)} {visible(h.name)} ({h.status})")
+            echo(f"      {visible(h.explanation)}")
+    return 0
 
 
 @screen_app.command("shipments")
@@ -137,23 +160,53 @@ def shipments(
     out_file: OutOption = None,
 ) -> None:
     """Risk-score each declaration with its reasons (party hits, goods, route, price)."""
+    from roundabout.cli.beside import on_store
+
+    args = {
+        "file": file,
+        "lists": _lists(lists),
+        "threshold": threshold,
+        "min_risk": min_risk,
+        "leaks": leaks,
+        "rule": rule,
+        "as_json": as_json,
+        "out_file": out_file,
+    }
+    on_store("screen shipments", db, args, read_only=False)
+
+
+def run_shipments(store: Store, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
+    """``screen shipments`` on an open store (here or in the server: :mod:`.beside`)."""
+    from roundabout.cli.progress import progress, say
     from roundabout.screening.shipments import read_leaks, screen_shipments
 
-    found = read_leaks(leaks) if leaks is not None else None
-    with Store(db_path(db)) as store:
-        out = screen_shipments(
-            store, file, lists or [], threshold=threshold, leaks=found, notify=_err, rule=rule.value
+    leaks = args["leaks"]
+    found = read_leaks(Path(leaks)) if leaks is not None else None
+    with progress(f"screen shipments: {Path(args['file']).name}", stream=err):
+        result = screen_shipments(
+            store,
+            Path(args["file"]),
+            [str(x) for x in args["lists"]],
+            threshold=args["threshold"],
+            leaks=found,
+            notify=lambda msg: say(msg, err),
+            rule=str(Rule(args["rule"]).value),
+            **({"actor": args["actor"]} if "actor" in args else {}),
         )
-    rows = [r for r in out.results if r.risk >= min_risk]
-    write_shipments(out_file, rows, {**out.to_dict(), "results": [r.to_dict() for r in rows]})
-    if as_json:
-        print_json({**out.to_dict(), "results": [r.to_dict() for r in rows]})
-        return
-    typer.echo(f"run {out.run_id}: lists {', '.join(out.snapshots)}")
+    rows = [r for r in result.results if r.risk >= args["min_risk"]]
+    doc = {**result.to_dict(), "results": [r.to_dict() for r in rows]}
+    out_file = args["out_file"]
+    write_shipments(None if out_file is None else Path(out_file), rows, doc)
+    if args["as_json"]:
+        print_json(doc, out)
+        return 0
+    echo = functools.partial(typer.echo, file=out)
+    echo(f"run {result.run_id}: lists {', '.join(result.snapshots)}")
     for r in rows:
-        typer.echo(f"{visible(r.declaration_id)}  risk {r.risk:.2f}")
+        echo(f"{visible(r.declaration_id)}  risk {r.risk:.2f}")
         for reason in r.reasons:
-            typer.echo(f"  +{reason.weight:.2f} {reason.code}: {visible(reason.detail)}")
+            echo(f"  +{reason.weight:.2f} {reason.code}: {visible(reason.detail)}")
+    return 0
 
 
 @screen_app.command("decide")
@@ -177,17 +230,43 @@ def decide_cmd(
 ) -> None:
     """Record a reviewer's decision on one party record x list entry version; a false
     positive stays quiet until the entry or the record changes."""
+    from roundabout.cli.beside import on_store
+
+    args = {
+        "party_id": party_id,
+        "entity_id": entity_id,
+        "decision": decision,
+        "reviewer": reviewer,
+        "reason": reason,
+        "record": record,
+        "as_json": as_json,
+    }
+    on_store("screen decide", db, args, read_only=False)
+
+
+def run_decide(store: Store, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
+    """``screen decide`` on an open store (here or in the server: :mod:`.beside`)."""
     from roundabout.screening.decisions import decide
 
-    with Store(db_path(db)) as store:
-        rec = decide(store, party_id, entity_id, decision, reviewer, reason, record=record)
-    if as_json:
-        print_json(rec.to_dict())
+    rec = decide(
+        store,
+        args["party_id"],
+        args["entity_id"],
+        Decision(args["decision"]),
+        args["reviewer"],
+        args["reason"],
+        record=args["record"],
+        **({"actor": args["actor"]} if "actor" in args else {}),
+    )
+    if args["as_json"]:
+        print_json(rec.to_dict(), out)
     else:
         typer.echo(
             f"{visible(rec.party_id)} (record {rec.party_hash[:12]}) x {visible(rec.entity_id)}: "
-            f"{rec.decision} by {visible(rec.reviewer)} ({visible(rec.actor)})"
+            f"{rec.decision} by {visible(rec.reviewer)} ({visible(rec.actor)})",
+            file=out,
         )
+    return 0
 
 
 @screen_app.command("audit")
@@ -214,26 +293,31 @@ def audit_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """The append-only audit log: list loads, screening runs, decisions (hash-chained)."""
+    from roundabout.cli.beside import on_store
+
+    args = {"limit": limit, "verify": verify, "head": head, "as_json": as_json}
+    on_store("screen audit", db, args, read_only=False)
+
+
+def run_audit(store: Store, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
+    """``screen audit`` on an open store (here or in the server: :mod:`.beside`)."""
     from roundabout.store import audit
 
-    with Store(db_path(db)) as store:
-        if verify:
-            result = audit.verify(store, head)
+    if args["verify"]:
+        result = audit.verify(store, args["head"])
+        if args["as_json"]:
+            print_json(result.to_dict(), out)
         else:
-            events = audit.read(store, limit)
-    if verify:
-        if as_json:
-            print_json(result.to_dict())
-        else:
-            typer.echo(result.message(), err=not result.ok)
-        if not result.ok:
-            raise typer.Exit(1)
-        return
-    if as_json:
-        print_json(events)
-        return
+            typer.echo(result.message(), file=out if result.ok else err)
+        return 0 if result.ok else 1
+    events = audit.read(store, args["limit"])
+    if args["as_json"]:
+        print_json(events, out)
+        return 0
     for e in events:
         typer.echo(
             f"{e['seq']:>5} {e['at']} {e['event']:<14} {visible(e['actor']):<10} "
-            f"{visible(e['detail'])}"
+            f"{visible(e['detail'])}",
+            file=out,
         )
+    return 0

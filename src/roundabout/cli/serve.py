@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import socket
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -91,9 +92,11 @@ def serve(
         docs=not no_docs,
     )
     sock = listen(settings.host, settings.port)  # a busy port fails here, before the index is built
+    cred = None
     try:
         key_requests.open_spool(settings.db)  # key requests queue up while the index is built
         app = create_app(settings)
+        cred = _local_caller(app, settings.db, host, sock.getsockname()[1])
         # The list index is built now, not on the first /match (some seconds on the full
         # lists), so a bad --list fails here, in one line, before the server answers.
         typer.echo("roundabout: building the list index ...", err=True)
@@ -103,4 +106,23 @@ def serve(
         config = uvicorn.Config(app, log_level="warning", access_log=False)
         uvicorn.Server(config).run(sockets=[sock])
     finally:
+        if cred is not None:
+            cred.withdraw()
         sock.close()
+
+
+def _local_caller(app: Any, db: Path, host: str, port: int) -> Any:
+    """Let the CLI ask this server to run its commands on the store it holds
+    (:mod:`roundabout.api.local_caller`, :mod:`roundabout.cli.beside`)."""
+    from roundabout.api import local_caller
+    from roundabout.cli import beside
+
+    commands = {
+        name: local_caller.LocalCommand(beside.load(name), spec.writes)
+        for name, spec in beside.SERVED.items()
+    }
+    loop = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    shown = f"[{loop}]" if ":" in loop else loop
+    cred = local_caller.publish(db, f"http://{shown}:{port}/")
+    local_caller.install(app, cred, commands, hosts=(loop,))
+    return cred

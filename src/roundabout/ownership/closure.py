@@ -35,11 +35,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
-from scipy.sparse.csgraph import (  # type: ignore[import-untyped]
-    breadth_first_order,
-    connected_components,
-)
 
 _Adj = Mapping[int, list[tuple[int, float, bool]]]
 
@@ -160,6 +155,11 @@ def close(
 
 
 def _reachable(n: int, starts: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    # scipy is imported where it is used: importing it costs 0.2 s, and screening one name
+    # imports this module (through the list snapshots) without closing any graph.
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from scipy.sparse.csgraph import breadth_first_order  # type: ignore[import-untyped]
+
     """Nodes reachable from ``starts`` (a mask) along the edges (a virtual root, one BFS)."""
     root = n
     extra = np.flatnonzero(starts)
@@ -176,6 +176,9 @@ def _levels(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Strongly connected components (a label per node), the level of each in the condensed
     graph (the longest path from a source) and which components have 2+ nodes."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
     g = csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
     _, labels = connected_components(g, directed=True, connection="strong")
     labels = labels.astype(np.int64)

@@ -29,9 +29,14 @@ class OwnershipScreener(Screener):
         self.__dict__.update(inner.__dict__)  # share the index; nothing is rebuilt
         self.rule = rule
         self.statuses = statuses
-        self.context = {
-            (e.snapshot_id, e.entity.entity_id) for e in inner.entries if not e.entity.listed
-        }
+        known: frozenset[tuple[str, str]] | None = getattr(inner, "unlisted", None)
+        self.context = (
+            known
+            if known is not None
+            else frozenset(
+                (e.snapshot_id, e.entity.entity_id) for e in inner.entries if not e.entity.listed
+            )
+        )
 
     def screen(self, party: Party, threshold: float = DEFAULT_THRESHOLD) -> list[Hit]:
         return [h for h in (self.read(hit) for hit in super().screen(party, threshold)) if h]

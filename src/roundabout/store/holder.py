@@ -6,6 +6,12 @@ losers get ``IO Error: Could not set lock on file ...: Conflicting lock is held 
 reads the holder's command line (``/proc/PID/cmdline``, Linux) to say *which* roundabout
 command holds the file, and for ``roundabout serve`` the address it answers on, then builds
 the one-line :class:`~roundabout.errors.StoreLockedError` every command prints.
+
+A ``roundabout serve`` also publishes itself next to the store (:func:`server_file`,
+:func:`token_file`; written by :mod:`roundabout.api.local_caller`): the commands that can be
+asked of it (:mod:`roundabout.cli.beside`) find it with :func:`published`, which trusts the
+files only when they are this user's, the token is private, and the published PID is the one
+DuckDB names as the holder of the lock.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from roundabout.errors import StoreLockedError
 
 _PID = re.compile(r"\(PID (\d+)\)")
 LOCK_MESSAGE = "Could not set lock on file"
+#: The writing commands a running server carries out itself (:mod:`roundabout.cli.beside`).
+SERVED_WRITES = "`keys`, `screen parties`, `screen shipments`, `screen decide`"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +107,10 @@ def locked_error(path: Path, duckdb_message: str, *, read_only: bool) -> StoreLo
         if read_only:
             hint = "ask the server (its API and dashboard) or stop it to read the file here"
         else:
-            hint = "only `roundabout keys` goes through a running server: stop it, run this again"
+            hint = (
+                "this command writes the store and does not go through a running server "
+                f"(those that do: {SERVED_WRITES}): stop it, run this again"
+            )
         return StoreLockedError(
             f"{path} is held by the server {who}, which has the store's file lock: {hint}",
             pid=h.pid,
@@ -111,3 +122,59 @@ def locked_error(path: Path, duckdb_message: str, *, read_only: bool) -> StoreLo
         pid=h.pid,
         server=None,
     )
+
+
+# -- a server's published address and local credential -----------------------------------------
+
+SERVER_SUFFIX = ".server.json"
+TOKEN_SUFFIX = ".server-token"
+
+
+def server_file(db: Path) -> Path:
+    """Where ``roundabout serve`` publishes its address for ``db``: ``<store>.server.json``
+    (``{"pid": ..., "url": ...}``, readable by anyone who may read the directory)."""
+    return db.with_name(db.name + SERVER_SUFFIX)
+
+
+def token_file(db: Path) -> Path:
+    """The server's local credential for ``db``: ``<store>.server-token``, mode 0600, so
+    only the store's owner (who could open the store file anyway) can ask it as the CLI."""
+    return db.with_name(db.name + TOKEN_SUFFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A running server's address and credential, as the CLI may use them."""
+
+    pid: int
+    url: str
+    token: str
+
+
+def published(db: Path, pid: int | None) -> Published | None:
+    """The server holding ``db``, when it published itself and can be trusted with it.
+
+    Trusted means: the published PID is the process holding the store's lock (``pid``, from
+    DuckDB's error), both files belong to this user, and the token is readable by this user
+    only. Anything else (no server file, a stale one from a killed server, a file planted by
+    another user in a shared directory) is ``None``: the command then fails as before."""
+    import json
+    import os
+    import stat
+
+    try:
+        doc = json.loads(server_file(db).read_text(encoding="utf-8"))
+        info = token_file(db).stat()
+        token = token_file(db).read_text(encoding="utf-8").strip()
+        owner = server_file(db).stat().st_uid
+    except (OSError, ValueError):
+        return None
+    me = os.getuid()
+    if not isinstance(doc, dict) or owner != me or info.st_uid != me:
+        return None
+    if stat.S_IMODE(info.st_mode) & 0o077 or not token:
+        return None
+    server_pid, url = doc.get("pid"), doc.get("url")
+    if not isinstance(server_pid, int) or not isinstance(url, str) or server_pid != pid:
+        return None
+    return Published(server_pid, url, token)
