@@ -191,7 +191,10 @@ def _loaded(page: Any, n: int) -> None:
     expect(page.locator("body")).to_have_attribute("data-loaded", str(n), timeout=60_000)
 
 
-def test_summary_names_its_hubs_and_filters_say_what_they_change(page: Any, shots: Path) -> None:
+def test_summary_names_its_hubs_and_filters_say_what_they_change(
+    page: Any, shots: Path, server: tuple[str, str]
+) -> None:
+    import httpx
     from playwright.sync_api import expect
 
     expect(page.locator("#chart-monthly svg").first).to_be_visible()
@@ -202,6 +205,23 @@ def test_summary_names_its_hubs_and_filters_say_what_they_change(page: Any, shot
     expect(page.locator("#status")).to_contain_text("loaded at")
     for hint in ("summary, the findings and the charts", "summary and the findings", "charts only"):
         expect(page.locator("#filters")).to_contain_text(hint)
+    # the interval and the placebo beside the headline, as the analysis gave them
+    base, token = server
+    r = httpx.get(  # the dashboard's own question, answered from the server's results
+        f"{base}/leaks?did=false&top=500", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert r.status_code == 200, r.text
+    s = r.json()["summary"]
+    lo, hi = s["offset_share_ci"]
+    expect(page.locator("#summary .summary-ci")).to_have_text(
+        f"90% interval of the offset share (bootstrap over products): "
+        f"{100 * lo:.1f}% to {100 * hi:.1f}%."
+    )
+    placebo = s["placebo"]  # the panel starts with the baseline year: no year before it
+    assert placebo["available"] is False
+    expect(page.locator("#summary .summary-placebo")).to_have_text(
+        f"Placebo: not available: {placebo['reason']}"
+    )
     page.screenshot(path=str(shots / "1-loaded.png"), full_page=True)
 
     page.check("#f-hubs input[value=KAZ]")

@@ -153,6 +153,21 @@ async function drawChart(name, f) {
 
 const table = { rows: [], sort: "score", dir: -1, page: 0, currency: "" };
 
+function ci(x) {
+  return x && x.length === 2 ? `${pct(x[0])} to ${pct(x[1])}` : "n/a";
+}
+
+// The placebo: the same analysis with every ban and both periods 12 months earlier. What it
+// finds where no ban was in force measures the method's noise (the report says the same).
+function placeboWords(s) {
+  const p = s.placebo;
+  if (!p) return "Placebo: not run.";
+  if (p.available === false) return `Placebo: not available: ${p.reason}`;
+  return `Placebo (every ban and both periods 12 months earlier: window ${p.window} against ${p.baseline}): ` +
+    `hub excess ${money(p.hub_excess, s.currency)} against ${money(s.hub_excess, s.currency)} in the real window, ` +
+    `offset share ${pct(p.offset_share)}.`;
+}
+
 async function loadLeaks(f) {
   const box = $("summary");
   const params = { did: "false", top: "500" };
@@ -169,16 +184,18 @@ async function loadLeaks(f) {
       text("p", `Window ${s.window} against ${s.baseline}; goods ${s.goods} (every listed good, whatever the Goods filter); target ${s.target}.`),
       text("p", `Offset share, ${f.hubs.length ? f.hubs.join(" + ") : "all hubs"}: ${pct(s.offset_share)} of a direct drop of ${money(s.direct_drop, s.currency)}; ` +
         `excess into ${f.hubs.length ? f.hubs.join(" + ") : "the hubs"} ${money(s.hub_excess, s.currency)} (published: about 5% for Mar–Aug 2022, later 5 to 10 per cent).`),
+      text("p", `90% interval of the offset share (bootstrap over products): ${ci(s.offset_share_ci)}.`, "summary-ci"),
+      text("p", placeboWords(s), "summary-placebo"),
     );
     if (summaryHubs.length > 1) {
       const t = document.createElement("table");
       t.id = "summary-hubs";
       const head = document.createElement("tr");
-      head.append(text("th", "hub"), text("th", "offset share"), text("th", "excess in"), text("th", "lost in transit"));
+      head.append(text("th", "hub"), text("th", "offset share"), text("th", "90% interval"), text("th", "excess in"), text("th", "lost in transit"));
       t.appendChild(head);
       for (const [h, x] of Object.entries(s.hubs)) {
         const tr = document.createElement("tr");
-        tr.append(text("td", h), text("td", pct(x.offset_share)), text("td", money(x.hub_excess, s.currency)),
+        tr.append(text("td", h), text("td", pct(x.offset_share)), text("td", ci(x.offset_share_ci)), text("td", money(x.hub_excess, s.currency)),
           text("td", money(x.lost_in_transit, s.currency)));
         t.appendChild(tr);
       }
