@@ -31,9 +31,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+import numpy as np
+
 from roundabout.lists.model import ListEntity
 from roundabout.lists.relations import Relation, parse_share
-from roundabout.ownership.closure import Closure, close
+from roundabout.ownership.closure import ClosureArrays, close_arrays
+from roundabout.ownership.via import via_lists
 
 RULES: Final = ("us", "eu")
 #: Ids kept in a status's ``via`` (a deep chain of holdings can reach thousands): the
@@ -105,7 +108,9 @@ def _in_force(rel: Relation, today: str) -> bool:
 class _Graph:
     ids: list[str]
     index: dict[str, int]
-    holdings: dict[tuple[int, int], float]
+    h_src: np.ndarray  # holdings with a usable share, one per (owner, asset) pair
+    h_dst: np.ndarray
+    h_share: np.ndarray
     unstated: list[tuple[int, int, Relation]]  # ownership without a usable share
     control: list[tuple[int, int, Relation]]
     other: list[tuple[int, int, Relation]]  # family, associate, unknown link
@@ -113,52 +118,84 @@ class _Graph:
 
 
 def _build(entities: Sequence[ListEntity], relations: Iterable[Relation], today: str) -> _Graph:
+    """The links in force on ``today`` as arrays (one pass over the links; the shares'
+    texts parsed once each)."""
     ids = [e.entity_id for e in entities]
     index = {eid: i for i, eid in enumerate(ids)}
-    g = _Graph(ids, index, {}, [], [], [], [])
-    chosen: dict[tuple[int, int], Relation] = {}
+    n = len(ids)
+    get = index.get
+    warnings: list[str] = []
+    unstated: list[tuple[int, int, Relation]] = []
+    control: list[tuple[int, int, Relation]] = []
+    other: list[tuple[int, int, Relation]] = []
+    pos: dict[int, int] = {}  # a * n + b -> place in the holding lists
+    h_a: list[int] = []
+    h_b: list[int] = []
+    h_s: list[float] = []
+    h_rel: list[Relation] = []
+    parsed: dict[str | None, tuple[float | None, str | None]] = {}
     for rel in relations:
-        label = f"{rel.kind} {rel.relation_id}"
-        unknown = [x for x in (rel.source, rel.target) if x not in index]
-        if unknown:
-            g.warnings.append(f"{label}: unknown entity {', '.join(unknown)}; link skipped")
+        a, b = get(rel.source), get(rel.target)
+        if a is None or b is None:
+            unknown = [x for x in (rel.source, rel.target) if x not in index]
+            warnings.append(
+                f"{rel.kind} {rel.relation_id}: unknown entity {', '.join(unknown)}; link skipped"
+            )
             continue
-        if not _in_force(rel, today):
+        end, start = rel.end, rel.start
+        if (end and end[:10] < today) or (start and start[:10] > today):
             continue
-        a, b = index[rel.source], index[rel.target]
         if a == b:
-            g.warnings.append(f"{label}: {rel.source} linked to itself; link skipped")
+            warnings.append(
+                f"{rel.kind} {rel.relation_id}: {rel.source} linked to itself; link skipped"
+            )
             continue
-        if rel.kind == "directorship":
-            g.control.append((a, b, rel))
-        elif rel.kind != "ownership":
-            g.other.append((a, b, rel))
-        else:
-            share, problem = parse_share(rel.share_text)
-            if problem:
-                g.warnings.append(f"{label}: {problem}; kept as a holding of unstated share")
-            if share is None:
-                g.unstated.append((a, b, rel))
-                continue
-            prev = chosen.get((a, b))
-            if prev is not None:
-                keep = max(prev, rel, key=lambda r: (r.start or "", parse_share(r.share_text)[0]))
-                g.warnings.append(
-                    f"{label}: {rel.source} holds {rel.target} in several records in force "
-                    f"({prev.relation_id}, {rel.relation_id}); using the latest, "
-                    f"{pct(parse_share(keep.share_text)[0] or 0.0)}"
-                )
-                rel = keep
-                share = parse_share(keep.share_text)[0] or 0.0
-            chosen[(a, b)] = rel
-            g.holdings[(a, b)] = share
-    totals: dict[int, float] = {}
-    for (_, b), s in g.holdings.items():
-        totals[b] = totals.get(b, 0.0) + s
-    for b, t in sorted(totals.items()):
-        if t > 1.0 + 1e-9:
-            g.warnings.append(f"{ids[b]}: holdings in force add up to {pct(t)} (over 100%)")
-    return g
+        kind = rel.kind
+        if kind == "directorship":
+            control.append((a, b, rel))
+            continue
+        if kind != "ownership":
+            other.append((a, b, rel))
+            continue
+        text = rel.share_text
+        got = parsed.get(text)
+        if got is None:
+            got = parsed[text] = parse_share(text)
+        share, problem = got
+        if problem:
+            warnings.append(
+                f"{kind} {rel.relation_id}: {problem}; kept as a holding of unstated share"
+            )
+        if share is None:
+            unstated.append((a, b, rel))
+            continue
+        key = a * n + b
+        at = pos.get(key)
+        if at is None:
+            pos[key] = len(h_a)
+            h_a.append(a)
+            h_b.append(b)
+            h_s.append(share)
+            h_rel.append(rel)
+            continue
+        prev = h_rel[at]
+        keep = max(prev, rel, key=lambda r: (r.start or "", parse_share(r.share_text)[0]))
+        kept = parse_share(keep.share_text)[0] or 0.0
+        warnings.append(
+            f"{kind} {rel.relation_id}: {rel.source} holds {rel.target} in several records in "
+            f"force ({prev.relation_id}, {rel.relation_id}); using the latest, {pct(kept)}"
+        )
+        h_rel[at] = keep
+        h_s[at] = kept
+    src = np.array(h_a, dtype=np.int64)
+    dst = np.array(h_b, dtype=np.int64)
+    shares = np.array(h_s, dtype=np.float64)
+    totals = np.bincount(dst, weights=shares, minlength=n)
+    for b in np.flatnonzero(totals > 1.0 + 1e-9).tolist():
+        warnings.append(
+            f"{ids[b]}: holdings in force add up to {pct(float(totals[b]))} (over 100%)"
+        )
+    return _Graph(ids, index, src, dst, shares, unstated, control, other, warnings)
 
 
 def assess(
@@ -169,172 +206,161 @@ def assess(
     """Statuses of the context entities under each rule (see the module docstring)."""
     today = (as_of or date.today()).isoformat()
     g = _build(entities, relations, today)
-    by_id = {e.entity_id: e for e in entities}
-    listed = [i for i, eid in enumerate(g.ids) if by_id[eid].listed]
-    holdings = [(a, b, s) for (a, b), s in g.holdings.items()]
-    control = [(a, b) for a, b, _ in g.control]
+    is_listed = np.fromiter((e.listed for e in entities), dtype=bool, count=len(entities))
+    names = [e.name for e in entities]
+    c_src = np.array([a for a, _, _ in g.control], dtype=np.int64)
+    c_dst = np.array([b for _, b, _ in g.control], dtype=np.int64)
     warnings = list(g.warnings)
     statuses: dict[str, dict[str, Status]] = {}
     for rule in RULES:
         eu = rule == "eu"
-        c = close(len(g.ids), listed, holdings, control=control, strict=eu, control_blocks=eu)
+        c = close_arrays(
+            is_listed, g.h_src, g.h_dst, g.h_share, c_src, c_dst, strict=eu, control_blocks=eu
+        )
         if rule == "us":
             for cyc in c.cycles:
-                names = ", ".join(f"{by_id[g.ids[i]].name} ({g.ids[i]})" for i in cyc)
-                warnings.append(f"ownership cycle: {names}")
+                listing = ", ".join(f"{names[i]} ({g.ids[i]})" for i in cyc)
+                warnings.append(f"ownership cycle: {listing}")
             for cyc in c.skipped_cycles:
                 warnings.append(
                     f"ownership cycle of {len(cyc)} entities ({g.ids[cyc[0]]}, ...): too large "
                     "to enumerate; indirect holdings through it left out"
                 )
-        statuses[rule] = _statuses(rule, g, by_id, c)
+        statuses[rule] = _statuses(rule, g, names, is_listed, c, c_src, c_dst)
     return Assessment(statuses, tuple(warnings))
 
 
-def _statuses(rule: str, g: _Graph, by_id: dict[str, ListEntity], c: Closure) -> dict[str, Status]:
-    ins: dict[int, list[tuple[int, float]]] = {}
-    for (a, b), s in g.holdings.items():
-        ins.setdefault(b, []).append((a, s))
-
-    def is_listed(i: int) -> bool:
-        return by_id[g.ids[i]].listed
-
-    def weight(i: int) -> float:
-        return 1.0 if i in c.blocked else c.own.get(i, 0.0)
+def _statuses(
+    rule: str,
+    g: _Graph,
+    names: list[str],
+    is_listed: np.ndarray,
+    c: ClosureArrays,
+    c_src: np.ndarray,
+    c_dst: np.ndarray,
+) -> dict[str, Status]:
+    """One rule's statuses: the numbers per node in numpy, then one explanation per entity
+    reached (the owners that contribute, sorted by share, named with what makes them count)."""
+    n = len(g.ids)
+    eu = rule == "eu"
+    blocked, own = c.blocked, c.own
+    weight = np.where(blocked, 1.0, own)
+    contrib = weight[g.h_src] > 0
+    cs, cd, cv = g.h_src[contrib], g.h_dst[contrib], g.h_share[contrib]
+    order = np.lexsort((cs, -cv, cd))
+    cs, cd, cv = cs[order], cd[order], cv[order]
+    first = np.searchsorted(cd, np.arange(n + 1)).tolist()
+    n_ins = np.bincount(g.h_dst, minlength=n).tolist()
+    # via: sources are the contributing owners and the blocked directors
+    ctl_on = blocked[c_src] if len(c_src) else np.zeros(0, dtype=bool)
+    rows, counts = via_lists(
+        n,
+        is_listed,
+        np.concatenate([cd, c_dst[ctl_on]]),
+        np.concatenate([cs, c_src[ctl_on]]),
+        c.node_level,
+        c.in_cycle,
+        MAX_VIA,
+    )
+    blocked_l = blocked.tolist()
+    listed_l = is_listed.tolist()
+    own_l = own.tolist()
+    weight_l = weight.tolist()
+    cs_l, cv_l = cs.tolist(), cv.tolist()
 
     directed_by: dict[int, list[tuple[int, Relation]]] = {}
     for d, a, rel in g.control:
-        if d in c.blocked:
+        if blocked_l[d]:
             directed_by.setdefault(a, []).append((d, rel))
     unstated_by: dict[int, list[tuple[int, Relation]]] = {}
     for o, a, rel in g.unstated:
-        if o in c.blocked:
+        if blocked_l[o]:
             unstated_by.setdefault(a, []).append((o, rel))
     linked: dict[int, list[tuple[int, Relation]]] = {}
     for a, b, rel in g.other:
-        if b in c.blocked:
+        if blocked_l[b]:
             linked.setdefault(a, []).append((b, rel))
-        if a in c.blocked:
+        if blocked_l[a]:
             linked.setdefault(b, []).append((a, rel))
 
-    listed_flags = [by_id[eid].listed for eid in g.ids]
-    memo: dict[int, tuple[int, ...]] = {}
+    reached = ~is_listed & ((own > 0) | blocked)
+    extra = [x for x in (*directed_by, *unstated_by, *linked) if not listed_l[x]]
+    if extra:
+        reached[np.array(extra, dtype=np.int64)] = True
+    cand = np.flatnonzero(reached)
+    via_rows = rows[cand].tolist()
+    via_n = counts[cand].tolist()
+    ids = g.ids
+    pcts: dict[float, str] = {}
 
-    def sources(x: int) -> list[int]:
-        found = [o for o, _ in ins.get(x, []) if o in c.blocked or c.own.get(o, 0.0) > 0]
-        return sorted(found + [d for d, _ in directed_by.get(x, [])])
-
-    def via_ids(x: int) -> tuple[int, ...]:
-        """Nodes on the paths from the listed owners (and controllers) to ``x``: its
-        contributing owners, then theirs, at most :data:`MAX_VIA` (memoised, iterative; a
-        node met again on the current path counts as having none)."""
-        stack: list[tuple[int, list[int] | None]] = [(x, None)]
-        on_path: set[int] = set()
-        while stack:
-            v, srcs = stack.pop()
-            if v in memo:
-                continue
-            if srcs is None:
-                srcs = sources(v)
-                on_path.add(v)
-                stack.append((v, srcs))
-                stack.extend(
-                    (o, None)
-                    for o in srcs
-                    if not listed_flags[o] and o not in memo and o not in on_path
-                )
-                continue
-            found: dict[int, None] = {}
-            for o in srcs:
-                found[o] = None
-                if not listed_flags[o]:
-                    found.update(dict.fromkeys(memo.get(o, ())))
-                if len(found) >= MAX_VIA:
-                    break
-            found.pop(v, None)
-            memo[v] = tuple(found)[:MAX_VIA]
-            on_path.discard(v)
-        return memo[x]
-
-    def via(x: int) -> tuple[str, ...]:
-        return tuple(g.ids[i] for i in sorted(via_ids(x)))
-
-    def name(i: int) -> str:
-        return by_id[g.ids[i]].name
+    def p(share: float) -> str:
+        text = pcts.get(share)
+        if text is None:
+            text = pcts[share] = pct(share)
+        return text
 
     def owners_text(x: int) -> str:
-        parts = []
-        contributing = sorted(
-            ((o, s) for o, s in ins.get(x, []) if weight(o) > 0), key=lambda t: (-t[1], t[0])
-        )
-        plain = all(is_listed(o) for o, _ in contributing)
-        for o, s in contributing:
-            if plain:
-                parts.append(f"{name(o)} ({pct(s)})")
-            elif is_listed(o):
-                parts.append(f"{name(o)} ({pct(s)}, listed)")
-            elif o in c.blocked:
-                parts.append(f"{name(o)} ({pct(s)}, itself blocked by ownership or control)")
-            else:
-                parts.append(f"{name(o)} ({pct(s)}; itself {pct(weight(o))} owned by listed)")
+        lo, hi = first[x], first[x + 1]
+        owners = cs_l[lo:hi]
+        shares = cv_l[lo:hi]
+        plain = all(listed_l[o] for o in owners)
+        if plain:
+            parts = [f"{names[o]} ({p(s)})" for o, s in zip(owners, shares, strict=True)]
+        else:
+            parts = []
+            for o, s in zip(owners, shares, strict=True):
+                if listed_l[o]:
+                    parts.append(f"{names[o]} ({p(s)}, listed)")
+                elif blocked_l[o]:
+                    parts.append(f"{names[o]} ({p(s)}, itself blocked by ownership or control)")
+                else:
+                    parts.append(f"{names[o]} ({p(s)}; itself {p(weight_l[o])} owned by listed)")
         text = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
         if plain:
-            text += (
-                ", listed"
-                if len(parts) == 1
-                else (", both listed" if len(parts) == 2 else ", all listed")
-            )
+            k = len(parts)
+            text += ", listed" if k == 1 else (", both listed" if k == 2 else ", all listed")
         return text
 
     out: dict[str, Status] = {}
-    threshold = "more than 50%" if rule == "eu" else "50% or more"
-    for x, eid in enumerate(g.ids):
-        if is_listed(x):
-            continue
-        share = c.own.get(x)
-        directors = directed_by.get(x, [])
-        unstated = unstated_by.get(x, [])
-        others = linked.get(x, [])
+    threshold = "more than 50%" if eu else "50% or more"
+    tail = "" if eu else "; control alone does not block under the US rule"
+    for x, vrow, vn in zip(cand.tolist(), via_rows, via_n, strict=True):
+        share = own_l[x]
+        is_blocked = blocked_l[x]
         notes: list[str] = []
         basis = "context"
-        blocked = x in c.blocked
-        if (
-            blocked
-            and share is not None
-            and (share > 0.5 + 1e-9 if rule == "eu" else share >= 0.5 - 1e-9)
-        ):
+        if is_blocked and share > 0 and (share > 0.5 + 1e-9 if eu else share >= 0.5 - 1e-9):
             basis = "owned"
-            notes.append(f"owned {pct(min(share, 1.0))} by {owners_text(x)}")
-        elif blocked:
+            notes.append(f"owned {p(min(share, 1.0))} by {owners_text(x)}")
+        elif is_blocked:
             basis = "controlled"
-        elif share:
+        elif share > 0:
             basis = "related"
-            notes.append(f"{pct(share)} owned by {owners_text(x)} (below {threshold}: not blocked)")
-        for d, rel in directors:
+            notes.append(f"{p(share)} owned by {owners_text(x)} (below {threshold}: not blocked)")
+        for d, rel in directed_by.get(x, ()):
             role = f" ({rel.role})" if rel.role else ""
-            how = "listed" if is_listed(d) else "blocked"
-            tail = "" if rule == "eu" else "; control alone does not block under the US rule"
-            notes.append(f"directed by {how} {name(d)}{role}{tail}")
-        for o, _ in unstated:
-            notes.append(
-                f"held by {'listed' if is_listed(o) else 'blocked'} {name(o)} (share not stated)"
-            )
-        for o, rel in others:
-            notes.append(f"{rel.kind.replace('_', ' ')} of listed {name(o)}")
-        if basis == "context" and notes:
-            basis = "related"
+            how = "listed" if listed_l[d] else "blocked"
+            notes.append(f"directed by {how} {names[d]}{role}{tail}")
+        for o, _ in unstated_by.get(x, ()):
+            how = "listed" if listed_l[o] else "blocked"
+            notes.append(f"held by {how} {names[o]} (share not stated)")
+        for o, rel in linked.get(x, ()):
+            notes.append(f"{rel.kind.replace('_', ' ')} of listed {names[o]}")
         if basis == "context":
-            continue
+            if not notes:
+                continue
+            basis = "related"
         explanation = "; ".join(notes)
-        if rule == "eu" and basis == "owned" and len(ins.get(x, [])) > 1:
+        if eu and basis == "owned" and n_ins[x] > 1:
             explanation += " (holdings aggregated; the EU assesses aggregation case by case)"
+        eid = ids[x]
         out[eid] = Status(
             eid,
             rule,
             basis,
-            blocked,
-            None if share is None else min(share, 1.0),
-            via(x),
+            is_blocked,
+            min(share, 1.0) if share > 0 else None,
+            tuple(ids[i] for i in vrow[:vn]),
             explanation,
         )
     return out
