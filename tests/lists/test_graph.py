@@ -187,3 +187,21 @@ def test_snapshot_keeps_graph(store: Store) -> None:
     assert rows["c-vostok"] != vostok.content_hash()
     sidorenko = next(e for e in p.entities if e.entity_id == "t-sidorenko")
     assert rows["t-sidorenko"] == sidorenko.content_hash()
+
+
+@given(
+    st.text(),
+    st.sampled_from(["us", "eu"]),
+    st.booleans(),
+    st.none() | st.floats(0, 1),
+    st.lists(st.text(), max_size=3),
+    st.text(),
+)
+def test_status_json_is_json_dumps(
+    eid: str, rule: str, blocked: bool, share: float | None, via: list[str], text: str
+) -> None:
+    s = graph.Status(eid, rule, "owned", blocked, share, tuple(via), text)
+    assert s.sorted_json() == json.dumps(s.to_dict(), sort_keys=True, ensure_ascii=False)
+    a = graph.Assessment({"us": {eid: s}, "eu": {eid: s}}, ())
+    want = json.dumps({r: s.to_dict() for r in ("us", "eu")}, sort_keys=True, ensure_ascii=False)
+    assert a.status_json(eid) == want

@@ -26,6 +26,7 @@ inform, never block.
 from __future__ import annotations
 
 import json
+import json.encoder
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,10 +36,13 @@ import numpy as np
 
 from roundabout.lists.model import ListEntity
 from roundabout.lists.relations import Relation, parse_share
+from roundabout.ownership import dates
 from roundabout.ownership.closure import ClosureArrays, close_arrays
 from roundabout.ownership.via import via_lists
 
 RULES: Final = ("us", "eu")
+#: A string as ``json.dumps(..., ensure_ascii=False)`` writes it.
+_enc: Final = json.encoder.encode_basestring
 #: Ids kept in a status's ``via`` (a deep chain of holdings can reach thousands): the
 #: contributing owners first, then theirs, up the chains.
 MAX_VIA: Final = 20
@@ -65,6 +69,17 @@ class Status:
             "explanation": self.explanation,
         }
 
+    def sorted_json(self) -> str:
+        """``json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)``, written out
+        (a million-link load hashes several hundred thousand of them)."""
+        share = "null" if self.owned_share is None else float.__repr__(round(self.owned_share, 4))
+        via = ", ".join(map(_enc, self.via))
+        return (
+            f'{{"basis": {_enc(self.basis)}, "blocked": {"true" if self.blocked else "false"}, '
+            f'"entity_id": {_enc(self.entity_id)}, "explanation": {_enc(self.explanation)}, '
+            f'"owned_share": {share}, "rule": {_enc(self.rule)}, "via": [{via}]}}'
+        )
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Status:
         return cls(
@@ -84,12 +99,14 @@ class Assessment:
     warnings: tuple[str, ...]
 
     def status_json(self, entity_id: str) -> str:
-        """Both rules' statuses of one entity as JSON (hashed into the entry's version)."""
-        return json.dumps(
-            {r: s[entity_id].to_dict() for r, s in self.statuses.items() if entity_id in s},
-            sort_keys=True,
-            ensure_ascii=False,
-        )
+        """Both rules' statuses of one entity as JSON (hashed into the entry's version):
+        ``json.dumps({rule: status.to_dict()}, sort_keys=True, ensure_ascii=False)``."""
+        parts = [
+            f"{_enc(r)}: {s[entity_id].sorted_json()}"
+            for r, s in sorted(self.statuses.items())
+            if entity_id in s
+        ]
+        return "{" + ", ".join(parts) + "}"
 
 
 def pct(share: float) -> str:
@@ -203,8 +220,9 @@ def assess(
     relations: Sequence[Relation],
     as_of: date | None = None,
 ) -> Assessment:
-    """Statuses of the context entities under each rule (see the module docstring)."""
-    today = (as_of or date.today()).isoformat()
+    """Statuses of the context entities under each rule, with the links in force on
+    ``as_of`` (default :func:`roundabout.ownership.dates.today`; see the module docstring)."""
+    today = (as_of or dates.today()).isoformat()
     g = _build(entities, relations, today)
     is_listed = np.fromiter((e.listed for e in entities), dtype=bool, count=len(entities))
     names = [e.name for e in entities]
@@ -360,7 +378,7 @@ def _statuses(
             basis,
             is_blocked,
             min(share, 1.0) if share > 0 else None,
-            tuple(ids[i] for i in vrow[:vn]),
+            tuple(map(ids.__getitem__, vrow[:vn])),
             explanation,
         )
     return out

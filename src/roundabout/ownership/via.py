@@ -17,6 +17,8 @@ nodes of a cycle are repeated until their lists no longer change (distances only
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 #: Node numbers and distances packed into one int64 sort key: node numbers below 2**23.
@@ -51,7 +53,7 @@ def via_lists(
     bounds = [0, *cut.tolist(), len(x)]
     expand = ~is_listed[o]
     state = (rows, dist, counts)
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+    for lo, hi in itertools.pairwise(bounds):
         ex, eo, ee = x[lo:hi], o[lo:hi], expand[lo:hi]
         if not cyc[lo]:
             _write(state, *_step(state, ex, eo, ee, limit, n))
