@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from roundabout.lists.graph import MAX_VIA, RULES, Assessment, Status, pct
+from roundabout.lists.graph import MAX_VIA, RULES, Assessment, Status, pct, pending
 from roundabout.lists.model import ListEntity
 from roundabout.lists.relations import Relation, parse_share
 from roundabout.ownership.closure import Closure, close
@@ -108,6 +108,8 @@ def assess(
                     "to enumerate; indirect holdings through it left out"
                 )
         statuses[rule] = _statuses(rule, g, by_id, c)
+    if any(r.start and r.start[:10] > today for r in relations):
+        pending(entities, relations, today, statuses)  # the same function: not checked here
     return Assessment(statuses, tuple(warnings))
 
 

@@ -134,8 +134,10 @@ def test_bad_ownership_csv_is_an_error(tmp_path: Path) -> None:
 
 def test_statuses_follow_the_screening_day(tmp_path: Path, monkeypatch: Any) -> None:
     """A holding that ends between the load and the screening stops blocking, and one that
-    starts in between starts to: the statuses are computed again for the screening day (once:
-    kept in the store), with a new entry version (a decision on the old one is not reused)."""
+    starts in between starts to (a company tied to a listed person only by a holding to come
+    is screened from the load on, as information): the statuses are computed again for the
+    screening day (once: kept in the store), with a new entry version (a decision on the old
+    one is not reused)."""
     from datetime import date
 
     from roundabout.lists import snapshots
@@ -152,12 +154,14 @@ def test_statuses_follow_the_screening_day(tmp_path: Path, monkeypatch: Any) -> 
         ListEntity("l-2", "Person", "OLEG SMIRNOV", listed=True),
         ListEntity("c-1", "Company", "NORD TRANSIT", listed=False),
         ListEntity("c-2", "Company", "SUD KOMPLEKT", listed=False),
+        ListEntity("c-3", "Company", "VOSTOK MONTAZH", listed=False),
     )
     links = (
         Relation("o-1", "ownership", "l-1", "c-1", share_text="60", end="2026-12-10"),
         Relation("o-2", "ownership", "l-2", "c-1", share_text="30"),
         Relation("o-3", "ownership", "l-1", "c-2", share_text="30"),
         Relation("o-4", "ownership", "l-2", "c-2", share_text="30", start="2026-12-12"),
+        Relation("o-5", "ownership", "l-1", "c-3", share_text="70", start="2026-12-12"),
     )
     parsed = ParsedList("ftm", "2026-12-01", "a" * 64, ("x.jsonl",), entities, links)
     day = {"today": date(2026, 12, 2)}
@@ -173,6 +177,9 @@ def test_statuses_follow_the_screening_day(tmp_path: Path, monkeypatch: Any) -> 
         nord, sud = hit(before, "NORD TRANSIT"), hit(before, "SUD KOMPLEKT")
         assert (nord.match, nord.extra["basis"], nord.extra["owned_share"]) == (True, "owned", 0.9)
         assert (sud.match, sud.extra["basis"]) == (False, "related")
+        vostok = hit(before, "VOSTOK MONTAZH")  # only a holding to come: screened, informs
+        assert (vostok.match, vostok.extra["basis"]) == (False, "related")
+        assert "links not yet in force on 2026-12-02" in vostok.explanation
 
         day["today"] = date(2026, 12, 15)  # o-1 ended on the 10th, o-4 started on the 12th
         after = screener_for(store, [sid])
@@ -185,6 +192,12 @@ def test_statuses_follow_the_screening_day(tmp_path: Path, monkeypatch: Any) -> 
         assert "30% owned by OLEG SMIRNOV (30%), listed" in nord2.explanation
         assert (sud2.match, sud2.extra["basis"], sud2.extra["owned_share"]) == (True, "owned", 0.6)
         assert nord2.entity_hash != nord.entity_hash and sud2.entity_hash != sud.entity_hash
+        vostok2 = hit(after, "VOSTOK MONTAZH")
+        assert (vostok2.match, vostok2.extra["basis"], vostok2.extra["owned_share"]) == (
+            True,
+            "owned",
+            0.7,
+        )
         assert stored.recomputed_days(store, sid) == ["2026-12-15"]
 
         # a later day with no link starting or ending in between: the same computation

@@ -132,11 +132,18 @@ class _Graph:
     control: list[tuple[int, int, Relation]]
     other: list[tuple[int, int, Relation]]  # family, associate, unknown link
     warnings: list[str]
+    future: int  # links not in force yet (a start after today, no end passed)
 
 
-def _build(entities: Sequence[ListEntity], relations: Iterable[Relation], today: str) -> _Graph:
+def _build(
+    entities: Sequence[ListEntity],
+    relations: Iterable[Relation],
+    today: str,
+    *,
+    from_today: bool = False,
+) -> _Graph:
     """The links in force on ``today`` as arrays (one pass over the links; the shares'
-    texts parsed once each)."""
+    texts parsed once each); with ``from_today``, also those that start later."""
     ids = [e.entity_id for e in entities]
     index = {eid: i for i, eid in enumerate(ids)}
     n = len(ids)
@@ -151,6 +158,7 @@ def _build(entities: Sequence[ListEntity], relations: Iterable[Relation], today:
     h_s: list[float] = []
     h_rel: list[Relation] = []
     parsed: dict[str | None, tuple[float | None, str | None]] = {}
+    future = 0
     for rel in relations:
         a, b = get(rel.source), get(rel.target)
         if a is None or b is None:
@@ -160,8 +168,12 @@ def _build(entities: Sequence[ListEntity], relations: Iterable[Relation], today:
             )
             continue
         end, start = rel.end, rel.start
-        if (end and end[:10] < today) or (start and start[:10] > today):
+        if end and end[:10] < today:
             continue
+        if start and start[:10] > today:
+            future += 1
+            if not from_today:
+                continue
         if a == b:
             warnings.append(
                 f"{rel.kind} {rel.relation_id}: {rel.source} linked to itself; link skipped"
@@ -212,7 +224,7 @@ def _build(entities: Sequence[ListEntity], relations: Iterable[Relation], today:
         warnings.append(
             f"{ids[b]}: holdings in force add up to {pct(float(totals[b]))} (over 100%)"
         )
-    return _Graph(ids, index, src, dst, shares, unstated, control, other, warnings)
+    return _Graph(ids, index, src, dst, shares, unstated, control, other, warnings, future)
 
 
 def assess(
@@ -245,7 +257,41 @@ def assess(
                     "to enumerate; indirect holdings through it left out"
                 )
         statuses[rule] = _statuses(rule, g, names, is_listed, c, c_src, c_dst)
+    if g.future:
+        pending(entities, relations, today, statuses)
     return Assessment(statuses, tuple(warnings))
+
+
+def pending(
+    entities: Sequence[ListEntity],
+    relations: Sequence[Relation],
+    today: str,
+    statuses: dict[str, dict[str, Status]],
+) -> None:
+    """Entities that only links starting after ``today`` tie to a listed person: a status
+    of information (``related``, not blocking) under each rule, so that they are entries of
+    the snapshot and screened; once the links start, the screening day's statuses (computed
+    again, :mod:`roundabout.screening.ownership_hits`) say what they make of them."""
+    g = _build(entities, relations, today, from_today=True)
+    is_listed = np.fromiter((e.listed for e in entities), dtype=bool, count=len(entities))
+    c_src = np.array([a for a, _, _ in g.control], dtype=np.int64)
+    c_dst = np.array([b for _, b, _ in g.control], dtype=np.int64)
+    c = close_arrays(is_listed, g.h_src, g.h_dst, g.h_share, c_src, c_dst)
+    reached = ~is_listed & ((c.own > 0) | c.blocked)
+    blocked = c.blocked
+    for a, b, _ in (*g.control, *g.unstated):
+        if blocked[a] and not is_listed[b]:
+            reached[b] = True
+    for a, b, _ in g.other:
+        for x, y in ((a, b), (b, a)):
+            if blocked[y] and not is_listed[x]:
+                reached[x] = True
+    note = f"tied to listed persons only by links not yet in force on {today}"
+    for x in np.flatnonzero(reached).tolist():
+        eid = g.ids[x]
+        for rule, by_id in statuses.items():
+            if eid not in by_id:
+                by_id[eid] = Status(eid, rule, "related", False, None, (), note)
 
 
 def _statuses(
