@@ -330,7 +330,7 @@ def _statuses(
     listed_l = is_listed.tolist()
     own_l = own.tolist()
     weight_l = weight.tolist()
-    cs_l, cv_l = cs.tolist(), cv.tolist()
+    cs_l = cs.tolist()
 
     directed_by: dict[int, list[tuple[int, Relation]]] = {}
     for d, a, rel in g.control:
@@ -363,26 +363,34 @@ def _statuses(
             text = pcts[share] = pct(share)
         return text
 
+    # each contributing holding's part of its asset's owners text, written once
+    shares_u, share_i = np.unique(cv, return_inverse=True)
+    share_txt = [pct(v) for v in shares_u.tolist()]
+    plain_l = (np.bincount(cd[~is_listed[cs]], minlength=n) == 0).tolist()
+    kind = np.where(
+        np.asarray(plain_l, dtype=bool)[cd],
+        0,
+        np.where(is_listed[cs], 1, np.where(blocked[cs], 2, 3)),
+    )
+    parts: list[str] = []
+    for o, i, k in zip(cs_l, share_i.tolist(), kind.tolist(), strict=True):
+        if k == 0:
+            parts.append(f"{names[o]} ({share_txt[i]})")
+        elif k == 1:
+            parts.append(f"{names[o]} ({share_txt[i]}, listed)")
+        elif k == 2:
+            parts.append(f"{names[o]} ({share_txt[i]}, itself blocked by ownership or control)")
+        else:
+            parts.append(f"{names[o]} ({share_txt[i]}; itself {p(weight_l[o])} owned by listed)")
+    suffix = {1: ", listed", 2: ", both listed"}
+
     def owners_text(x: int) -> str:
         lo, hi = first[x], first[x + 1]
-        owners = cs_l[lo:hi]
-        shares = cv_l[lo:hi]
-        plain = all(listed_l[o] for o in owners)
-        if plain:
-            parts = [f"{names[o]} ({p(s)})" for o, s in zip(owners, shares, strict=True)]
-        else:
-            parts = []
-            for o, s in zip(owners, shares, strict=True):
-                if listed_l[o]:
-                    parts.append(f"{names[o]} ({p(s)}, listed)")
-                elif blocked_l[o]:
-                    parts.append(f"{names[o]} ({p(s)}, itself blocked by ownership or control)")
-                else:
-                    parts.append(f"{names[o]} ({p(s)}; itself {p(weight_l[o])} owned by listed)")
-        text = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
-        if plain:
-            k = len(parts)
-            text += ", listed" if k == 1 else (", both listed" if k == 2 else ", all listed")
+        text = (
+            parts[lo] if hi - lo == 1 else ", ".join(parts[lo : hi - 1]) + " and " + parts[hi - 1]
+        )
+        if plain_l[x]:
+            text += suffix.get(hi - lo, ", all listed")
         return text
 
     out: dict[str, Status] = {}
@@ -401,15 +409,18 @@ def _statuses(
         elif share > 0:
             basis = "related"
             notes.append(f"{p(share)} owned by {owners_text(x)} (below {threshold}: not blocked)")
-        for d, rel in directed_by.get(x, ()):
-            role = f" ({rel.role})" if rel.role else ""
-            how = "listed" if listed_l[d] else "blocked"
-            notes.append(f"directed by {how} {names[d]}{role}{tail}")
-        for o, _ in unstated_by.get(x, ()):
-            how = "listed" if listed_l[o] else "blocked"
-            notes.append(f"held by {how} {names[o]} (share not stated)")
-        for o, rel in linked.get(x, ()):
-            notes.append(f"{rel.kind.replace('_', ' ')} of listed {names[o]}")
+        if directed_by and x in directed_by:
+            for d, rel in directed_by[x]:
+                role = f" ({rel.role})" if rel.role else ""
+                how = "listed" if listed_l[d] else "blocked"
+                notes.append(f"directed by {how} {names[d]}{role}{tail}")
+        if unstated_by and x in unstated_by:
+            for o, _ in unstated_by[x]:
+                how = "listed" if listed_l[o] else "blocked"
+                notes.append(f"held by {how} {names[o]} (share not stated)")
+        if linked and x in linked:
+            for o, rel in linked[x]:
+                notes.append(f"{rel.kind.replace('_', ' ')} of listed {names[o]}")
         if basis == "context":
             if not notes:
                 continue
