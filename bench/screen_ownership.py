@@ -19,7 +19,9 @@ generated parties' company names, so they also add hits).
 
 ``--names`` party names (default 20,000) from ``bench/screen.py``'s generator, with 1% of the
 generated company names planted so that ownership hits exist, are screened by each screener
-in turn, in ``--rounds`` interleaved slices (a change of machine load hits all three alike);
+in turn, in ``--rounds`` interleaved slices (a change of machine load hits all alike), every
+slice from empty caches (the screeners share the matcher's ``lru_cache``s: a name screened
+by one would be nearly free for the next);
 CPU seconds (``time.process_time``) and wall seconds per screener. Setup (CSV attached and
 loaded, index built, statuses read) is timed apart.
 
@@ -29,6 +31,8 @@ Run by hand: ``.venv/bin/python bench/screen_ownership.py``.
 from __future__ import annotations
 
 import argparse
+import functools
+import gc
 import json
 import random
 import resource
@@ -47,6 +51,12 @@ from roundabout.matching.matcher import Screener
 from roundabout.matching.model import Party
 from roundabout.screening.lists_in_use import screener_for
 from roundabout.store import Store
+
+
+def _clear_caches() -> None:
+    for obj in gc.get_objects():
+        if isinstance(obj, functools._lru_cache_wrapper):
+            obj.cache_clear()
 
 
 def company_names(n: int, seed: int) -> list[str]:
@@ -155,9 +165,6 @@ def _run(
     cpu = dict.fromkeys(screeners, 0.0)
     wall = dict.fromkeys(screeners, 0.0)
     counts = {k: {"hits": 0, "matches": 0, "ownership_hits": 0} for k in screeners}
-    for s in screeners.values():  # warm the shared caches (not timed)
-        for i, name in enumerate(names[:500]):
-            s(Party(str(i), name))
     per_round: dict[str, list[float]] = {k: [] for k in screeners}
     size = -(-len(names) // args.rounds)
     for r in range(args.rounds):
@@ -165,6 +172,7 @@ def _run(
         order = list(screeners) if r % 2 == 0 else list(reversed(screeners))
         for key in order:
             s = screeners[key]
+            _clear_caches()  # the screeners share caches: each slice starts from empty ones
             t0, c0 = time.perf_counter(), time.process_time()
             for i, name in enumerate(part):
                 found = s(Party(str(i), name))
