@@ -385,8 +385,9 @@ def _statuses(
     suffix = {1: ", listed", 2: ", both listed"}
 
     def owners_text(x: int) -> str:
-        lo, hi = first[x], first[x + 1]
-        text = (
+        lo: int = first[x]
+        hi: int = first[x + 1]
+        text: str = (
             parts[lo] if hi - lo == 1 else ", ".join(parts[lo : hi - 1]) + " and " + parts[hi - 1]
         )
         if plain_l[x]:
