@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roundabout.lists import ftm, graph, snapshots
@@ -187,3 +187,73 @@ def test_snapshot_keeps_graph(store: Store) -> None:
     assert rows["c-vostok"] != vostok.content_hash()
     sidorenko = next(e for e in p.entities if e.entity_id == "t-sidorenko")
     assert rows["t-sidorenko"] == sidorenko.content_hash()
+
+
+@given(
+    st.text(),
+    st.sampled_from(["us", "eu"]),
+    st.booleans(),
+    st.none() | st.floats(0, 1),
+    st.lists(st.text(), max_size=3),
+    st.text(),
+)
+def test_status_json_is_json_dumps(
+    eid: str, rule: str, blocked: bool, share: float | None, via: list[str], text: str
+) -> None:
+    s = graph.Status(eid, rule, "owned", blocked, share, tuple(via), text)
+    assert s.sorted_json() == json.dumps(s.to_dict(), sort_keys=True, ensure_ascii=False)
+    a = graph.Assessment({"us": {eid: s}, "eu": {eid: s}}, ())
+    want = json.dumps({r: s.to_dict() for r in ("us", "eu")}, sort_keys=True, ensure_ascii=False)
+    assert a.status_json(eid) == want
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c", "ghost", ""]),
+            st.sampled_from(["a", "b", "c", "ghost", ""]),
+            st.none() | st.text(max_size=8) | st.sampled_from(["-5", "101", "nan", "1e400"]),
+        ),
+        max_size=8,
+    )
+)
+def test_bad_links_never_crash_and_never_block_silently(
+    bad: list[tuple[str, str, str | None]],
+) -> None:
+    """Whatever the other links say (unknown ids, percentages outside 0-100 or not numbers,
+    cycles), the load completes, a good 60% holding still blocks, an entity is blocked only
+    with a stated share of 50% or more, and every bad link has a warning naming it."""
+    ents = [
+        ListEntity("a", "Person", "A", listed=True),
+        ListEntity("b", "Company", "B", listed=False),
+        ListEntity("c", "Company", "C", listed=False),
+        ListEntity("good", "Company", "GOOD", listed=False),
+    ]
+    rel = [Relation("ok", "ownership", "a", "good", share_text="60")]
+    rel += [Relation(f"x{i}", "ownership", o, t, share_text=s) for i, (o, t, s) in enumerate(bad)]
+    out = graph.assess(ents, rel, TODAY)
+    assert out.statuses["us"]["good"].blocked
+    text = "\n".join(out.warnings)
+    for r in rel[1:]:
+        _, problem = parse_share(r.share_text)
+        if "ghost" in (r.source, r.target) or "" in (r.source, r.target):
+            assert f"ownership {r.relation_id}: unknown entity" in text
+        elif r.source == r.target:
+            assert f"ownership {r.relation_id}: {r.source} linked to itself" in text
+        elif problem:
+            assert f"ownership {r.relation_id}: {problem}" in text
+    for st_ in out.statuses["us"].values():
+        if st_.blocked:
+            assert st_.owned_share is not None and st_.owned_share >= 0.5 - 1e-9
+    # a cycle among the context companies is named in a warning
+    cyc = graph.assess(
+        ents,
+        [
+            Relation("c1", "ownership", "a", "b", share_text="10"),
+            Relation("c2", "ownership", "b", "c", share_text="10"),
+            Relation("c3", "ownership", "c", "b", share_text="10"),
+        ],
+        TODAY,
+    )
+    assert "ownership cycle: B (b), C (c)" in cyc.warnings

@@ -130,3 +130,85 @@ def test_bad_ownership_csv_is_an_error(tmp_path: Path) -> None:
     )
     assert r.exit_code != 0
     assert "owners.csv" in r.output
+
+
+def test_statuses_follow_the_screening_day(tmp_path: Path, monkeypatch: Any) -> None:
+    """A holding that ends between the load and the screening stops blocking, and one that
+    starts in between starts to (a company tied to a listed person only by a holding to come
+    is screened from the load on, as information): the statuses are computed again for the
+    screening day (once: kept in the store), with a new entry version (a decision on the old
+    one is not reused)."""
+    from datetime import date
+
+    from roundabout.lists import snapshots
+    from roundabout.lists.model import ListEntity, ParsedList
+    from roundabout.lists.relations import Relation
+    from roundabout.matching.model import Party
+    from roundabout.ownership import dates
+    from roundabout.screening.lists_in_use import screener_for
+    from roundabout.store import Store
+    from roundabout.store import ownership as stored
+
+    entities = (
+        ListEntity("l-1", "Person", "IVAN PETROV", listed=True),
+        ListEntity("l-2", "Person", "OLEG SMIRNOV", listed=True),
+        ListEntity("c-1", "Company", "NORD TRANSIT", listed=False),
+        ListEntity("c-2", "Company", "SUD KOMPLEKT", listed=False),
+        ListEntity("c-3", "Company", "VOSTOK MONTAZH", listed=False),
+    )
+    links = (
+        Relation("o-1", "ownership", "l-1", "c-1", share_text="60", end="2026-12-10"),
+        Relation("o-2", "ownership", "l-2", "c-1", share_text="30"),
+        Relation("o-3", "ownership", "l-1", "c-2", share_text="30"),
+        Relation("o-4", "ownership", "l-2", "c-2", share_text="30", start="2026-12-12"),
+        Relation("o-5", "ownership", "l-1", "c-3", share_text="70", start="2026-12-12"),
+    )
+    parsed = ParsedList("ftm", "2026-12-01", "a" * 64, ("x.jsonl",), entities, links)
+    day = {"today": date(2026, 12, 2)}
+    monkeypatch.setattr(dates, "today", lambda: day["today"])
+
+    def hit(screener: Any, name: str) -> Any:
+        (h,) = [h for h in screener.screen(Party("p", name)) if h.name == name]
+        return h
+
+    with Store(tmp_path / "s.duckdb") as store:
+        sid = snapshots.save(store, parsed).snapshot.snapshot_id
+        before = screener_for(store, [sid])
+        nord, sud = hit(before, "NORD TRANSIT"), hit(before, "SUD KOMPLEKT")
+        assert (nord.match, nord.extra["basis"], nord.extra["owned_share"]) == (True, "owned", 0.9)
+        assert (sud.match, sud.extra["basis"]) == (False, "related")
+        vostok = hit(before, "VOSTOK MONTAZH")  # only a holding to come: screened, informs
+        assert (vostok.match, vostok.extra["basis"]) == (False, "related")
+        assert "links not yet in force on 2026-12-02" in vostok.explanation
+
+        day["today"] = date(2026, 12, 15)  # o-1 ended on the 10th, o-4 started on the 12th
+        after = screener_for(store, [sid])
+        nord2, sud2 = hit(after, "NORD TRANSIT"), hit(after, "SUD KOMPLEKT")
+        assert (nord2.match, nord2.extra["basis"], nord2.extra["owned_share"]) == (
+            False,
+            "related",
+            0.3,
+        )
+        assert "30% owned by OLEG SMIRNOV (30%), listed" in nord2.explanation
+        assert (sud2.match, sud2.extra["basis"], sud2.extra["owned_share"]) == (True, "owned", 0.6)
+        assert nord2.entity_hash != nord.entity_hash and sud2.entity_hash != sud.entity_hash
+        vostok2 = hit(after, "VOSTOK MONTAZH")
+        assert (vostok2.match, vostok2.extra["basis"], vostok2.extra["owned_share"]) == (
+            True,
+            "owned",
+            0.7,
+        )
+        assert stored.recomputed_days(store, sid) == ["2026-12-15"]
+
+        # a later day with no link starting or ending in between: the same computation
+        day["today"] = date(2027, 3, 1)
+        again = screener_for(store, [sid])
+        assert hit(again, "NORD TRANSIT").entity_hash == nord2.entity_hash
+        assert stored.recomputed_days(store, sid) == ["2026-12-15"]
+
+        # a screener kept across the day the holding ends (the API) reads the new day
+        day["today"] = date(2026, 12, 2)
+        kept = screener_for(store, [sid])
+        assert hit(kept, "NORD TRANSIT").match
+        day["today"] = date(2026, 12, 11)
+        assert not hit(kept, "NORD TRANSIT").match

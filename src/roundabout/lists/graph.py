@@ -26,16 +26,23 @@ inform, never block.
 from __future__ import annotations
 
 import json
+import json.encoder
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+import numpy as np
+
 from roundabout.lists.model import ListEntity
 from roundabout.lists.relations import Relation, parse_share
-from roundabout.ownership.closure import Closure, close
+from roundabout.ownership import dates
+from roundabout.ownership.closure import ClosureArrays, close_arrays
+from roundabout.ownership.via import via_lists
 
 RULES: Final = ("us", "eu")
+#: A string as ``json.dumps(..., ensure_ascii=False)`` writes it.
+_enc: Final = json.encoder.encode_basestring
 #: Ids kept in a status's ``via`` (a deep chain of holdings can reach thousands): the
 #: contributing owners first, then theirs, up the chains.
 MAX_VIA: Final = 20
@@ -62,6 +69,17 @@ class Status:
             "explanation": self.explanation,
         }
 
+    def sorted_json(self) -> str:
+        """``json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)``, written out
+        (a million-link load hashes several hundred thousand of them)."""
+        share = "null" if self.owned_share is None else float.__repr__(round(self.owned_share, 4))
+        via = ", ".join(map(_enc, self.via))
+        return (
+            f'{{"basis": {_enc(self.basis)}, "blocked": {"true" if self.blocked else "false"}, '
+            f'"entity_id": {_enc(self.entity_id)}, "explanation": {_enc(self.explanation)}, '
+            f'"owned_share": {share}, "rule": {_enc(self.rule)}, "via": [{via}]}}'
+        )
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Status:
         return cls(
@@ -81,12 +99,14 @@ class Assessment:
     warnings: tuple[str, ...]
 
     def status_json(self, entity_id: str) -> str:
-        """Both rules' statuses of one entity as JSON (hashed into the entry's version)."""
-        return json.dumps(
-            {r: s[entity_id].to_dict() for r, s in self.statuses.items() if entity_id in s},
-            sort_keys=True,
-            ensure_ascii=False,
-        )
+        """Both rules' statuses of one entity as JSON (hashed into the entry's version):
+        ``json.dumps({rule: status.to_dict()}, sort_keys=True, ensure_ascii=False)``."""
+        parts = [
+            f"{_enc(r)}: {s[entity_id].sorted_json()}"
+            for r, s in sorted(self.statuses.items())
+            if entity_id in s
+        ]
+        return "{" + ", ".join(parts) + "}"
 
 
 def pct(share: float) -> str:
@@ -105,60 +125,106 @@ def _in_force(rel: Relation, today: str) -> bool:
 class _Graph:
     ids: list[str]
     index: dict[str, int]
-    holdings: dict[tuple[int, int], float]
+    h_src: np.ndarray  # holdings with a usable share, one per (owner, asset) pair
+    h_dst: np.ndarray
+    h_share: np.ndarray
     unstated: list[tuple[int, int, Relation]]  # ownership without a usable share
     control: list[tuple[int, int, Relation]]
     other: list[tuple[int, int, Relation]]  # family, associate, unknown link
     warnings: list[str]
+    future: int  # links not in force yet (a start after today, no end passed)
 
 
-def _build(entities: Sequence[ListEntity], relations: Iterable[Relation], today: str) -> _Graph:
+def _build(
+    entities: Sequence[ListEntity],
+    relations: Iterable[Relation],
+    today: str,
+    *,
+    from_today: bool = False,
+) -> _Graph:
+    """The links in force on ``today`` as arrays (one pass over the links; the shares'
+    texts parsed once each); with ``from_today``, also those that start later."""
     ids = [e.entity_id for e in entities]
     index = {eid: i for i, eid in enumerate(ids)}
-    g = _Graph(ids, index, {}, [], [], [], [])
-    chosen: dict[tuple[int, int], Relation] = {}
+    n = len(ids)
+    get = index.get
+    warnings: list[str] = []
+    unstated: list[tuple[int, int, Relation]] = []
+    control: list[tuple[int, int, Relation]] = []
+    other: list[tuple[int, int, Relation]] = []
+    pos: dict[int, int] = {}  # a * n + b -> place in the holding lists
+    h_a: list[int] = []
+    h_b: list[int] = []
+    h_s: list[float] = []
+    h_rel: list[Relation] = []
+    parsed: dict[str | None, tuple[float | None, str | None]] = {}
+    future = 0
     for rel in relations:
-        label = f"{rel.kind} {rel.relation_id}"
-        unknown = [x for x in (rel.source, rel.target) if x not in index]
-        if unknown:
-            g.warnings.append(f"{label}: unknown entity {', '.join(unknown)}; link skipped")
+        a, b = get(rel.source), get(rel.target)
+        if a is None or b is None:
+            unknown = [x for x in (rel.source, rel.target) if x not in index]
+            warnings.append(
+                f"{rel.kind} {rel.relation_id}: unknown entity {', '.join(unknown)}; link skipped"
+            )
             continue
-        if not _in_force(rel, today):
+        end, start = rel.end, rel.start
+        if end and end[:10] < today:
             continue
-        a, b = index[rel.source], index[rel.target]
-        if a == b:
-            g.warnings.append(f"{label}: {rel.source} linked to itself; link skipped")
-            continue
-        if rel.kind == "directorship":
-            g.control.append((a, b, rel))
-        elif rel.kind != "ownership":
-            g.other.append((a, b, rel))
-        else:
-            share, problem = parse_share(rel.share_text)
-            if problem:
-                g.warnings.append(f"{label}: {problem}; kept as a holding of unstated share")
-            if share is None:
-                g.unstated.append((a, b, rel))
+        if start and start[:10] > today:
+            future += 1
+            if not from_today:
                 continue
-            prev = chosen.get((a, b))
-            if prev is not None:
-                keep = max(prev, rel, key=lambda r: (r.start or "", parse_share(r.share_text)[0]))
-                g.warnings.append(
-                    f"{label}: {rel.source} holds {rel.target} in several records in force "
-                    f"({prev.relation_id}, {rel.relation_id}); using the latest, "
-                    f"{pct(parse_share(keep.share_text)[0] or 0.0)}"
-                )
-                rel = keep
-                share = parse_share(keep.share_text)[0] or 0.0
-            chosen[(a, b)] = rel
-            g.holdings[(a, b)] = share
-    totals: dict[int, float] = {}
-    for (_, b), s in g.holdings.items():
-        totals[b] = totals.get(b, 0.0) + s
-    for b, t in sorted(totals.items()):
-        if t > 1.0 + 1e-9:
-            g.warnings.append(f"{ids[b]}: holdings in force add up to {pct(t)} (over 100%)")
-    return g
+        if a == b:
+            warnings.append(
+                f"{rel.kind} {rel.relation_id}: {rel.source} linked to itself; link skipped"
+            )
+            continue
+        kind = rel.kind
+        if kind == "directorship":
+            control.append((a, b, rel))
+            continue
+        if kind != "ownership":
+            other.append((a, b, rel))
+            continue
+        text = rel.share_text
+        got = parsed.get(text)
+        if got is None:
+            got = parsed[text] = parse_share(text)
+        share, problem = got
+        if problem:
+            warnings.append(
+                f"{kind} {rel.relation_id}: {problem}; kept as a holding of unstated share"
+            )
+        if share is None:
+            unstated.append((a, b, rel))
+            continue
+        key = a * n + b
+        at = pos.get(key)
+        if at is None:
+            pos[key] = len(h_a)
+            h_a.append(a)
+            h_b.append(b)
+            h_s.append(share)
+            h_rel.append(rel)
+            continue
+        prev = h_rel[at]
+        keep = max(prev, rel, key=lambda r: (r.start or "", parse_share(r.share_text)[0]))
+        kept = parse_share(keep.share_text)[0] or 0.0
+        warnings.append(
+            f"{kind} {rel.relation_id}: {rel.source} holds {rel.target} in several records in "
+            f"force ({prev.relation_id}, {rel.relation_id}); using the latest, {pct(kept)}"
+        )
+        h_rel[at] = keep
+        h_s[at] = kept
+    src = np.array(h_a, dtype=np.int64)
+    dst = np.array(h_b, dtype=np.int64)
+    shares = np.array(h_s, dtype=np.float64)
+    totals = np.bincount(dst, weights=shares, minlength=n)
+    for b in np.flatnonzero(totals > 1.0 + 1e-9).tolist():
+        warnings.append(
+            f"{ids[b]}: holdings in force add up to {pct(float(totals[b]))} (over 100%)"
+        )
+    return _Graph(ids, index, src, dst, shares, unstated, control, other, warnings, future)
 
 
 def assess(
@@ -166,175 +232,211 @@ def assess(
     relations: Sequence[Relation],
     as_of: date | None = None,
 ) -> Assessment:
-    """Statuses of the context entities under each rule (see the module docstring)."""
-    today = (as_of or date.today()).isoformat()
+    """Statuses of the context entities under each rule, with the links in force on
+    ``as_of`` (default :func:`roundabout.ownership.dates.today`; see the module docstring)."""
+    today = (as_of or dates.today()).isoformat()
     g = _build(entities, relations, today)
-    by_id = {e.entity_id: e for e in entities}
-    listed = [i for i, eid in enumerate(g.ids) if by_id[eid].listed]
-    holdings = [(a, b, s) for (a, b), s in g.holdings.items()]
-    control = [(a, b) for a, b, _ in g.control]
+    is_listed = np.fromiter((e.listed for e in entities), dtype=bool, count=len(entities))
+    names = [e.name for e in entities]
+    c_src = np.array([a for a, _, _ in g.control], dtype=np.int64)
+    c_dst = np.array([b for _, b, _ in g.control], dtype=np.int64)
     warnings = list(g.warnings)
     statuses: dict[str, dict[str, Status]] = {}
     for rule in RULES:
         eu = rule == "eu"
-        c = close(len(g.ids), listed, holdings, control=control, strict=eu, control_blocks=eu)
+        c = close_arrays(
+            is_listed, g.h_src, g.h_dst, g.h_share, c_src, c_dst, strict=eu, control_blocks=eu
+        )
         if rule == "us":
             for cyc in c.cycles:
-                names = ", ".join(f"{by_id[g.ids[i]].name} ({g.ids[i]})" for i in cyc)
-                warnings.append(f"ownership cycle: {names}")
+                listing = ", ".join(f"{names[i]} ({g.ids[i]})" for i in cyc)
+                warnings.append(f"ownership cycle: {listing}")
             for cyc in c.skipped_cycles:
                 warnings.append(
                     f"ownership cycle of {len(cyc)} entities ({g.ids[cyc[0]]}, ...): too large "
                     "to enumerate; indirect holdings through it left out"
                 )
-        statuses[rule] = _statuses(rule, g, by_id, c)
+        statuses[rule] = _statuses(rule, g, names, is_listed, c, c_src, c_dst)
+    if g.future:
+        pending(entities, relations, today, statuses)
     return Assessment(statuses, tuple(warnings))
 
 
-def _statuses(rule: str, g: _Graph, by_id: dict[str, ListEntity], c: Closure) -> dict[str, Status]:
-    ins: dict[int, list[tuple[int, float]]] = {}
-    for (a, b), s in g.holdings.items():
-        ins.setdefault(b, []).append((a, s))
+def pending(
+    entities: Sequence[ListEntity],
+    relations: Sequence[Relation],
+    today: str,
+    statuses: dict[str, dict[str, Status]],
+) -> None:
+    """Entities that only links starting after ``today`` tie to a listed person: a status
+    of information (``related``, not blocking) under each rule, so that they are entries of
+    the snapshot and screened; once the links start, the screening day's statuses (computed
+    again, :mod:`roundabout.screening.ownership_hits`) say what they make of them."""
+    g = _build(entities, relations, today, from_today=True)
+    is_listed = np.fromiter((e.listed for e in entities), dtype=bool, count=len(entities))
+    c_src = np.array([a for a, _, _ in g.control], dtype=np.int64)
+    c_dst = np.array([b for _, b, _ in g.control], dtype=np.int64)
+    c = close_arrays(is_listed, g.h_src, g.h_dst, g.h_share, c_src, c_dst)
+    reached = ~is_listed & ((c.own > 0) | c.blocked)
+    blocked = c.blocked
+    for a, b, _ in (*g.control, *g.unstated):
+        if blocked[a] and not is_listed[b]:
+            reached[b] = True
+    for a, b, _ in g.other:
+        for x, y in ((a, b), (b, a)):
+            if blocked[y] and not is_listed[x]:
+                reached[x] = True
+    note = f"tied to listed persons only by links not yet in force on {today}"
+    for x in np.flatnonzero(reached).tolist():
+        eid = g.ids[x]
+        for rule, by_id in statuses.items():
+            if eid not in by_id:
+                by_id[eid] = Status(eid, rule, "related", False, None, (), note)
 
-    def is_listed(i: int) -> bool:
-        return by_id[g.ids[i]].listed
 
-    def weight(i: int) -> float:
-        return 1.0 if i in c.blocked else c.own.get(i, 0.0)
+def _statuses(
+    rule: str,
+    g: _Graph,
+    names: list[str],
+    is_listed: np.ndarray,
+    c: ClosureArrays,
+    c_src: np.ndarray,
+    c_dst: np.ndarray,
+) -> dict[str, Status]:
+    """One rule's statuses: the numbers per node in numpy, then one explanation per entity
+    reached (the owners that contribute, sorted by share, named with what makes them count)."""
+    n = len(g.ids)
+    eu = rule == "eu"
+    blocked, own = c.blocked, c.own
+    weight = np.where(blocked, 1.0, own)
+    contrib = weight[g.h_src] > 0
+    cs, cd, cv = g.h_src[contrib], g.h_dst[contrib], g.h_share[contrib]
+    order = np.lexsort((cs, -cv, cd))
+    cs, cd, cv = cs[order], cd[order], cv[order]
+    first = np.searchsorted(cd, np.arange(n + 1)).tolist()
+    n_ins = np.bincount(g.h_dst, minlength=n).tolist()
+    # via: sources are the contributing owners and the blocked directors
+    ctl_on = blocked[c_src] if len(c_src) else np.zeros(0, dtype=bool)
+    rows, counts = via_lists(
+        n,
+        is_listed,
+        np.concatenate([cd, c_dst[ctl_on]]),
+        np.concatenate([cs, c_src[ctl_on]]),
+        c.node_level,
+        c.in_cycle,
+        MAX_VIA,
+    )
+    blocked_l = blocked.tolist()
+    listed_l = is_listed.tolist()
+    own_l = own.tolist()
+    weight_l = weight.tolist()
+    cs_l = cs.tolist()
 
     directed_by: dict[int, list[tuple[int, Relation]]] = {}
     for d, a, rel in g.control:
-        if d in c.blocked:
+        if blocked_l[d]:
             directed_by.setdefault(a, []).append((d, rel))
     unstated_by: dict[int, list[tuple[int, Relation]]] = {}
     for o, a, rel in g.unstated:
-        if o in c.blocked:
+        if blocked_l[o]:
             unstated_by.setdefault(a, []).append((o, rel))
     linked: dict[int, list[tuple[int, Relation]]] = {}
     for a, b, rel in g.other:
-        if b in c.blocked:
+        if blocked_l[b]:
             linked.setdefault(a, []).append((b, rel))
-        if a in c.blocked:
+        if blocked_l[a]:
             linked.setdefault(b, []).append((a, rel))
 
-    listed_flags = [by_id[eid].listed for eid in g.ids]
-    memo: dict[int, tuple[int, ...]] = {}
+    reached = ~is_listed & ((own > 0) | blocked)
+    extra = [x for x in (*directed_by, *unstated_by, *linked) if not listed_l[x]]
+    if extra:
+        reached[np.array(extra, dtype=np.int64)] = True
+    cand = np.flatnonzero(reached)
+    via_rows = rows[cand].tolist()
+    via_n = counts[cand].tolist()
+    ids = g.ids
+    pcts: dict[float, str] = {}
 
-    def sources(x: int) -> list[int]:
-        found = [o for o, _ in ins.get(x, []) if o in c.blocked or c.own.get(o, 0.0) > 0]
-        return sorted(found + [d for d, _ in directed_by.get(x, [])])
+    def p(share: float) -> str:
+        text = pcts.get(share)
+        if text is None:
+            text = pcts[share] = pct(share)
+        return text
 
-    def via_ids(x: int) -> tuple[int, ...]:
-        """Nodes on the paths from the listed owners (and controllers) to ``x``: its
-        contributing owners, then theirs, at most :data:`MAX_VIA` (memoised, iterative; a
-        node met again on the current path counts as having none)."""
-        stack: list[tuple[int, list[int] | None]] = [(x, None)]
-        on_path: set[int] = set()
-        while stack:
-            v, srcs = stack.pop()
-            if v in memo:
-                continue
-            if srcs is None:
-                srcs = sources(v)
-                on_path.add(v)
-                stack.append((v, srcs))
-                stack.extend(
-                    (o, None)
-                    for o in srcs
-                    if not listed_flags[o] and o not in memo and o not in on_path
-                )
-                continue
-            found: dict[int, None] = {}
-            for o in srcs:
-                found[o] = None
-                if not listed_flags[o]:
-                    found.update(dict.fromkeys(memo.get(o, ())))
-                if len(found) >= MAX_VIA:
-                    break
-            found.pop(v, None)
-            memo[v] = tuple(found)[:MAX_VIA]
-            on_path.discard(v)
-        return memo[x]
-
-    def via(x: int) -> tuple[str, ...]:
-        return tuple(g.ids[i] for i in sorted(via_ids(x)))
-
-    def name(i: int) -> str:
-        return by_id[g.ids[i]].name
+    # each contributing holding's part of its asset's owners text, written once
+    shares_u, share_i = np.unique(cv, return_inverse=True)
+    share_txt = [pct(v) for v in shares_u.tolist()]
+    plain_l = (np.bincount(cd[~is_listed[cs]], minlength=n) == 0).tolist()
+    kind = np.where(
+        np.asarray(plain_l, dtype=bool)[cd],
+        0,
+        np.where(is_listed[cs], 1, np.where(blocked[cs], 2, 3)),
+    )
+    parts: list[str] = []
+    for o, i, k in zip(cs_l, share_i.tolist(), kind.tolist(), strict=True):
+        if k == 0:
+            parts.append(f"{names[o]} ({share_txt[i]})")
+        elif k == 1:
+            parts.append(f"{names[o]} ({share_txt[i]}, listed)")
+        elif k == 2:
+            parts.append(f"{names[o]} ({share_txt[i]}, itself blocked by ownership or control)")
+        else:
+            parts.append(f"{names[o]} ({share_txt[i]}; itself {p(weight_l[o])} owned by listed)")
+    suffix = {1: ", listed", 2: ", both listed"}
 
     def owners_text(x: int) -> str:
-        parts = []
-        contributing = sorted(
-            ((o, s) for o, s in ins.get(x, []) if weight(o) > 0), key=lambda t: (-t[1], t[0])
+        lo: int = first[x]
+        hi: int = first[x + 1]
+        text: str = (
+            parts[lo] if hi - lo == 1 else ", ".join(parts[lo : hi - 1]) + " and " + parts[hi - 1]
         )
-        plain = all(is_listed(o) for o, _ in contributing)
-        for o, s in contributing:
-            if plain:
-                parts.append(f"{name(o)} ({pct(s)})")
-            elif is_listed(o):
-                parts.append(f"{name(o)} ({pct(s)}, listed)")
-            elif o in c.blocked:
-                parts.append(f"{name(o)} ({pct(s)}, itself blocked by ownership or control)")
-            else:
-                parts.append(f"{name(o)} ({pct(s)}; itself {pct(weight(o))} owned by listed)")
-        text = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
-        if plain:
-            text += (
-                ", listed"
-                if len(parts) == 1
-                else (", both listed" if len(parts) == 2 else ", all listed")
-            )
+        if plain_l[x]:
+            text += suffix.get(hi - lo, ", all listed")
         return text
 
     out: dict[str, Status] = {}
-    threshold = "more than 50%" if rule == "eu" else "50% or more"
-    for x, eid in enumerate(g.ids):
-        if is_listed(x):
-            continue
-        share = c.own.get(x)
-        directors = directed_by.get(x, [])
-        unstated = unstated_by.get(x, [])
-        others = linked.get(x, [])
+    threshold = "more than 50%" if eu else "50% or more"
+    tail = "" if eu else "; control alone does not block under the US rule"
+    for x, vrow, vn in zip(cand.tolist(), via_rows, via_n, strict=True):
+        share = own_l[x]
+        is_blocked = blocked_l[x]
         notes: list[str] = []
         basis = "context"
-        blocked = x in c.blocked
-        if (
-            blocked
-            and share is not None
-            and (share > 0.5 + 1e-9 if rule == "eu" else share >= 0.5 - 1e-9)
-        ):
+        if is_blocked and share > 0 and (share > 0.5 + 1e-9 if eu else share >= 0.5 - 1e-9):
             basis = "owned"
-            notes.append(f"owned {pct(min(share, 1.0))} by {owners_text(x)}")
-        elif blocked:
+            notes.append(f"owned {p(min(share, 1.0))} by {owners_text(x)}")
+        elif is_blocked:
             basis = "controlled"
-        elif share:
+        elif share > 0:
             basis = "related"
-            notes.append(f"{pct(share)} owned by {owners_text(x)} (below {threshold}: not blocked)")
-        for d, rel in directors:
-            role = f" ({rel.role})" if rel.role else ""
-            how = "listed" if is_listed(d) else "blocked"
-            tail = "" if rule == "eu" else "; control alone does not block under the US rule"
-            notes.append(f"directed by {how} {name(d)}{role}{tail}")
-        for o, _ in unstated:
-            notes.append(
-                f"held by {'listed' if is_listed(o) else 'blocked'} {name(o)} (share not stated)"
-            )
-        for o, rel in others:
-            notes.append(f"{rel.kind.replace('_', ' ')} of listed {name(o)}")
-        if basis == "context" and notes:
-            basis = "related"
+            notes.append(f"{p(share)} owned by {owners_text(x)} (below {threshold}: not blocked)")
+        if directed_by and x in directed_by:
+            for d, rel in directed_by[x]:
+                role = f" ({rel.role})" if rel.role else ""
+                how = "listed" if listed_l[d] else "blocked"
+                notes.append(f"directed by {how} {names[d]}{role}{tail}")
+        if unstated_by and x in unstated_by:
+            for o, _ in unstated_by[x]:
+                how = "listed" if listed_l[o] else "blocked"
+                notes.append(f"held by {how} {names[o]} (share not stated)")
+        if linked and x in linked:
+            for o, rel in linked[x]:
+                notes.append(f"{rel.kind.replace('_', ' ')} of listed {names[o]}")
         if basis == "context":
-            continue
+            if not notes:
+                continue
+            basis = "related"
         explanation = "; ".join(notes)
-        if rule == "eu" and basis == "owned" and len(ins.get(x, [])) > 1:
+        if eu and basis == "owned" and n_ins[x] > 1:
             explanation += " (holdings aggregated; the EU assesses aggregation case by case)"
+        eid = ids[x]
         out[eid] = Status(
             eid,
             rule,
             basis,
-            blocked,
-            None if share is None else min(share, 1.0),
-            via(x),
+            is_blocked,
+            min(share, 1.0) if share > 0 else None,
+            tuple(map(ids.__getitem__, vrow[:vn])),
             explanation,
         )
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -47,8 +47,22 @@ class ListEntity:
 
     def _data(self) -> dict[str, Any]:
         """The fields as a dict, without those at their default that older versions lacked
-        (so entries of lists without them hash and serialise as before)."""
-        data = asdict(self)
+        (so entries of lists without them hash and serialise as before). Built field by
+        field (``dataclasses.asdict`` deep-copies: a third of a million-entity load)."""
+        data: dict[str, Any] = {
+            "entity_id": self.entity_id,
+            "schema": self.schema,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "countries": list(self.countries),
+            "identifiers": [list(i) for i in self.identifiers],
+            "birth_dates": list(self.birth_dates),
+            "programs": list(self.programs),
+            "record": self.record,
+            "listed_on": self.listed_on,
+            "listed": self.listed,
+            "addresses": list(self.addresses),
+        }
         if data["listed_on"] is None:
             data.pop("listed_on")
         if data["listed"]:

@@ -10,7 +10,7 @@ percentage text too), and turned into shares and statuses in :mod:`roundabout.li
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Final
 
 #: kind -> (FtM schema, source property, target property)
@@ -40,7 +40,20 @@ class Relation:
     record: int = 0  # line in the source file
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        return json.dumps(
+            {
+                "relation_id": self.relation_id,
+                "kind": self.kind,
+                "source": self.source,
+                "target": self.target,
+                "share_text": self.share_text,
+                "start": self.start,
+                "end": self.end,
+                "role": self.role,
+                "record": self.record,
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Relation:

@@ -69,21 +69,78 @@ def close(
 
     Holdings of a node in itself are ignored (the caller warns about them). ``control`` edges
     block only with ``control_blocks`` (the EU rule); they are always reported in
-    ``controlled``. Vectorised (numpy, scipy's strongly connected components): the nodes are
-    taken level by level of the condensed graph, each level in one pass over its edges; only
-    the nodes of cycles are handled one by one.
+    ``controlled``. The same computation as :func:`close_arrays`, on Python collections.
     """
-    listed_set = frozenset(listed)
-    hold = [(o, a, s) for o, a, s in holdings if o != a]
-    ctl = [(c, a) for c, a in control if c != a]
-    src = np.array([o for o, _, _ in hold] + [c for c, _ in ctl], dtype=np.int64)
-    dst = np.array([a for _, a, _ in hold] + [a for _, a in ctl], dtype=np.int64)
-    share = np.array([s for _, _, s in hold] + [0.0] * len(ctl), dtype=np.float64)
-    is_ctl = np.zeros(len(src), dtype=bool)
-    is_ctl[len(hold) :] = True
+    hold = list(holdings)
+    ctl = list(control)
     is_listed = np.zeros(n, dtype=bool)
-    if listed_set:
-        is_listed[list(listed_set)] = True
+    listed_list = list(listed)
+    if listed_list:
+        is_listed[listed_list] = True
+    r = close_arrays(
+        is_listed,
+        np.array([o for o, _, _ in hold], dtype=np.int64),
+        np.array([a for _, a, _ in hold], dtype=np.int64),
+        np.array([s for _, _, s in hold], dtype=np.float64),
+        np.array([c for c, _ in ctl], dtype=np.int64),
+        np.array([a for _, a in ctl], dtype=np.int64),
+        strict=strict,
+        control_blocks=control_blocks,
+        max_cycle=max_cycle,
+    )
+    own = r.own
+    nz = np.flatnonzero(own > 0)
+    return Closure(
+        frozenset(np.flatnonzero(r.blocked).tolist()),
+        dict(zip(nz.tolist(), own[nz].tolist(), strict=True)),
+        frozenset(np.flatnonzero(r.controlled).tolist()),
+        r.cycles,
+        r.skipped_cycles,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureArrays:
+    """:class:`Closure` as arrays over the ``n`` nodes (what the load path works on)."""
+
+    blocked: np.ndarray  # bool, listed included
+    own: np.ndarray  # float64, share held by blocked persons (0 for listed nodes)
+    controlled: np.ndarray  # bool, directed by a blocked controller
+    node_level: np.ndarray  # int64, a topological level (strong components share one)
+    in_cycle: np.ndarray  # bool, in a strongly connected component of 2+ nodes
+    cycles: tuple[tuple[int, ...], ...]
+    skipped_cycles: tuple[tuple[int, ...], ...]
+
+
+def close_arrays(
+    is_listed: np.ndarray,
+    h_src: np.ndarray,
+    h_dst: np.ndarray,
+    h_share: np.ndarray,
+    c_src: np.ndarray,
+    c_dst: np.ndarray,
+    *,
+    strict: bool = False,
+    control_blocks: bool = False,
+    max_cycle: int = 16,
+) -> ClosureArrays:
+    """:func:`close` on arrays: ``is_listed`` (a mask over the nodes), the holdings
+    ``h_src -> h_dst`` of ``h_share`` and the control edges ``c_src -> c_dst``.
+
+    Vectorised (numpy, scipy's strongly connected components): the nodes are taken level by
+    level of the condensed graph, each level in one pass over its edges; only the nodes of
+    cycles are handled one by one.
+    """
+    n = len(is_listed)
+    hk = h_src != h_dst
+    ck = c_src != c_dst
+    src = np.concatenate([h_src[hk], c_src[ck]]).astype(np.int64)
+    dst = np.concatenate([h_dst[hk], c_dst[ck]]).astype(np.int64)
+    share = np.concatenate([h_share[hk], np.zeros(int(ck.sum()))]).astype(np.float64)
+    is_ctl = np.zeros(len(src), dtype=bool)
+    is_ctl[int(hk.sum()) :] = True
+    is_listed = is_listed.astype(bool)
+    listed_set = frozenset(np.flatnonzero(is_listed).tolist())
     keep = _reachable(n, is_listed, src, dst)
     sel = keep[src]
     src, dst, share, is_ctl = src[sel], dst[sel], share[sel], is_ctl[sel]
@@ -144,11 +201,12 @@ def close(
             if not exact:
                 skipped.append(tuple(members))
     own[is_listed] = 0.0
-    nz = np.flatnonzero(own > 0)
-    return Closure(
-        frozenset(np.flatnonzero(blocked).tolist()),
-        dict(zip(nz.tolist(), own[nz].tolist(), strict=True)),
-        frozenset(np.flatnonzero(controlled).tolist()),
+    return ClosureArrays(
+        blocked,
+        own,
+        controlled,
+        node_level,
+        in_cycle,
         tuple(sorted(cycles)),
         tuple(sorted(skipped)),
     )

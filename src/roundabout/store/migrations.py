@@ -139,6 +139,13 @@ def _shipment_review(store: Store) -> None:
         store.raw.execute(DDL[name])
 
 
+def _ownership_as_of(store: Store) -> None:
+    """Ownership statuses follow the screening day: the links' start and end dates of each
+    snapshot, and statuses recomputed for a later day (:mod:`.ownership`)."""
+    for name in ("list_link_dates", "list_ownership_asof", "list_ownership_recomputed"):
+        store.raw.execute(DDL[name])
+
+
 MIGRATIONS: Final = (
     Migration(1, "create_tables", _create_tables),
     Migration(2, "trade_nullable_columns", _add_trade_columns),
@@ -146,6 +153,7 @@ MIGRATIONS: Final = (
     Migration(4, "api_key_permissions", _key_permissions),
     Migration(5, "audit_hash_chain", _audit_chain),
     Migration(6, "shipment_review", _shipment_review),
+    Migration(7, "ownership_as_of", _ownership_as_of),
 )
 
 #: The version of a store this code writes (the last step's).

@@ -250,6 +250,24 @@ DDL: Final[dict[str, str]] = {
         actor VARCHAR NOT NULL,
         decided_at TIMESTAMPTZ NOT NULL
     )""",
+    "list_link_dates": """CREATE TABLE IF NOT EXISTS list_link_dates (
+        snapshot_id VARCHAR NOT NULL,
+        as_of VARCHAR NOT NULL,
+        starts VARCHAR[] NOT NULL,
+        ends VARCHAR[] NOT NULL
+    )""",
+    "list_ownership_asof": """CREATE TABLE IF NOT EXISTS list_ownership_asof (
+        snapshot_id VARCHAR NOT NULL,
+        as_of VARCHAR NOT NULL,
+        rule VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        entity_hash VARCHAR NOT NULL,
+        data VARCHAR NOT NULL
+    )""",
+    "list_ownership_recomputed": """CREATE TABLE IF NOT EXISTS list_ownership_recomputed (
+        snapshot_id VARCHAR NOT NULL,
+        as_of VARCHAR NOT NULL
+    )""",
     MIGRATIONS_TABLE: f"""CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (
         version INTEGER PRIMARY KEY,
         name VARCHAR NOT NULL,
