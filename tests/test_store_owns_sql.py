@@ -15,6 +15,7 @@ with its reason, and the test fails once an exception is no longer needed.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,8 +105,10 @@ def _duck(module: str) -> bool:
     return module == "duckdb" or module.startswith("duckdb.")
 
 
+@functools.cache
 def outside_store() -> dict[tuple[str, str], list[int]]:
-    """``(module, what) -> lines`` for every module of ``src/roundabout`` outside ``store/``."""
+    """``(module, what) -> lines`` for every module of ``src/roundabout`` outside ``store/``
+    (read once per test run; do not modify the answer)."""
     out: dict[tuple[str, str], list[int]] = {}
     for path in sorted(SRC.rglob("*.py")):
         if STORE in path.parents:
