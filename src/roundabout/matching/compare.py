@@ -295,14 +295,15 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
     elif (
         cmeet
         and sim < CONSONANTS_SIM
-        and min(len(a), len(b)) >= 5
+        and (min(len(a), len(b)) >= 5 or (len(ca) >= 3 and len(ca) >= min(len(a), len(b)) - 1))
         and len(ca) >= 3
         and fa == fb
         and fold_ch(sa[0]) == fold_ch(sb[0])
     ):
         # The same consonants in the same order, vowels written otherwise (Hussayn / Hosein,
         # Muhammad / Mohamed), ch for sh (Hamcho / Hamsho): romanisations of one Arabic or
-        # Persian name.
+        # Persian name. A four-letter word qualifies when all but one of its letters are those
+        # consonants (Petr / Pyotr, Jhon / John): one vowel written otherwise.
         sim, how = CONSONANTS_SIM, "consonants"
     if sim == 0.0:
         return 0.0, "none"
@@ -354,17 +355,16 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     used_q: set[int] = set()
     used_c: set[int] = set()
     pre: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
-    if person is not False:
-        # A particle written apart on one side and joined on the other ("El Shafee" /
-        # "ELSHAFEE", "Abu Bakr" / "Abubakr") is one name: joined before tokens align, so the
-        # particle does not align alone with the other side's particle.
-        if not _PARTICLES.isdisjoint(qt[:-1]):
-            pre = _merges(qt, q.abjad, ct, cs, used_q, used_c, particles=True)
-        if not _PARTICLES.isdisjoint(ct[:-1]):
-            pre += [
-                (b, a, s)
-                for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
-            ]
+    # A particle written apart on one side and joined on the other ("El Shafee" /
+    # "ELSHAFEE", "Abu Bakr" / "Abubakr", "AL HARAM" / "ALHARAM") is one name: joined
+    # before tokens align, so the particle does not align alone with the other side's
+    # particle. Organisations too: Arabic article joined or not ("ALHARAM EXCHANGE").
+    if not _PARTICLES.isdisjoint(qt[:-1]):
+        pre = _merges(qt, q.abjad, ct, cs, used_q, used_c, particles=True)
+    if not _PARTICLES.isdisjoint(ct[:-1]):
+        pre += [
+            (b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
+        ]
     pairs: list[tuple[int, int, float, str]] = []
     for sim, i, j, how in cands:
         if i in used_q or j in used_c:
