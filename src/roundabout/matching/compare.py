@@ -210,6 +210,9 @@ _FORM_FAMILY: Final = {
     "corp": "stock",  # Inc., Corporation: stock corporations ("Joint Stock Company")
 }
 
+#: Legal forms that say only "a company" ("Co.", "Company"): they contradict no other form.
+_UNSPECIFIED: Final = frozenset({"company"})
+
 #: Score cap when only one token (or only initials) aligns and other words are left over
 #: (the ``one_shared_word`` rule; the candidate index relies on it).
 WEAK_CAP: Final = name_rule("one_shared_word").weight
@@ -509,8 +512,13 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         notes.append(f"whole name {joined:.2f} similar")
     # Applied after the whole-name view, which compares the names without their legal forms.
     # The same name with another legal form is another company (AG / GmbH of one group), unless
-    # the forms are of one family (LLC / LLP, JSC / PJSC / Inc.).
-    if q.legal_forms and c.legal_forms and not set(q.legal_forms) & set(c.legal_forms):
+    # the forms are of one family (LLC / LLP, JSC / PJSC / Inc.) or one says only "Company".
+    if (
+        q.legal_forms
+        and c.legal_forms
+        and not set(q.legal_forms) & set(c.legal_forms)
+        and not (_UNSPECIFIED.issuperset(q.legal_forms) or _UNSPECIFIED.issuperset(c.legal_forms))
+    ):
         related = {_FORM_FAMILY.get(f, f) for f in q.legal_forms} & {
             _FORM_FAMILY.get(f, f) for f in c.legal_forms
         }
