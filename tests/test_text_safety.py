@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roundabout.text_safety import UNSAFE, is_safe, visible
+from roundabout.text_safety import UNSAFE, is_safe, json_text, visible
 
 DATA = Path(__file__).parent / "data" / "lists"
 WIPE = "\x1b[1A\x1b[2K" * 3  # cursor up, erase line: three times
@@ -122,6 +122,13 @@ def test_a_name_cannot_wipe_a_match_line_on_a_tty(tmp_path: Path) -> None:
     assert any("Harmless Bakery\\x1b[1A\\x1b[2K" in line for line in shown), shown
     # JSON keeps the exact text (escaped by JSON itself)
     js = _run_on_pty(["screen", "parties", str(parties), *lists, "--db", str(db), "--json"])
-    assert "\x1b" not in js
+    assert "\x1b" not in js and "\u202e" not in js and "\x9b" not in js
     names = [r["name"] for r in json.loads(js[js.index("{") :])["results"]]
     assert bakery in names
+
+
+@given(st.text())
+def test_json_text_decodes_to_the_same_values_and_shows_nothing_unsafe(s: str) -> None:
+    doc = json_text(json.dumps({"name": s}, ensure_ascii=False))
+    assert json.loads(doc) == {"name": s}
+    assert is_safe(doc)

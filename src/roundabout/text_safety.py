@@ -16,8 +16,9 @@ stored. :func:`visible` replaces every such character by an escape anyone can re
 The ESC of an escape sequence becomes ``\\x1b``, so the rest of the sequence (``[1A``) is
 plain text that does nothing. Use it at every point where text reaches a terminal or a page:
 CLI tables and lines, the HTML report (before HTML escaping), the dashboard (``app.js``
-applies the same rule). JSON output keeps the exact text: JSON escapes
-control characters itself and a program reading it must see what was stored.
+applies the same rule). JSON output keeps the exact text, a program reading it must see what
+was stored: :func:`json_text` writes the unsafe characters as JSON escapes, which decode back
+to them.
 """
 
 from __future__ import annotations
@@ -51,9 +52,26 @@ def visible(text: object, *, page: bool = False) -> str:
     return (UNSAFE_IN_PAGE if page else UNSAFE).sub(_escape, s)
 
 
+#: :data:`UNSAFE` but C0: inside a JSON string JSON has escaped them, and outside they are the
+#: document's own layout (newlines, indentation).
+_UNSAFE_IN_JSON: Final = re.compile(
+    "[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+
+
+def json_text(doc: str) -> str:
+    """A JSON document (from ``json.dumps(..., ensure_ascii=False)``) with every character
+    :func:`visible` would escape written as a JSON ``\\uXXXX`` escape instead.
+
+    JSON already escapes C0 controls, but not C1 controls (U+009B is CSI to 8-bit terminals)
+    or the bidi overrides, which then reach a terminal raw. The escaped document decodes to
+    exactly the same values: a program reading it still sees what was stored."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", doc)
+
+
 def is_safe(text: str) -> bool:
     """Whether ``text`` has nothing :func:`visible` would change."""
     return UNSAFE.search(text) is None
 
 
-__all__ = ["UNSAFE", "UNSAFE_IN_PAGE", "is_safe", "visible"]
+__all__ = ["UNSAFE", "UNSAFE_IN_PAGE", "is_safe", "json_text", "visible"]

@@ -13,7 +13,7 @@ import typer
 
 from roundabout.errors import RoundaboutError
 from roundabout.settings import resolve_db_path
-from roundabout.text_safety import visible
+from roundabout.text_safety import json_text, visible
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -60,5 +60,5 @@ def fails_cleanly(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
