@@ -1,6 +1,13 @@
 """Name-matching quality on the bundled labelled sets, side by side with nomenklatura.
 
-Usage: ``.venv/bin/python bench/quality.py [--threshold T] [--write-baseline] [--errors SET]``
+Usage: ``.venv/bin/python bench/quality.py [--threshold T] [--heldout] [--json OUT]
+[--before JSON] [--write-baseline] [--errors SET]``
+
+Every set is scored once per case; from those scores come precision, recall, F1 and FPR at the
+threshold, and the best recall at FPR <= 1% and <= 5% (:func:`at_fpr`). ``ofac_heldout`` is
+scored only with ``--heldout``. ``--before`` prints an earlier run's figures (``--json`` output
+or a baseline) beside this run's: run the same script with ``PYTHONPATH`` on the old sources
+and ``--json``, then on the new ones with ``--before``.
 
 Sets (``bench/data/``, provenance in ``bench/data/PROVENANCE.md``):
 
@@ -36,6 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import Any, Final
 
 from roundabout.lists.model import ListEntity
 from roundabout.matching import features
@@ -266,31 +274,79 @@ def senzing_scores() -> list[tuple[float, bool]]:
     return out
 
 
-def evaluate(
-    cases: Iterable[Case], threshold: float
-) -> tuple[Counts, Counts | None, list[tuple[Case, float]]]:
-    ours, peer = Counts(), Counts()
-    has_peer = False
-    errors = []
+def scored_cases(cases: Iterable[Case]) -> list[tuple[Case, float]]:
+    """Each case with its name score (computed once: every figure below reuses it)."""
+    return [(c, name_score(c.a, c.b, c.schema)) for c in cases]
+
+
+def counts_at(scored: Iterable[tuple[Case, float]], threshold: float) -> Counts:
+    """Confusion counts of ``score >= threshold`` against the labels."""
+    out = Counts()
+    for c, s in scored:
+        out.add(s >= threshold, c.truth)
+    return out
+
+
+def peer_counts(cases: Iterable[Case]) -> Counts | None:
+    """Confusion counts of the peer's frozen predictions (None when the set has none)."""
+    out, has_peer = Counts(), False
     for c in cases:
-        s = name_score(c.a, c.b, c.schema)
-        ours.add(s >= threshold, c.truth)
-        if (s >= threshold) != c.truth:
-            errors.append((c, s))
         if c.peer is not None:
             has_peer = True
-            peer.add(c.peer, c.truth)
-    return ours, (peer if has_peer else None), errors
+            out.add(c.peer, c.truth)
+    return out if has_peer else None
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
-    ap.add_argument("--write-baseline", action="store_true")
-    ap.add_argument("--errors", help="print the misclassified cases of this set")
-    args = ap.parse_args(argv)
-    t0 = time.perf_counter()
-    results: dict[str, dict[str, object]] = {}
+def at_fpr(scored: list[tuple[float, bool]], max_fpr: float) -> dict[str, float | None]:
+    """The best recall whose false-positive rate is at most ``max_fpr``: the lowest threshold
+    (among the scores seen) with ``fp / negatives <= max_fpr``. All None when the set has no
+    negatives (FPR undefined) or no positives."""
+    neg = sum(1 for _, t in scored if not t)
+    pos = len(scored) - neg
+    best: dict[str, float | None] = {"threshold": None, "recall": None, "fpr": None}
+    if not neg or not pos:
+        return best
+    # Walk thresholds from the highest score down, counting as we go (one sort, no rescans).
+    ordered = sorted(scored, key=lambda x: -x[0])
+    tp = fp = 0
+    i = 0
+    while i < len(ordered):
+        th = ordered[i][0]
+        while i < len(ordered) and ordered[i][0] == th:
+            if ordered[i][1]:
+                tp += 1
+            else:
+                fp += 1
+            i += 1
+        if fp / neg > max_fpr:
+            break
+        best = {"threshold": round(th, 4), "recall": round(tp / pos, 4), "fpr": round(fp / neg, 4)}
+    return best
+
+
+def set_figures(scored: list[tuple[Case, float]], threshold: float) -> dict[str, object]:
+    """The figures reported for one set: counts and rates at ``threshold``, and the best
+    recall at FPR <= 1% and <= 5%."""
+    flat = [(s, c.truth) for c, s in scored]
+    return {
+        "roundabout": counts_at(scored, threshold).metrics(),
+        "at_fpr_1pct": at_fpr(flat, 0.01),
+        "at_fpr_5pct": at_fpr(flat, 0.05),
+    }
+
+
+#: Sets scored by default; ``ofac_heldout`` only with ``--heldout`` (the independent check).
+DEV_SETS: Final = (
+    "nomenklatura",
+    "nomenklatura_frozen",
+    "central_asia",
+    "watchman",
+    "putin",
+    "ofac_dev",
+)
+
+
+def load_sets(heldout: bool) -> dict[str, list[Case]]:
     sets = {
         "nomenklatura": nomenklatura(),
         "nomenklatura_frozen": nomenklatura_frozen(),
@@ -298,100 +354,142 @@ def main(argv: list[str] | None = None) -> int:
         "watchman": watchman(),
         "putin": putin(),
         "ofac_dev": ofac_aliases("dev"),
-        "ofac_heldout": ofac_aliases("heldout"),
     }
-    for name, cases in sets.items():
-        ours, peer, errors = evaluate(cases, args.threshold)
-        results[name] = {
-            "roundabout": ours.metrics(),
-            "nomenklatura_logicv2": peer.metrics() if peer else None,
-        }
+    if heldout:
+        sets["ofac_heldout"] = ofac_aliases("heldout")
+    return sets
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--write-baseline", action="store_true")
+    ap.add_argument("--errors", help="print the misclassified cases of this set")
+    ap.add_argument(
+        "--heldout",
+        action="store_true",
+        help="also score ofac_heldout (the independent check: run it once, never tune on it)",
+    )
+    ap.add_argument("--json", type=Path, help="write this run's figures to this file")
+    ap.add_argument(
+        "--before",
+        type=Path,
+        help="figures of an earlier run (--json or a baseline) to print beside this run's",
+    )
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    results: dict[str, dict[str, object]] = {}
+    for name, cases in load_sets(args.heldout).items():
+        scored = scored_cases(cases)
+        res = set_figures(scored, args.threshold)
+        peer = peer_counts(cases)
+        res["nomenklatura_logicv2"] = peer.metrics() if peer else None
         if name == "nomenklatura":
-            halves = {}
-            for half in (0, 1):
-                o, _, _ = evaluate(cases[half::2], args.threshold)
-                halves["even" if half == 0 else "odd"] = o.metrics()["f1"]
-            results[name]["f1_by_half"] = halves
+            res["f1_by_half"] = {
+                "even" if half == 0 else "odd": counts_at(
+                    scored[half::2], args.threshold
+                ).metrics()["f1"]
+                for half in (0, 1)
+            }
         if name in ("central_asia", "ofac_dev", "ofac_heldout"):
-            by_lang = {}
-            for lang in sorted({c.group for c in cases}):
-                o, _, _ = evaluate([c for c in cases if c.group == lang], args.threshold)
-                by_lang[lang] = o.metrics()
-            results[name]["by_language"] = by_lang
-            # The operating point asked for: best recall with FPR <= 5%.
-            scored = [(name_score(c.a, c.b, c.schema), c.truth) for c in cases]
-            results[name]["at_fpr_5pct"] = _at_fpr(scored, 0.05)
-            results[name]["at_fpr_5pct_by_group"] = {
-                g: _at_fpr(
-                    [(name_score(c.a, c.b, c.schema), c.truth) for c in cases if c.group == g], 0.05
-                )
-                for g in sorted({c.group for c in cases})
+            groups = sorted({c.group for c in cases})
+            res["by_language"] = {
+                g: counts_at([x for x in scored if x[0].group == g], args.threshold).metrics()
+                for g in groups
+            }
+            res["at_fpr_5pct_by_group"] = {
+                g: at_fpr([(s, c.truth) for c, s in scored if c.group == g], 0.05) for g in groups
             }
         if args.errors == name:
-            for c, s in errors:
-                print(
-                    f"{'FN' if c.truth else 'FP'} {s:.3f} {c.group} {c.a} | {c.b}", file=sys.stderr
-                )
+            for c, s in scored:
+                if (s >= args.threshold) != c.truth:
+                    print(
+                        f"{'FN' if c.truth else 'FP'} {s:.3f} {c.group} {c.a} | {c.b}",
+                        file=sys.stderr,
+                    )
+        results[name] = res
     sz = Counts()
-    for s, truth in senzing_scores():
+    sz_scored = senzing_scores()
+    for s, truth in sz_scored:
         sz.add(s >= args.threshold, truth)
-    results["senzing"] = {"roundabout": sz.metrics(), "nomenklatura_logicv2": None}
+    results["senzing"] = {
+        "roundabout": sz.metrics(),
+        "at_fpr_1pct": at_fpr(sz_scored, 0.01),
+        "at_fpr_5pct": at_fpr(sz_scored, 0.05),
+        "nomenklatura_logicv2": None,
+    }
     elapsed = time.perf_counter() - t0
+    payload = {"threshold": args.threshold, "results": results}
     _print(results, args.threshold, elapsed)
+    if args.before:
+        before = json.loads(args.before.read_text("utf-8"))
+        _print_before_after(before["results"], results)
+    if args.json:
+        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
     if args.write_baseline:
         BASELINE.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"threshold": args.threshold, "results": results}
         BASELINE.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
         print(f"\nwrote {BASELINE}")
     return 0
 
 
-def _at_fpr(scored: list[tuple[float, bool]], max_fpr: float) -> dict[str, float | None]:
-    neg = sum(1 for _, t in scored if not t)
-    pos = len(scored) - neg
-    best: dict[str, float | None] = {"threshold": None, "recall": None, "fpr": None}
-    for th in sorted({s for s, _ in scored}):
-        fp = sum(1 for s, t in scored if s >= th and not t)
-        tp = sum(1 for s, t in scored if s >= th and t)
-        if neg and fp / neg <= max_fpr:
-            best = {
-                "threshold": round(th, 4),
-                "recall": round(tp / pos, 4),
-                "fpr": round(fp / neg, 4),
-            }
-            break
-    return best
+def _print_before_after(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Recall (and F1) at the threshold, at FPR <= 1% and <= 5%: before -> after, per set."""
+    print(
+        "\n| set | R@thr before | after | FPR@thr before | after | R@FPR<=1% before | after "
+        "| R@FPR<=5% before | after | F1 before | after |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, a in after.items():
+        b = before.get(name) or {}
+        bo, ao = b.get("roundabout") or {}, a["roundabout"]
+        b1, a1 = b.get("at_fpr_1pct") or {}, a.get("at_fpr_1pct") or {}
+        b5, a5 = b.get("at_fpr_5pct") or {}, a.get("at_fpr_5pct") or {}
+        print(
+            f"| {name} | {_fmt(bo.get('recall'))} | {_fmt(ao['recall'])} | "
+            f"{_fmt(bo.get('fpr'))} | {_fmt(ao['fpr'])} | {_fmt(b1.get('recall'))} | "
+            f"{_fmt(a1.get('recall'))} | {_fmt(b5.get('recall'))} | {_fmt(a5.get('recall'))} | "
+            f"{_fmt(bo.get('f1'))} | {_fmt(ao['f1'])} |"
+        )
 
 
 def _fmt(x: object) -> str:
     return "—" if x is None else (f"{x:.3f}" if isinstance(x, float) else str(x))
 
 
-def _print(results: dict[str, dict[str, object]], threshold: float, elapsed: float) -> None:
+def _print(results: dict[str, dict[str, Any]], threshold: float, elapsed: float) -> None:
     print(f"threshold {threshold}  ({elapsed:.1f} s)\n")
-    print("| set | n | roundabout P | R | F1 | FPR | nomenklatura logic-v2 P | R | F1 |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| set | n | roundabout P | R | F1 | FPR | R @FPR<=1% (thr) | R @FPR<=5% (thr) "
+        "| nomenklatura logic-v2 P | R | F1 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, res in results.items():
         o = res["roundabout"]
         p = res.get("nomenklatura_logicv2") or {}
-        assert isinstance(o, dict) and isinstance(p, dict)
+        f1, f5 = res.get("at_fpr_1pct") or {}, res.get("at_fpr_5pct") or {}
         print(
             f"| {name} | {o['n']} | {_fmt(o['precision'])} | {_fmt(o['recall'])} | "
-            f"{_fmt(o['f1'])} | {_fmt(o['fpr'])} | {_fmt(p.get('precision'))} | "
-            f"{_fmt(p.get('recall'))} | {_fmt(p.get('f1'))} |"
+            f"{_fmt(o['f1'])} | {_fmt(o['fpr'])} | {_at(f1)} | {_at(f5)} | "
+            f"{_fmt(p.get('precision'))} | {_fmt(p.get('recall'))} | {_fmt(p.get('f1'))} |"
         )
     for name in ("central_asia", "ofac_dev", "ofac_heldout"):
+        if name not in results:
+            continue
         res = results[name]
-        print(f"\n{name} at FPR <= 5%: {res['at_fpr_5pct']}")
-        print(f"  by group: {res['at_fpr_5pct_by_group']}")
-        by_lang = res["by_language"]
-        assert isinstance(by_lang, dict)
-        for lang, m in by_lang.items():
+        print(f"\n{name} at FPR <= 5% by group: {res['at_fpr_5pct_by_group']}")
+        for lang, m in res["by_language"].items():
             print(
                 f"  {lang}: P {_fmt(m['precision'])} R {_fmt(m['recall'])} "
                 f"FPR {_fmt(m['fpr'])} (n {m['n']})"
             )
     print(f"nomenklatura F1 by half (even/odd cases): {results['nomenklatura']['f1_by_half']}")
+
+
+def _at(x: dict[str, Any]) -> str:
+    if x.get("recall") is None:
+        return "—"
+    return f"{x['recall']:.3f} ({x['threshold']:.2f})"
 
 
 if __name__ == "__main__":

@@ -186,3 +186,34 @@ def test_private_enterprise_forms_are_one_family() -> None:
 def test_short_tokens_with_o_u_e_i_variants_align() -> None:
     a, b = analyze("NOOR HOLDING SAL", False), analyze("NOUR HOLDING SAL", False)
     assert compare(a, b, person=False).score >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "person"),
+    [
+        # four letters, the same three consonants in order: one vowel written otherwise
+        ("Pyotr KOLBIN", "Petr KOLBIN", True),
+        ("Jhon MEJIA MAGNANI", "John MEJIA MAGNANI", True),
+        # the Arabic article written apart or joined, in an organisation's name
+        ("ALHARAM FOR EXCHANGE LTD", "AL HARAM FOREIGN EXCHANGE CO. LTD", False),
+        # one English word with another suffix
+        ("BELARUSIAN OIL TRADING HOUSE", "BELARUSIAN OIL TRADE HOUSE", False),
+        ("YAZD METALLURGICAL INDUSTRIES", "YAZD METALLURGY INDUSTRIES", False),
+    ],
+)
+def test_romanisation_and_word_form_variants_match(a: str, b: str, person: bool) -> None:
+    assert score(a, b, person) >= 0.72
+
+
+def test_word_form_variants_are_explained_as_stems() -> None:
+    cmp = compare(analyze("PERIDOT SHIPPING", False), analyze("PERIDOT SHIP", False), person=False)
+    assert "shipping~ship (stem 0.88)" in cmp.explain()
+
+
+def test_word_forms_are_not_read_into_person_names() -> None:
+    as_person = compare(analyze("Faisal KHAN", True), analyze("Faise KHAN", True), person=True)
+    assert "stem" not in as_person.explain()
+    as_company = compare(
+        analyze("FAISAL TRADING", False), analyze("FAISE TRADING", False), person=False
+    )
+    assert "stem" in as_company.explain()

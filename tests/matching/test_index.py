@@ -200,3 +200,27 @@ def test_numpy_bounds_equal_the_scalar_loop_on_token_mixes(
 ) -> None:
     with pytest.MonkeyPatch.context() as mp:
         _both_paths(screener, " ".join(tokens), mp)
+
+
+def test_words_of_one_stem_are_candidates() -> None:
+    """``compare`` aligns words of one stem (shipping / ship); the index keeps stem keys."""
+    from roundabout.lists.model import ListEntity
+    from roundabout.matching.matcher import ScreenEntry
+
+    names = ["Peridot Shipping Company", "Belarusian Oil Trade House", "Yazd Metallurgy Plant"]
+    entities = [
+        ListEntity(entity_id=str(i), schema="Organization", name=n) for i, n in enumerate(names)
+    ]
+    s = Screener([ScreenEntry(e, "t:1", e.content_hash()) for e in entities])
+    for query in ("Peridot Ship Company", "Belarusian Oil Trading House", "Yazd Metallurgical"):
+        q = analyze(query, False)
+        want = {
+            nid
+            for nid, item in enumerate(s.index.names)
+            if compare(q, item.form, person=False).score >= 0.72
+        }
+        assert want, query
+        got = set(s.index.candidates(q, 0.72, False))
+        assert want <= got, (query, want - got)
+        for nid, bound in s.index.bounds(q, 0.0, False).items():
+            assert compare(q, s.index.names[nid].form, person=False).score <= bound + 1e-4

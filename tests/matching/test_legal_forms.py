@@ -75,3 +75,16 @@ def test_forms_of_latin_america_and_lebanon() -> None:
 def test_a_typo_in_the_first_word_of_a_long_form() -> None:
     form = analyze("OBSHCESTVO S OGRANICHENNOI OTVETSTVENNOSTYU KARST", False)
     assert form.tokens == ("karst",) and form.legal_forms == ("llc",)
+
+
+def test_company_alone_does_not_contradict_another_form() -> None:
+    from roundabout.matching.compare import compare
+    from roundabout.matching.normalize import analyze
+
+    def score(a: str, b: str) -> float:
+        return compare(analyze(a, False), analyze(b, False), person=False).score
+
+    # "Company" says only that it is a company: no legal-form clash with "Co., Ltd."
+    assert score("AGROGATE COMPANY", "AGROGATE CO., LTD.") >= 0.9
+    # ... while two specific forms of different families still clash (AG / GmbH).
+    assert score("AGROGATE AG", "AGROGATE GMBH") < 0.9

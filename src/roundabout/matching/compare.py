@@ -8,7 +8,9 @@ similarity of two tokens is the best of:
 * the normalised Indel similarity of the ASCII forms and of the skeletons (rapidfuzz);
 * for abjad script on either side, the similarity of the consonant skeletons;
 * tokens whose skeletons differ only by o/u or e/i (``Osama`` / ``Usama``, ``Qaeda`` /
-  ``Qaida``): 0.9.
+  ``Qaida``): 0.9;
+* in organisation names, one English word with another suffix (``trading`` / ``trade``,
+  ``banking`` / ``bank``: :func:`same_stem`), outside abjad script: 0.88.
 
 Two adjacent tokens on one side may align with one token on the other (``Jin Ping`` /
 ``Jinping``). Numbers left over on both sides pair up at 0.5 ("numbers differ": fund series,
@@ -30,12 +32,13 @@ families (``AG`` / ``GmbH``; less within LLC/LLP or JSC/PJSC/Inc.), designations
 kinds (:mod:`roundabout.matching.vocabulary`) and acronyms.
 
 **Blocking contract.** Two tokens align only if their keys *meet*
-(:func:`roundabout.matching.keys.meet`: equal or one edit apart), either their skeletons (consonant
-skeletons for a name in abjad script) or their consonant skeletons (``Mirziyoyev`` /
-``Mirzieev``: ``mrzv``); a merge (``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when
-the joined keys meet; the acronym rule needs an exact acronym. Initials align with any token of
-the same first letter. :mod:`roundabout.matching.index` looks names up by exactly these keys
-and bounds the score of everything else, which is what makes its candidate set complete.
+(:func:`roundabout.matching.keys.meet`: equal or one edit apart), either their skeletons
+(consonant skeletons for a name in abjad script) or their consonant skeletons (``Mirziyoyev`` /
+``Mirzieev``: ``mrzv``), or if their stems are equal (the index keeps a stem key); a merge
+(``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when the joined keys meet; the
+acronym rule needs an exact acronym. Initials align with any token of the same first letter.
+:mod:`roundabout.matching.index` looks names up by exactly these keys and bounds the score of
+everything else, which is what makes its candidate set complete.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from rapidfuzz.distance import Indel
 
 from roundabout.matching import legal_forms
 from roundabout.matching.keys import (
+    STEM_MIN,
     consonants,
     fold_ch,
     fold_vowels,
@@ -55,6 +59,7 @@ from roundabout.matching.keys import (
     meet_joined,
     meet_merged,
     skeleton,
+    stem,
 )
 from roundabout.matching.normalize import NameForm, is_patronymic
 from roundabout.matching.rarity import rarity
@@ -156,6 +161,8 @@ CREDIT_SLOPE = 2.0
 VOWELS_SIM = 0.9
 #: Similarity of two tokens with the same consonants (ch read as sh) and other vowels.
 CONSONANTS_SIM = 0.88
+#: Similarity of two words of one stem (``trading`` / ``trade``, ``banking`` / ``bank``).
+STEM_SIM = 0.88
 #: Credit of two different numbers left over on both sides.
 NUMBER_SIM = 0.5
 _VOWEL_FOLD: Final = str.maketrans("oe", "ui")
@@ -203,6 +210,9 @@ _FORM_FAMILY: Final = {
     "corp": "stock",  # Inc., Corporation: stock corporations ("Joint Stock Company")
 }
 
+#: Legal forms that say only "a company" ("Co.", "Company"): they contradict no other form.
+_UNSPECIFIED: Final = frozenset({"company"})
+
 #: Score cap when only one token (or only initials) aligns and other words are left over
 #: (the ``one_shared_word`` rule; the candidate index relies on it).
 WEAK_CAP: Final = name_rule("one_shared_word").weight
@@ -247,6 +257,14 @@ def join_key(a: str, b: str, abjad: bool) -> str:
 def side_keys(form: NameForm) -> tuple[str, ...]:
     """The per-token keys ``compare`` aligns on: consonant skeletons for abjad, else skeletons."""
     return form.consonant_tokens if form.abjad else form.skeletons
+
+
+@lru_cache(maxsize=1 << 18)
+def same_stem(a: str, b: str) -> bool:
+    """One English word with another suffix (trading / trade, charitable / charity,
+    metallurgical / metallurgy: :func:`roundabout.matching.keys.stem`): how the descriptive
+    words of organisation names vary. Not used for persons (Faisal / Faise)."""
+    return a != b and len(st := stem(a)) >= STEM_MIN and st == stem(b)
 
 
 @lru_cache(maxsize=1 << 20)
@@ -295,14 +313,15 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
     elif (
         cmeet
         and sim < CONSONANTS_SIM
-        and min(len(a), len(b)) >= 5
+        and (min(len(a), len(b)) >= 5 or (len(ca) >= 3 and len(ca) >= min(len(a), len(b)) - 1))
         and len(ca) >= 3
         and fa == fb
         and fold_ch(sa[0]) == fold_ch(sb[0])
     ):
         # The same consonants in the same order, vowels written otherwise (Hussayn / Hosein,
         # Muhammad / Mohamed), ch for sh (Hamcho / Hamsho): romanisations of one Arabic or
-        # Persian name.
+        # Persian name. A four-letter word qualifies when all but one of its letters are those
+        # consonants (Petr / Pyotr, Jhon / John): one vowel written otherwise.
         sim, how = CONSONANTS_SIM, "consonants"
     if sim == 0.0:
         return 0.0, "none"
@@ -348,23 +367,24 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     for i, (a, sa) in enumerate(zip(qt, qs, strict=True)):
         for j, (b, sb) in enumerate(zip(ct, cs, strict=True)):
             sim, how = token_similarity(a, sa, b, sb, abjad)
+            if sim < STEM_SIM and person is False and not abjad and same_stem(a, b):
+                sim, how = STEM_SIM, "stem"
             if sim >= _ACCEPT:
                 cands.append((sim, i, j, how))
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))
     used_q: set[int] = set()
     used_c: set[int] = set()
     pre: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
-    if person is not False:
-        # A particle written apart on one side and joined on the other ("El Shafee" /
-        # "ELSHAFEE", "Abu Bakr" / "Abubakr") is one name: joined before tokens align, so the
-        # particle does not align alone with the other side's particle.
-        if not _PARTICLES.isdisjoint(qt[:-1]):
-            pre = _merges(qt, q.abjad, ct, cs, used_q, used_c, particles=True)
-        if not _PARTICLES.isdisjoint(ct[:-1]):
-            pre += [
-                (b, a, s)
-                for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
-            ]
+    # A particle written apart on one side and joined on the other ("El Shafee" /
+    # "ELSHAFEE", "Abu Bakr" / "Abubakr", "AL HARAM" / "ALHARAM") is one name: joined
+    # before tokens align, so the particle does not align alone with the other side's
+    # particle. Organisations too: Arabic article joined or not ("ALHARAM EXCHANGE").
+    if not _PARTICLES.isdisjoint(qt[:-1]):
+        pre = _merges(qt, q.abjad, ct, cs, used_q, used_c, particles=True)
+    if not _PARTICLES.isdisjoint(ct[:-1]):
+        pre += [
+            (b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
+        ]
     pairs: list[tuple[int, int, float, str]] = []
     for sim, i, j, how in cands:
         if i in used_q or j in used_c:
@@ -492,8 +512,13 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         notes.append(f"whole name {joined:.2f} similar")
     # Applied after the whole-name view, which compares the names without their legal forms.
     # The same name with another legal form is another company (AG / GmbH of one group), unless
-    # the forms are of one family (LLC / LLP, JSC / PJSC / Inc.).
-    if q.legal_forms and c.legal_forms and not set(q.legal_forms) & set(c.legal_forms):
+    # the forms are of one family (LLC / LLP, JSC / PJSC / Inc.) or one says only "Company".
+    if (
+        q.legal_forms
+        and c.legal_forms
+        and not set(q.legal_forms) & set(c.legal_forms)
+        and not (_UNSPECIFIED.issuperset(q.legal_forms) or _UNSPECIFIED.issuperset(c.legal_forms))
+    ):
         related = {_FORM_FAMILY.get(f, f) for f in q.legal_forms} & {
             _FORM_FAMILY.get(f, f) for f in c.legal_forms
         }

@@ -10,6 +10,7 @@ initials align by first letter. Every list name is indexed under exactly those k
 
 * each token's side key (skeleton, or consonant skeleton for abjad script), position bit ``j``;
 * each adjacent pair of side keys joined (merges), bits ``j, j+1``;
+* each token's stem (``*``, :func:`roundabout.matching.keys.stem`) when it has a suffix;
 * each token's consonant skeleton (``%``; those of one or two letters also under ``&`` for
   names in abjad script, the only ones a Latin query aligns on them with);
 * the whole name joined (``=``) and its acronyms (``^``).
@@ -48,7 +49,15 @@ from roundabout.matching.compare import (
     substantive,
     token_weight,
 )
-from roundabout.matching.keys import fold_ch, fold_vowels, join_keys, token_keys
+from roundabout.matching.keys import (
+    STEM_MIN,
+    fold_ch,
+    fold_vowels,
+    join_keys,
+    skeleton,
+    stem,
+    token_keys,
+)
 from roundabout.matching.normalize import NameForm, is_patronymic
 from roundabout.matching.rules import name_rule
 
@@ -156,6 +165,11 @@ class NameIndex:
                 if not form.abjad and len(k) >= 3:  # o/u, e/i (Noor / Nour)
                     add("!" + fold_vowels(k), nid, 1 << j)
             toks = form.tokens
+            if not form.abjad:  # words of one stem (trading / trade): under the stem
+                for j, t in enumerate(toks):
+                    st = stem(t)
+                    if st != t and len(st) >= STEM_MIN:
+                        add("*" + st, nid, 1 << j)
             for j in range(n - 1):
                 jk = join_key(toks[j], toks[j + 1], form.abjad)
                 for key in join_keys(jk):
@@ -233,10 +247,18 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self.names)
 
-    def _token_hits_uncached(self, key: str, cons: str, abjad: bool) -> dict[int, int]:
-        """List name id -> mask of its tokens sharing a key with one query token."""
+    def _token_hits_uncached(
+        self, key: str, cons: str, abjad: bool, token: str = ""
+    ) -> dict[int, int]:
+        """List name id -> mask of its tokens sharing a key with one query token (side key
+        ``key``, consonant skeleton ``cons``, ASCII ``token``: its stem)."""
         post = self.postings
         keys = list(token_keys(key))
+        if token and not abjad and len(st := stem(token)) >= STEM_MIN:
+            # A list word of the same stem: suffixed (under its stem) or bare (its skeleton).
+            keys.append("*" + st)
+            if st != token:
+                keys.append(skeleton(st))
         if not abjad and len(key) >= 3:
             keys.append("!" + fold_vowels(key))
         if len(cons) >= 3 or abjad:
@@ -266,8 +288,10 @@ class NameIndex:
         order = np.argsort(nids, kind="stable")
         return nids[order], masks[order]
 
-    def _token_arrays_uncached(self, key: str, cons: str, abjad: bool) -> tuple[_I64, _I64]:
-        return self._arrays(self.token_hits(key, cons, abjad))
+    def _token_arrays_uncached(
+        self, key: str, cons: str, abjad: bool, token: str = ""
+    ) -> tuple[_I64, _I64]:
+        return self._arrays(self.token_hits(key, cons, abjad, token))
 
     def _joined_arrays_uncached(self, key: str, abjad: bool = False) -> tuple[_I64, _I64]:
         return self._arrays(self._joined_hits(key, abjad))
@@ -385,8 +409,8 @@ class NameIndex:
         q_dig = _digits(toks)
         # One dict per query token (cached: name tokens repeat) and per adjacent pair (merges).
         per_tok = [
-            self.token_hits(k, c, form.abjad)
-            for k, c in zip(keys, form.consonant_tokens, strict=True)
+            self.token_hits(k, c, form.abjad, t)
+            for k, c, t in zip(keys, form.consonant_tokens, toks, strict=True)
         ]
         joins = [
             self._joined_hits(join_key(toks[i], toks[i + 1], form.abjad), form.abjad)
@@ -532,8 +556,8 @@ class NameIndex:
         qm = np.zeros(len(cand), dtype=np.int64)
         cmask = np.zeros(len(cand), dtype=np.int64)
         hits = [
-            (1 << i, self.token_arrays(k, c, form.abjad))
-            for i, (k, c) in enumerate(zip(keys, form.consonant_tokens, strict=True))
+            (1 << i, self.token_arrays(k, c, form.abjad, t))
+            for i, (k, c, t) in enumerate(zip(keys, form.consonant_tokens, toks, strict=True))
         ]
         hits.extend(
             (3 << i, self.joined_arrays(join_key(toks[i], toks[i + 1], form.abjad), form.abjad))

@@ -154,3 +154,28 @@ def meet_joined(a: str, b: str) -> bool:
 def meet_merged(joined: str, token: str) -> bool:
     """Two tokens written together (``joined``) and one token: shallow keys against deep."""
     return not join_keys(joined).isdisjoint(token_keys(token))
+
+
+#: English suffixes of descriptive words (longest first) that :func:`stem` takes off.
+_SUFFIXES: Final = ("ations", "ation", "ical", "ings", "able", "ing", "ies", "al", "es", "s",
+                    "y", "e")  # fmt: skip
+#: Shortest stem kept (shorter ones are too easily another word: "sal" / "sale").
+STEM_MIN: Final = 4
+
+
+@lru_cache(maxsize=1 << 18)
+def stem(token: str) -> str:
+    """The ASCII ``token`` without one English suffix, a doubled last consonant undone:
+    ``trading`` / ``trade`` -> ``trad``, ``banking`` -> ``bank``, ``shipping`` -> ``ship``,
+    ``charitable`` / ``charity`` -> ``charit``, ``metallurgical`` / ``metallurgy`` ->
+    ``metallurg``. A token with no such suffix, or whose stem would be shorter than
+    :data:`STEM_MIN`, is its own stem; numbers are never stemmed."""
+    if token.isdigit():
+        return token
+    for suf in _SUFFIXES:
+        if token.endswith(suf) and len(token) - len(suf) >= STEM_MIN:
+            out = token[: -len(suf)]
+            if len(out) > STEM_MIN and out[-1] == out[-2] and out[-1] not in "aeiou":
+                out = out[:-1]
+            return out
+    return token

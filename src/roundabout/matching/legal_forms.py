@@ -27,6 +27,7 @@ CLASSES: Final = (
     "pjsc",
     "fz",
     "corp",
+    "company",
     "sole_trader",
     "state_enterprise",
     "nonprofit",
