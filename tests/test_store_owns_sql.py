@@ -31,13 +31,7 @@ SQL = re.compile(
 )
 
 #: (module path under src/roundabout, what is found there): the exceptions left, and why.
-ALLOWED: dict[tuple[str, str], str] = {
-    ("api/service.py", "store.raw"): (
-        "passes the raw connection to screening.schema.ensure, now a no-op; the API is being "
-        "rewritten into routers on another branch, which drops the call (then remove "
-        "screening/schema.py and this entry)"
-    ),
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

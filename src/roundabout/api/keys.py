@@ -97,11 +97,6 @@ def parse_permissions(values: str | list[str] | tuple[str, ...]) -> tuple[str, .
     return tuple(p for p in PERMISSIONS if p in got)
 
 
-def ensure(store: Store) -> None:
-    """Create the ``api_keys`` table if it is missing (a read-only store is left alone)."""
-    api_keys.ensure(store)
-
-
 def _digest(salt: str, secret: str) -> str:
     return hashlib.sha256(bytes.fromhex(salt) + secret.encode("ascii")).hexdigest()
 
@@ -160,7 +155,6 @@ def list_keys(store: Store) -> list[ApiKey]:
 
 def revoke_key(store: Store, ref: str) -> list[ApiKey]:
     """Revoke the active keys whose id or name is ``ref``; returns them (an error if none)."""
-    ensure(store)
     ref = ref.strip()
     if ref.startswith(PREFIX) and _TOKEN.match(ref):
         ref = ref.split("_")[1]  # a whole token given: revoke it by its id

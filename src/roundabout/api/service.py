@@ -52,7 +52,6 @@ from roundabout.matching.matcher import DEFAULT_THRESHOLD, Screener
 from roundabout.matching.model import Hit, Party
 from roundabout.report import charts
 from roundabout.report import data as report_data
-from roundabout.screening import schema as screening_schema
 from roundabout.screening.decisions import Decision, DecisionRecord, decide
 from roundabout.screening.lists_in_use import resolve_lists, screener_for
 from roundabout.screening.run import ScreeningRun, screen_loaded
@@ -95,8 +94,6 @@ class Backend:
         self.settings = settings
         self.lock = threading.RLock()
         self.store = Store(settings.db)
-        keys_mod.ensure(self.store)
-        screening_schema.ensure(self.store.raw)
         self._keys: dict[str, keys_mod.ApiKey] = {}
         self._keys_loaded = 0.0
         self._screener: Screener | None = None

@@ -20,13 +20,6 @@ from roundabout.store.store import Store
 Row = tuple[str, str, str, str, str, str | None, str]
 
 
-def ensure(store: Store) -> None:
-    """Nothing left to do: the table (and the ``permissions`` column of an older one) comes
-    with the store's migrations when it is opened for writing (:mod:`.migrations`). Kept for
-    :func:`roundabout.api.keys.ensure`."""
-    del store
-
-
 def insert(store: Store, row: Row) -> None:
     """Store one key: ``(key_id, name, salt, secret_sha256, created_at, None, permissions)``."""
     key_id, name, salt, digest, created, _, permissions = row
