@@ -129,20 +129,16 @@ def test_numbered_sister_entities_are_candidates() -> None:
 
 
 @pytest.mark.parametrize("vector_min", [1, 10**9])
-def test_inlined_bounds_equal_the_reference_bound(
-    screener: Screener, vector_min: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_inlined_bounds_equal_the_reference_bound(screener: Screener, vector_min: int) -> None:
     """``NameIndex.bounds`` inlines ``NameIndex.bound``: both give the same numbers (through
     the numpy path and through the scalar loop)."""
-    from roundabout.matching import index as index_module
     from roundabout.matching.compare import join_key, side_keys, token_weight
     from roundabout.matching.index import _digits, _initials, _kept, _QuerySide, _substantive
 
-    monkeypatch.setattr(index_module, "VECTOR_MIN", vector_min)
     index = screener.index
     for name in QUERIES:
         q = analyze(name)
-        got = index.bounds(q, 0.0)
+        got = index.bounds(q, 0.0, vector_min=vector_min)
         wq = [token_weight(t, s) for t, s in zip(q.tokens, q.skeletons, strict=True)]
         kq = _kept(q.tokens, wq)
         q_init, q_dig = _initials(q.tokens), _digits(q.tokens)
@@ -171,26 +167,20 @@ def test_inlined_bounds_equal_the_reference_bound(
             assert abs(ref - b) < 1e-9, (name, index.names[nid].form.raw, ref, b)
 
 
-def _both_paths(screener: Screener, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from roundabout.matching import index as index_module
-
+def _both_paths(screener: Screener, name: str) -> None:
     q = analyze(name)
     for floor in (0.0, 0.5, 0.72):
         for person in ("list", True, False, None):
-            monkeypatch.setattr(index_module, "VECTOR_MIN", 10**9)
-            scalar = list(screener.index.bounds(q, floor, person).items())
-            monkeypatch.setattr(index_module, "VECTOR_MIN", 1)
-            vector = list(screener.index.bounds(q, floor, person).items())
+            scalar = list(screener.index.bounds(q, floor, person, vector_min=10**9).items())
+            vector = list(screener.index.bounds(q, floor, person, vector_min=1).items())
             # Same names, same bounds to the last bit, same order (ties are scored in it).
             assert scalar == vector, (name, floor, person)
 
 
-def test_numpy_bounds_equal_the_scalar_loop(
-    screener: Screener, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_numpy_bounds_equal_the_scalar_loop(screener: Screener) -> None:
     names = [item.form.raw for item in screener.index.names]
     for name in [*QUERIES, *names, *(n[:-1] for n in names), "Ivan 7 P Ivanov 12", "7 Storm"]:
-        _both_paths(screener, name, monkeypatch)
+        _both_paths(screener, name)
 
 
 @settings(max_examples=60, deadline=None)
@@ -198,8 +188,7 @@ def test_numpy_bounds_equal_the_scalar_loop(
 def test_numpy_bounds_equal_the_scalar_loop_on_token_mixes(
     screener: Screener, tokens: list[str]
 ) -> None:
-    with pytest.MonkeyPatch.context() as mp:
-        _both_paths(screener, " ".join(tokens), mp)
+    _both_paths(screener, " ".join(tokens))
 
 
 def test_words_of_one_stem_are_candidates() -> None:

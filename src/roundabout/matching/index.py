@@ -394,11 +394,18 @@ class NameIndex:
         return sorted(out, key=lambda n: -out[n])
 
     def bounds(
-        self, form: NameForm, floor: float = 0.0, person: bool | Literal["list"] | None = "list"
+        self,
+        form: NameForm,
+        floor: float = 0.0,
+        person: bool | Literal["list"] | None = "list",
+        *,
+        vector_min: int = VECTOR_MIN,
     ) -> dict[int, float]:
         """List name id -> upper bound of its score against ``form``, for bounds >= ``floor``.
 
         ``person`` is the flag ``compare`` will get; ``"list"``: each list name's own.
+        ``vector_min``: the candidate count from which the numpy path is taken (tests force
+        either path with 1 or a huge number; both give the same numbers).
         """
         if form.empty:
             return {}
@@ -442,7 +449,7 @@ class NameIndex:
         q_sub = _substantive(form.tokens)
         sides: dict[int, _QuerySide] = {}
         fixed = None if person == "list" else person is not False
-        if len(keep) >= VECTOR_MIN and n <= _VECTOR_MAX_TOKENS and self._vector_ok:
+        if len(keep) >= vector_min and n <= _VECTOR_MAX_TOKENS and self._vector_ok:
             self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig, q_sub)
             return out
         # The loop below is :meth:`bound` inlined (it runs ~100 times per query): same
