@@ -82,7 +82,10 @@ class Results:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rb-job")
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Drop the jobs not started and wait for the running one: it reads the store through
+        its own connection, and closing the store under a running query crashes DuckDB (a
+        segmentation fault seen in the test suite when a server stopped mid-job)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def lookup(self, key: Hashable) -> Job | None:
         with self._lock:
