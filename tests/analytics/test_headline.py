@@ -253,8 +253,9 @@ def test_direct_route_did_recovers_the_planted_fall():
     assert r.to_dict()["measures"]["did_direct"]["design"].startswith("direct route")
 
 
-def test_the_text_output_shows_the_intervals_the_placebo_and_the_pretrend(capsys):
+def test_the_text_output_shows_the_intervals_the_placebo_and_the_pretrend():
     import dataclasses
+    import io
 
     from roundabout.analytics.result import DidResult
     from roundabout.cli.leaks import _ci, _print
@@ -271,8 +272,9 @@ def test_the_text_output_shows_the_intervals_the_placebo_and_the_pretrend(capsys
         product_share=1.0,
         pretrend={"pvalue": 0.0123, "chi2": 30.0, "df": 11, "warning": "they diverged"},
     )
-    _print(dataclasses.replace(r, did=did))
-    out = capsys.readouterr().out
+    buf = io.StringIO()
+    _print(dataclasses.replace(r, did=did), buf, False, 200)
+    out = buf.getvalue()
     s = r.summary
     assert f"90% interval {_ci(s.group.offset_share_ci)}" in out
     for h in HUBS:
