@@ -23,36 +23,8 @@ from roundabout.store import Store
 
 DATA = Path(__file__).parent.parent / "data" / "lists"
 
-#: Declarations: d1 to a hub, CHPL goods, a consignee owned 55% by listed persons, paid from
-#: a third country; d2 clean goods to a clean consignee at home.
-DECLARATIONS = [
-    {
-        "declaration_id": "d1",
-        "exporter": "Maschinen GmbH",
-        "exporter_country": "DE",
-        "consignee": "VOSTOK KARGO TREYD",
-        "consignee_country": "KZ",
-        "destination_country": "KZ",
-        "hs_code": "854231",
-        "date": "2023-05-01",
-        "value": "1000",
-        "quantity": "10",
-        "payer_country": "AE",
-    },
-    {
-        "declaration_id": "d2",
-        "exporter": "Maschinen GmbH",
-        "exporter_country": "DE",
-        "consignee": "Boulangerie Dupont",
-        "consignee_country": "FR",
-        "destination_country": "FR",
-        "hs_code": "190590",
-        "date": "2023-05-01",
-        "value": "1000",
-        "quantity": "10",
-        "payer_country": "FR",
-    },
-]
+#: d1 to a hub for a consignee owned 55% by listed persons; d2 bread to France (PROVENANCE.md).
+DECLARATIONS = Path(__file__).parent.parent / "data" / "screening" / "review_declarations.csv"
 
 
 def _csv(rows: list[dict[str, str]]) -> bytes:
@@ -131,7 +103,7 @@ def test_decision_defaults_to_the_key_name_and_keeps_the_reason(review: Any) -> 
 def test_shipments_are_screened_queued_and_decided_per_declaration(review: Any) -> None:
     client, h, reader = review
     csv_h = {**h, "Content-Type": "text/csv"}
-    r = client.post("/screen/shipments", content=_csv(DECLARATIONS), headers=csv_h)
+    r = client.post("/screen/shipments", content=DECLARATIONS.read_bytes(), headers=csv_h)
     assert r.status_code == 200, r.text
     run = ShipmentsAnswer.model_validate(r.json())
     by_id = {x.declaration_id: x for x in run.results}
@@ -167,7 +139,7 @@ def test_shipments_are_screened_queued_and_decided_per_declaration(review: Any) 
     assert client.get("/audit", headers=h).json()["ok"] is True
 
     # the same declaration sent again with other content is another record: it alerts again
-    changed = [{**DECLARATIONS[0], "value": "5000"}]
+    changed = [{**next(csv.DictReader(io.StringIO(DECLARATIONS.read_text()))), "value": "5000"}]
     client.post("/screen/shipments", content=_csv(changed), headers=csv_h)
     again = client.get("/alerts/shipments", headers=h).json()["alerts"]
     (new,) = [a for a in again if a["declaration_id"] == "d1"]

@@ -9,8 +9,6 @@ screenshots in the module's tmp dir (printed at the end with ``-s``).
 
 from __future__ import annotations
 
-import csv
-import io
 import socket
 import threading
 import time
@@ -29,36 +27,8 @@ pytestmark = pytest.mark.skipif(
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 LISTS = Path(__file__).parent.parent / "data" / "lists"
 
-#: d1: CHPL goods to a hub for a consignee owned 55% by listed persons, paid from a third
-#: country; d2: bread to France.
-DECLARATIONS = [
-    {
-        "declaration_id": "d1",
-        "exporter": "Maschinen GmbH",
-        "exporter_country": "DE",
-        "consignee": "VOSTOK KARGO TREYD",
-        "consignee_country": "KZ",
-        "destination_country": "KZ",
-        "hs_code": "854231",
-        "date": "2023-05-01",
-        "value": "1000",
-        "quantity": "10",
-        "payer_country": "AE",
-    },
-    {
-        "declaration_id": "d2",
-        "exporter": "Maschinen GmbH",
-        "exporter_country": "DE",
-        "consignee": "Boulangerie Dupont",
-        "consignee_country": "FR",
-        "destination_country": "FR",
-        "hs_code": "190590",
-        "date": "2023-05-01",
-        "value": "1000",
-        "quantity": "10",
-        "payer_country": "FR",
-    },
-]
+#: d1 to a hub for a consignee owned 55% by listed persons; d2 bread to France (PROVENANCE.md).
+DECLARATIONS = Path(__file__).parent.parent / "data" / "screening" / "review_declarations.csv"
 
 
 def _store(path: Path) -> str:
@@ -97,14 +67,6 @@ def _store(path: Path) -> str:
     return token
 
 
-def _csv(rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=list(rows[0]))
-    w.writeheader()
-    w.writerows(rows)
-    return out.getvalue().encode()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     import httpx
@@ -137,7 +99,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     )
     r = httpx.post(f"{base}/screen", headers=csv_h, content=parties.encode(), timeout=60)
     assert r.status_code == 200, r.text
-    r = httpx.post(f"{base}/screen/shipments", headers=csv_h, content=_csv(DECLARATIONS))
+    r = httpx.post(f"{base}/screen/shipments", headers=csv_h, content=DECLARATIONS.read_bytes())
     assert r.status_code == 200, r.text
     try:
         yield base, token
