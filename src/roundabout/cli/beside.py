@@ -62,6 +62,8 @@ SERVED: dict[str, Served] = {
     "screen parties": Served("roundabout.cli.screen", "run_parties", writes=True),
     "screen shipments": Served("roundabout.cli.screen", "run_shipments", writes=True),
     "screen decide": Served("roundabout.cli.screen", "run_decide", writes=True),
+    "screen alerts": Served("roundabout.cli.screen", "run_alerts"),
+    "screen decide-shipment": Served("roundabout.cli.screen", "run_decide_shipment", writes=True),
 }
 
 

@@ -209,14 +209,19 @@ def run_shipments(store: Store, args: dict[str, Any], out: TextIO, err: TextIO, 
     return 0
 
 
+#: The reviewer and the reason of a decision (on a party hit or a declaration).
+ReviewerOption = Annotated[str, typer.Option("--reviewer", help="Who decides.")]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why.")]
+
+
 @screen_app.command("decide")
 @fails_cleanly
 def decide_cmd(
     party_id: Annotated[str, typer.Argument(help="Party id as screened.")],
     entity_id: Annotated[str, typer.Argument(help="List entity id of the hit.")],
     decision: Annotated[Decision, typer.Option("--decision", help="Verdict.")],
-    reviewer: Annotated[str, typer.Option("--reviewer", help="Who decides.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    reviewer: ReviewerOption,
+    reason: ReasonOption,
     record: Annotated[
         str | None,
         typer.Option(
@@ -264,6 +269,125 @@ def run_decide(store: Store, args: dict[str, Any], out: TextIO, err: TextIO, tty
         typer.echo(
             f"{visible(rec.party_id)} (record {rec.party_hash[:12]}) x {visible(rec.entity_id)}: "
             f"{rec.decision} by {visible(rec.reviewer)} ({visible(rec.actor)})",
+            file=out,
+        )
+    return 0
+
+
+class ShipmentDecision(StrEnum):
+    hold = "hold"
+    release = "release"
+
+
+@screen_app.command("alerts")
+@fails_cleanly
+def alerts_cmd(
+    limit: Annotated[int, typer.Option("--limit", help="At most this many.", min=1)] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Declarations awaiting review, riskiest first: reasons (red flags among them), party
+    hits with their ownership basis and path, and the red-flag rules not checked."""
+    from roundabout.cli.beside import on_store
+
+    on_store("screen alerts", db, {"limit": limit, "as_json": as_json}, read_only=True)
+
+
+def run_alerts(store: Store, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool) -> int:
+    """``screen alerts`` on an open store (here or in the server: :mod:`.beside`)."""
+    from roundabout.store import shipment_review
+
+    rows = shipment_review.alerts(store, int(args["limit"]))
+    if args["as_json"]:
+        print_json({"alerts": rows}, out)
+        return 0
+
+    def echo(line: str) -> None:
+        typer.echo(line, file=out)
+
+    if not rows:
+        echo("no declaration awaits review")
+    for a in rows:
+        s = a["summary"]
+        echo(
+            f"{visible(a['declaration_id'])} (record {a['record'][:12]})  risk {a['risk']:.2f}  "
+            f"{visible(s.get('exporter', ''))} -> {visible(s.get('consignee', ''))} "
+            f"({visible(s.get('destination_country', ''))}), HS {visible(s.get('hs_code', ''))}"
+        )
+        for r in a["reasons"]:
+            echo(f"  +{r['weight']:.2f} {visible(r['code'])}: {visible(r['detail'])}")
+        for role, hits in a["hits"].items():
+            for h in hits:
+                if not h.get("match"):
+                    continue
+                basis = h.get("basis", "listed")
+                share = h.get("owned_share")
+                how = f"owned {100 * share:.0f}%" if basis == "owned" and share else basis
+                via = f" via {' -> '.join(map(visible, h['via']))}" if h.get("via") else ""
+                echo(
+                    f"  {visible(role)} ~ {visible(h['entity_id'])} {visible(h['name'])} "
+                    f"({h['score']:.2f}, {visible(how)}{via})"
+                )
+        for rule in a["redflags_not_checked"]:
+            echo(f"  not checked: {visible(rule)}")
+    return 0
+
+
+@screen_app.command("decide-shipment")
+@fails_cleanly
+def decide_shipment_cmd(
+    declaration_id: Annotated[str, typer.Argument(help="Declaration id as screened.")],
+    decision: Annotated[ShipmentDecision, typer.Option("--decision", help="Verdict.")],
+    reviewer: ReviewerOption,
+    reason: ReasonOption,
+    record: Annotated[
+        str | None,
+        typer.Option(
+            "--record",
+            help="Declaration record hash (8+ characters, 'record' in the --json output) when "
+            "the id was screened with different content.",
+        ),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Hold or release one declaration record after review (audited); the same id sent
+    again with other content alerts again."""
+    from roundabout.cli.beside import on_store
+
+    args = {
+        "declaration_id": declaration_id,
+        "decision": decision,
+        "reviewer": reviewer,
+        "reason": reason,
+        "record": record,
+        "as_json": as_json,
+    }
+    on_store("screen decide-shipment", db, args, read_only=False)
+
+
+def run_decide_shipment(
+    store: Store, args: dict[str, Any], out: TextIO, err: TextIO, tty: bool
+) -> int:
+    """``screen decide-shipment`` on an open store (here or in the server: :mod:`.beside`)."""
+    from roundabout.screening.decisions import cli_actor
+    from roundabout.store import shipment_review
+
+    rec = shipment_review.decide(
+        store,
+        args["declaration_id"],
+        str(args["decision"]),
+        args["reviewer"],
+        args["reason"],
+        args.get("actor") or cli_actor(),
+        record=args["record"],
+    )
+    if args["as_json"]:
+        print_json(rec, out)
+    else:
+        typer.echo(
+            f"{visible(rec['declaration_id'])} (record {rec['record'][:12]}): "
+            f"{visible(rec['decision'])} by {visible(rec['reviewer'])} ({visible(rec['actor'])})",
             file=out,
         )
     return 0
