@@ -7,7 +7,8 @@ Scoring runs in worker threads with a deadline (:mod:`roundabout.api.work`): 503
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
@@ -34,6 +35,18 @@ from roundabout.errors import NotFoundError, RoundaboutError
 from roundabout.screening.run import ScreeningRun
 
 router = APIRouter(tags=["screening"], responses=ERRORS)
+T = TypeVar("T")
+
+
+async def _scored(
+    state: AppState, key: keys_mod.ApiKey, job: Callable[[Deadline], T], seconds: float
+) -> T:
+    """``job`` in a scoring worker with a deadline of ``seconds``, its time charged to ``key``
+    (:func:`roundabout.api.work.run_scoring`)."""
+    return await run_scoring(
+        job, deadline=Deadline(seconds), workers=state.scoring, work=state.work, key_id=key.key_id
+    )
+
 
 #: yente dataset names that mean every list in use.
 ALL_DATASETS = ("default", "sanctions", "all")
@@ -74,13 +87,7 @@ async def _match(
     def job(deadline: Deadline) -> bytes:
         return dumps(be.match_answer(body, threshold, limit, deadline, sources))
 
-    out = await run_scoring(
-        job,
-        deadline=Deadline(settings.match_deadline),
-        workers=state.scoring,
-        work=state.work,
-        key_id=key.key_id,
-    )
+    out = await _scored(state, key, job, state.settings.match_deadline)
     return raw(out)
 
 
@@ -168,13 +175,7 @@ async def post_screen(
             return be.screen_file(body, parquet, threshold, matches_only, new_only, actor, deadline)
     else:
         raise UnsupportedMedia("send application/json, text/csv or Parquet")
-    run = await run_scoring(
-        job,
-        deadline=Deadline(settings.screen_deadline),
-        workers=state.scoring,
-        work=state.work,
-        key_id=key.key_id,
-    )
+    run = await _scored(state, key, job, state.settings.screen_deadline)
     return raw(dumps(run.to_dict()))
 
 
@@ -194,7 +195,7 @@ async def post_screen_shipments(
     ``text/csv``, or Parquet) and record the run: each declaration's risk, reasons and red
     flags enter the shipment alert queue (``/alerts/shipments``), its parties' hits the party
     queue (``/alerts``)."""
-    settings, be = state.settings, state.backend
+    be = state.backend
     body = await request.body()
     ctype = _content_type(request)
     if ctype not in ("text/csv", "text/plain", *PARQUET_TYPES):
@@ -206,13 +207,7 @@ async def post_screen_shipments(
     def job(deadline: Deadline) -> bytes:
         return dumps(be.screen_shipments(body, parquet, threshold, actor, deadline))
 
-    out = await run_scoring(
-        job,
-        deadline=Deadline(settings.screen_deadline),
-        workers=state.scoring,
-        work=state.work,
-        key_id=key.key_id,
-    )
+    out = await _scored(state, key, job, state.settings.screen_deadline)
     return raw(out)
 
 
