@@ -29,6 +29,7 @@ origins (units become hub-product), then products are sampled (a fixed seed) to 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 import threading
@@ -183,6 +184,10 @@ def sample_products(
     return cells.join(k, cells.product == k.k_product).drop("k_product")
 
 
+#: The estimation of a staged DiD: pandas and pyfixest only, no engine (see :func:`staged`).
+Estimation = Callable[[], DidResult | Unavailable]
+
+
 def run_did(
     rows: ir.Table,
     segments: ir.Table,
@@ -196,8 +201,24 @@ def run_did(
     ``cache`` materialises the monthly cells on the engine before the balanced panel is
     built from them (the run passes its temporary-table cache).
     """
+    return staged(rows, segments, plan, goods, cache, exclude)()
+
+
+def staged(
+    rows: ir.Table,
+    segments: ir.Table,
+    plan: Plan,
+    goods: ir.Table,
+    cache: Callable[[ir.Table], ir.Table] = lambda t: t,
+    exclude: tuple[str, ...] = (),
+) -> Estimation:
+    """:func:`run_did` in two stages: the engine's part now (the panel, pulled as a pandas
+    frame), the estimation returned as a function to call later.
+
+    The estimation touches no engine connection, so the run can call it in a worker thread
+    while the engine computes the other measures (:mod:`roundabout.analytics.fits`)."""
     if not plan.hubs:
-        return Unavailable("no hubs")
+        return _given(Unavailable("no hubs"))
     n_months = len(plan.span)
     cap = plan.params.did_max_rows
     full, coll = unit_counts(segments, plan)
@@ -210,19 +231,27 @@ def run_did(
         cells = sample_products(cells, segments, plan, share)
     frame = balanced(cache(cells), keys, plan, goods, exclude).to_pandas()
     if frame.empty:
-        return Unavailable("no exports to the hubs by product in the baseline and window")
-    return estimate(frame, plan, keys, collapsed=collapsed, share=round(share, 4))
+        return _given(Unavailable("no exports to the hubs by product in the baseline and window"))
+    return functools.partial(
+        estimate, frame, plan, keys, collapsed=collapsed, share=round(share, 4)
+    )
+
+
+def _given(result: DidResult | Unavailable) -> Estimation:
+    return lambda: result
 
 
 def prepare(frame: pd.DataFrame, plan: Plan, keys: list[str]) -> pd.DataFrame:
     """Add ``unit``, ``t``, ``hub``, ``sp`` (S x Post), ``hp`` (Hub x Post), ``rel``."""
     df = frame.copy()
     df["unit"] = df.groupby(keys, sort=False).ngroup()
+    # Month numbers through each distinct month (a few dozen), not row by row.
     period = df["period"].astype(str)
-    df["t"] = period.str[:4].astype(int) * 12 + period.str[5:7].astype(int) - 1
-    eff = df["sanctioned_from"].map(
-        lambda m: float(month_index(m)) if isinstance(m, str) else np.nan
-    )
+    t_of = {p: int(p[:4]) * 12 + int(p[5:7]) - 1 for p in period.unique()}
+    df["t"] = period.map(t_of).astype("int64")
+    bans = df["sanctioned_from"]
+    eff_of = {m: float(month_index(m)) for m in bans.unique() if isinstance(m, str)}
+    eff = bans.map(eff_of).astype("float64")  # NaN where no ban month
     df["hub"] = df["dest"].isin(plan.hubs).astype(float)
     df["sp"] = ((df["t"] >= eff) & eff.notna()).astype(float)
     df["hp"] = (df["hub"] * (df["t"] >= month_index(plan.window.start))).astype(float)

@@ -21,16 +21,17 @@ A measure whose inputs are missing is :class:`Unavailable` with its reason; the 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from roundabout.analytics import did as did_mod
-from roundabout.analytics import editions, explain
+from roundabout.analytics import editions, explain, fits
 from roundabout.analytics.direct import direct_drop
 from roundabout.analytics.excess import hub_excess, months_above, onward_excess, other_goods
 from roundabout.analytics.goods import Goods, load_goods
@@ -58,6 +59,8 @@ from roundabout.analytics.uncertainty import offset_share_ci
 from roundabout.analytics.unit_values import unit_values
 from roundabout.errors import RoundaboutError
 from roundabout.reference import hs
+
+_T = TypeVar("_T")
 
 
 class _Cache:
@@ -104,8 +107,8 @@ def find_leaks(
     plan = resolve(params, inv, folded)
     if params.did:
         did_mod.prefetch()  # the pyfixest import overlaps the aggregates
-    with _caching() as cache:
-        return _run(flows, plan, inv, folded, cache)
+    with _caching() as cache, fits.worker() as pool:
+        return _run(flows, plan, inv, folded, cache, pool)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,11 +136,19 @@ def _core(flows: ir.Table, plan: Plan, inv: Inventory, goods: Goods, cache: _Cac
     return _Core(panel, seg, growth, hubx, drop, aside)
 
 
-def _run(flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cache) -> LeakResult:
+def _run(
+    flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cache,
+    pool: ThreadPoolExecutor,
+) -> LeakResult:  # fmt: skip
     goods = folded.expr()
     core = _core(flows, plan, inv, folded, cache)
     seg, growth, hubx, drop = core.seg, core.growth, core.hubx, core.drop
     n_sanctioned = _check_goods(seg, folded)
+    # The DiD panels are pulled first; their estimation runs in the worker meanwhile.
+    aside = tuple(a.product for a in core.set_aside)
+    picked, bans = core.panel.picked, core.panel.bans
+    did_fit = pool.submit(_did(picked, seg, plan, bans, cache, aside))
+    did_direct_fit = pool.submit(_did_direct(picked, plan, bans, aside))
     notes = list(plan.notes)
 
     hub_gap = _hub_gap(inv, plan)
@@ -170,9 +181,6 @@ def _run(flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cac
         ratios = _log_ratios(pairs, plan)
     uv = _unit_values(seg, plan)
     lost_annual = annual_lost(flows, plan, core.panel.bans)
-    aside = tuple(a.product for a in core.set_aside)
-    did = _did(core.panel.picked, seg, plan, core.panel.bans, cache, aside)
-    did_direct = _did_direct(core.panel.picked, plan, core.panel.bans, aside)
 
     conversion = editions.conversion_counts(core.panel.picked)
     if conversion["rows_converted"]:
@@ -209,6 +217,7 @@ def _run(flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cac
         )  # fmt: skip
         findings = _findings(top(scored, plan.params.top), plan, folded, core.panel.picked)
         surges = _findings(top(scored, plan.params.top, "other"), plan, folded, None)
+    did, did_direct = did_fit.result(), did_direct_fit.result()
     return LeakResult(
         summary=summary,
         findings=findings,
@@ -414,15 +423,22 @@ def _unit_values(seg: ir.Table, plan: Plan) -> tuple[UnitValue, ...] | Unavailab
 
 def _did_direct(
     rows: ir.Table, plan: Plan, bans: ir.Table, exclude: tuple[str, ...]
-) -> dict[str, Any] | Unavailable:
+) -> Callable[[], dict[str, Any] | Unavailable]:
+    """The engine's part of the direct-route DiD now, its estimation returned (for the
+    worker)."""
     if not plan.params.did:
-        return Unavailable("not requested")
-    try:
-        from roundabout.analytics.did_direct import run_direct_did
+        return _given(Unavailable("not requested"))
+    from roundabout.analytics.did_direct import staged
 
-        return run_direct_did(rows, plan, bans, exclude)
-    except ImportError:
-        return Unavailable("pyfixest is not installed: pip install pyfixest")
+    estimation = staged(rows, plan, bans, exclude)
+
+    def guarded() -> dict[str, Any] | Unavailable:
+        try:
+            return estimation()
+        except ImportError:
+            return Unavailable("pyfixest is not installed: pip install pyfixest")
+
+    return guarded
 
 
 def _did(
@@ -432,17 +448,31 @@ def _did(
     bans: ir.Table,
     cache: _Cache,
     exclude: tuple[str, ...] = (),
-) -> DidResult | Unavailable:
+) -> Callable[[], DidResult | Unavailable]:
+    """The engine's part of the hub DiD now, its estimation returned (for the worker)."""
     if not plan.params.did:
-        return Unavailable("not requested")
+        return _given(Unavailable("not requested"))
+    oom = Unavailable(
+        f"out of memory for the DiD panel: lower did_max_rows ({plan.params.did_max_rows:,})"
+    )
     try:
-        return did_mod.run_did(rows, seg, plan, bans, cache, exclude)
-    except ImportError:
-        return Unavailable("pyfixest is not installed: pip install pyfixest")
+        estimation = did_mod.staged(rows, seg, plan, bans, cache, exclude)
     except MemoryError:
-        return Unavailable(
-            f"out of memory for the DiD panel: lower did_max_rows ({plan.params.did_max_rows:,})"
-        )
+        return _given(oom)
+
+    def guarded() -> DidResult | Unavailable:
+        try:
+            return estimation()
+        except ImportError:
+            return Unavailable("pyfixest is not installed: pip install pyfixest")
+        except MemoryError:
+            return oom
+
+    return guarded
+
+
+def _given(result: _T) -> Callable[[], _T]:
+    return lambda: result
 
 
 def _figures(
