@@ -29,7 +29,6 @@ origins (units become hub-product), then products are sampled (a fixed seed) to 
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import sys
 import threading
@@ -184,10 +183,6 @@ def sample_products(
     return cells.join(k, cells.product == k.k_product).drop("k_product")
 
 
-#: The estimation of a staged DiD: pandas and pyfixest only, no engine (see :func:`staged`).
-Estimation = Callable[[], DidResult | Unavailable]
-
-
 def run_did(
     rows: ir.Table,
     segments: ir.Table,
@@ -201,24 +196,8 @@ def run_did(
     ``cache`` materialises the monthly cells on the engine before the balanced panel is
     built from them (the run passes its temporary-table cache).
     """
-    return staged(rows, segments, plan, goods, cache, exclude)()
-
-
-def staged(
-    rows: ir.Table,
-    segments: ir.Table,
-    plan: Plan,
-    goods: ir.Table,
-    cache: Callable[[ir.Table], ir.Table] = lambda t: t,
-    exclude: tuple[str, ...] = (),
-) -> Estimation:
-    """:func:`run_did` in two stages: the engine's part now (the panel, pulled as a pandas
-    frame), the estimation returned as a function to call later.
-
-    The estimation touches no engine connection, so the run can call it in a worker thread
-    while the engine computes the other measures (:mod:`roundabout.analytics.fits`)."""
     if not plan.hubs:
-        return _given(Unavailable("no hubs"))
+        return Unavailable("no hubs")
     n_months = len(plan.span)
     cap = plan.params.did_max_rows
     full, coll = unit_counts(segments, plan)
@@ -231,14 +210,8 @@ def staged(
         cells = sample_products(cells, segments, plan, share)
     frame = balanced(cache(cells), keys, plan, goods, exclude).to_pandas()
     if frame.empty:
-        return _given(Unavailable("no exports to the hubs by product in the baseline and window"))
-    return functools.partial(
-        estimate, frame, plan, keys, collapsed=collapsed, share=round(share, 4)
-    )
-
-
-def _given(result: DidResult | Unavailable) -> Estimation:
-    return lambda: result
+        return Unavailable("no exports to the hubs by product in the baseline and window")
+    return estimate(frame, plan, keys, collapsed=collapsed, share=round(share, 4))
 
 
 def prepare(frame: pd.DataFrame, plan: Plan, keys: list[str]) -> pd.DataFrame:

@@ -18,8 +18,6 @@ other goods are the total minus every listed line, one comparison unit (``OTHER`
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 import ibis.expr.types as ir
@@ -40,14 +38,6 @@ def direct_frame(
     """Monthly origin -> target exports by product (summed over origins) with a ``kind``
     (sanctioned / other) and ``sanctioned_from``, balanced; the totals-minus-listed remainder
     as the unit ``OTHER``."""
-    return assemble(*pulled(rows, plan, bans), plan, exclude)
-
-
-def pulled(
-    rows: ir.Table, plan: Plan, bans: ir.Table
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The engine's part of :func:`direct_frame`: monthly exports by product, the origins'
-    monthly totals and listed sums, and the ban table, as pandas frames."""
     c = rows.filter(
         rows.flow == "export",
         rows.reporter.isin(list(plan.origins)),
@@ -68,18 +58,7 @@ def pulled(
         .to_pandas()
     )
     rest = g.filter(g.has_total).to_pandas()
-    return monthly, rest, bans.to_pandas()
-
-
-def assemble(
-    monthly: pd.DataFrame,
-    rest: pd.DataFrame,
-    ban_frame: pd.DataFrame,
-    plan: Plan,
-    exclude: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """The pandas part of :func:`direct_frame`, on what :func:`pulled` returns."""
-    meta = ban_frame.set_index("b_product")
+    meta = bans.to_pandas().set_index("b_product")
     frames = []
     if not rest.empty:
         rest["value"] = (rest["total"] - rest["listed"].fillna(0.0)).clip(lower=0.0)
@@ -118,30 +97,9 @@ def run_direct_did(
     rows: ir.Table, plan: Plan, bans: ir.Table, exclude: tuple[str, ...] = ()
 ) -> dict[str, Any] | Unavailable:
     """``{"design", "log_linear", "ppml", "units", "comparison_units", "rows"}``."""
-    return staged(rows, plan, bans, exclude)()
-
-
-def staged(
-    rows: ir.Table, plan: Plan, bans: ir.Table, exclude: tuple[str, ...] = ()
-) -> Callable[[], dict[str, Any] | Unavailable]:
-    """:func:`run_direct_did` in two stages: the engine's part now (:func:`pulled`), the
-    frame's assembly and the estimation (pandas and pyfixest, no engine) returned as a
-    function to call later, in a worker thread if the caller likes."""
     if not plan.direct:
-        gap = Unavailable(f"the origins report no exports to {plan.target} by product")
-        return lambda: gap
-    monthly, rest, ban_frame = pulled(rows, plan, bans)
-    return functools.partial(_estimate, monthly, rest, ban_frame, plan, exclude)
-
-
-def _estimate(
-    monthly: pd.DataFrame,
-    rest: pd.DataFrame,
-    ban_frame: pd.DataFrame,
-    plan: Plan,
-    exclude: tuple[str, ...],
-) -> dict[str, Any] | Unavailable:
-    frame = assemble(monthly, rest, ban_frame, plan, exclude)
+        return Unavailable(f"the origins report no exports to {plan.target} by product")
+    frame = direct_frame(rows, plan, bans, exclude)
     if frame.empty:
         return Unavailable(f"no exports to {plan.target} in the baseline and window")
     df = prepare(frame, plan, ["product"])

@@ -21,17 +21,16 @@ A measure whose inputs are missing is :class:`Unavailable` with its reason; the 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from roundabout.analytics import did as did_mod
-from roundabout.analytics import editions, explain, fits
+from roundabout.analytics import editions, explain
 from roundabout.analytics.direct import direct_drop
 from roundabout.analytics.excess import hub_excess, months_above, onward_excess, other_goods
 from roundabout.analytics.goods import Goods, load_goods
@@ -59,8 +58,6 @@ from roundabout.analytics.uncertainty import offset_share_ci
 from roundabout.analytics.unit_values import unit_values
 from roundabout.errors import RoundaboutError
 from roundabout.reference import hs
-
-_T = TypeVar("_T")
 
 
 class _Cache:
@@ -107,8 +104,8 @@ def find_leaks(
     plan = resolve(params, inv, folded)
     if params.did:
         did_mod.prefetch()  # the pyfixest import overlaps the aggregates
-    with _caching() as cache, fits.worker() as pool:
-        return _run(flows, plan, inv, folded, cache, pool)
+    with _caching() as cache:
+        return _run(flows, plan, inv, folded, cache)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,19 +133,11 @@ def _core(flows: ir.Table, plan: Plan, inv: Inventory, goods: Goods, cache: _Cac
     return _Core(panel, seg, growth, hubx, drop, aside)
 
 
-def _run(
-    flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cache,
-    pool: ThreadPoolExecutor,
-) -> LeakResult:  # fmt: skip
+def _run(flows: ir.Table, plan: Plan, inv: Inventory, folded: Goods, cache: _Cache) -> LeakResult:
     goods = folded.expr()
     core = _core(flows, plan, inv, folded, cache)
     seg, growth, hubx, drop = core.seg, core.growth, core.hubx, core.drop
     n_sanctioned = _check_goods(seg, folded)
-    # The DiD panels are pulled first; their estimation runs in the worker meanwhile.
-    aside = tuple(a.product for a in core.set_aside)
-    picked, bans = core.panel.picked, core.panel.bans
-    did_fit = pool.submit(_did(picked, seg, plan, bans, cache, aside))
-    did_direct_fit = pool.submit(_did_direct(picked, plan, bans, aside))
     notes = list(plan.notes)
 
     hub_gap = _hub_gap(inv, plan)
@@ -181,6 +170,9 @@ def _run(
         ratios = _log_ratios(pairs, plan)
     uv = _unit_values(seg, plan)
     lost_annual = annual_lost(flows, plan, core.panel.bans)
+    aside = tuple(a.product for a in core.set_aside)
+    did = _did(core.panel.picked, seg, plan, core.panel.bans, cache, aside)
+    did_direct = _did_direct(core.panel.picked, plan, core.panel.bans, aside)
 
     conversion = editions.conversion_counts(core.panel.picked)
     if conversion["rows_converted"]:
@@ -217,7 +209,6 @@ def _run(
         )  # fmt: skip
         findings = _findings(top(scored, plan.params.top), plan, folded, core.panel.picked)
         surges = _findings(top(scored, plan.params.top, "other"), plan, folded, None)
-    did, did_direct = did_fit.result(), did_direct_fit.result()
     return LeakResult(
         summary=summary,
         findings=findings,
@@ -423,22 +414,15 @@ def _unit_values(seg: ir.Table, plan: Plan) -> tuple[UnitValue, ...] | Unavailab
 
 def _did_direct(
     rows: ir.Table, plan: Plan, bans: ir.Table, exclude: tuple[str, ...]
-) -> Callable[[], dict[str, Any] | Unavailable]:
-    """The engine's part of the direct-route DiD now, its estimation returned (for the
-    worker)."""
+) -> dict[str, Any] | Unavailable:
     if not plan.params.did:
-        return _given(Unavailable("not requested"))
-    from roundabout.analytics.did_direct import staged
+        return Unavailable("not requested")
+    try:
+        from roundabout.analytics.did_direct import run_direct_did
 
-    estimation = staged(rows, plan, bans, exclude)
-
-    def guarded() -> dict[str, Any] | Unavailable:
-        try:
-            return estimation()
-        except ImportError:
-            return Unavailable("pyfixest is not installed: pip install pyfixest")
-
-    return guarded
+        return run_direct_did(rows, plan, bans, exclude)
+    except ImportError:
+        return Unavailable("pyfixest is not installed: pip install pyfixest")
 
 
 def _did(
@@ -448,31 +432,17 @@ def _did(
     bans: ir.Table,
     cache: _Cache,
     exclude: tuple[str, ...] = (),
-) -> Callable[[], DidResult | Unavailable]:
-    """The engine's part of the hub DiD now, its estimation returned (for the worker)."""
+) -> DidResult | Unavailable:
     if not plan.params.did:
-        return _given(Unavailable("not requested"))
-    oom = Unavailable(
-        f"out of memory for the DiD panel: lower did_max_rows ({plan.params.did_max_rows:,})"
-    )
+        return Unavailable("not requested")
     try:
-        estimation = did_mod.staged(rows, seg, plan, bans, cache, exclude)
+        return did_mod.run_did(rows, seg, plan, bans, cache, exclude)
+    except ImportError:
+        return Unavailable("pyfixest is not installed: pip install pyfixest")
     except MemoryError:
-        return _given(oom)
-
-    def guarded() -> DidResult | Unavailable:
-        try:
-            return estimation()
-        except ImportError:
-            return Unavailable("pyfixest is not installed: pip install pyfixest")
-        except MemoryError:
-            return oom
-
-    return guarded
-
-
-def _given(result: _T) -> Callable[[], _T]:
-    return lambda: result
+        return Unavailable(
+            f"out of memory for the DiD panel: lower did_max_rows ({plan.params.did_max_rows:,})"
+        )
 
 
 def _figures(
