@@ -40,6 +40,7 @@ Three views (:class:`Panel`):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ibis
@@ -109,6 +110,19 @@ def bans(goods: Goods, plan: Plan) -> pa.Table:
     )
 
 
+def at_levels(f: ir.Table, levels: Sequence[tuple[str, int]]) -> ir.BooleanValue:
+    """Rows of each reporter at its product level (``(reporter, level)`` pairs, from
+    :func:`roundabout.analytics.resolve.reporter_levels`): a CN8 row is part of its HS6, so
+    summing two levels would count the same goods twice. No pairs: no rows."""
+    groups: dict[int, list[str]] = {}
+    for reporter, lv in levels:
+        groups.setdefault(lv, []).append(reporter)
+    cond: ir.BooleanValue = ibis.literal(False)
+    for lv, reporters in groups.items():
+        cond = cond | (f.reporter.isin(reporters) & (f.product_level == lv))
+    return cond
+
+
 def picked(flows: ir.Table, plan: Plan, ban_table: ir.Table | None = None) -> ir.Table:
     """The plan's rows with ``product`` (converted to the list's edition), ``weight``,
     ``seg`` and ``year``, not yet classified."""
@@ -120,9 +134,7 @@ def picked(flows: ir.Table, plan: Plan, ban_table: ir.Table | None = None) -> ir
         | ((f.flow == "export") & f.reporter.isin(hubs) & (f.partner == plan.target))
         | ((f.flow == "import") & f.reporter.isin(hubs) & f.partner.isin(origins))
     )
-    level = f.product_level == 0
-    for lv, reporters in plan.level_groups().items():
-        level = level | (f.reporter.isin(reporters) & (f.product_level == lv))
+    level = (f.product_level == 0) | at_levels(f, plan.levels)
     span = plan.span
     f = f.filter(
         f.freq == "M",

@@ -19,6 +19,7 @@ there instead whenever a request cannot be met:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from roundabout.analytics.goods import Goods
@@ -223,15 +224,27 @@ def _hubs(
     return hubs
 
 
-def _levels(inv: Inventory, origins: list[str], hubs: list[str]) -> list[tuple[str, int]]:
-    """Per reporter: HS6 if it reports HS6, else CN8. Never HS4, never both."""
+def reporter_levels(inv: Inventory, reporters: Sequence[str]) -> list[tuple[str, int]]:
+    """The product level the analysis reads for each reporter: HS6 if it reports HS6 (in any
+    monthly slice of the inventory), else CN8. Never HS4, never both; a reporter with neither
+    is left out.
+
+    This is the one rule: the panel (:func:`roundabout.analytics.panel.picked`) and the
+    report's charts (:mod:`roundabout.report.data`) both select rows with it, through
+    :func:`roundabout.analytics.panel.at_levels`."""
     out: list[tuple[str, int]] = []
-    for reporter in [*origins, *hubs]:
+    for reporter in reporters:
         have = {s.level for s in inv.select(reporters=[reporter])}
         for level in PRODUCT_LEVELS:
             if level in have:
                 out.append((reporter, level))
                 break
+    return out
+
+
+def _levels(inv: Inventory, origins: list[str], hubs: list[str]) -> list[tuple[str, int]]:
+    """Per reporter: HS6 if it reports HS6, else CN8. Never HS4, never both."""
+    out = reporter_levels(inv, [*origins, *hubs])
     if not any(r in origins for r, _ in out):
         levels = codes(inv.select(reporters=origins), "level")
         raise RoundaboutError(

@@ -8,7 +8,8 @@ that mixes currencies...). A section never fails the whole report: the renderer 
 Flows are read through Ibis (:func:`roundabout.store.queries.filter_flows` and
 :func:`~roundabout.store.queries.aggregate_flows`), never SQL strings. Rows of different
 product levels overlap (a CN8 row is part of its HS6), so every product-level sum keeps, per
-reporter, only its finest common level: HS6 where the reporter has HS6 rows, else CN8.
+reporter, the level the analysis reads (HS6 where the reporter has HS6 rows, else CN8), by
+the analysis's own rule (:func:`roundabout.analytics.resolve.reporter_levels`).
 
 The charts use the analysis's own definitions, never their own: the goods list as
 :func:`roundabout.analytics.goods.load_goods` folds it (HS2017, ban months after the
@@ -31,12 +32,15 @@ import pyarrow as pa
 
 from roundabout.analytics import LeakParams, LeakResult, Unavailable, editions, find_leaks
 from roundabout.analytics.goods import load_goods
+from roundabout.analytics.inventory import Inventory
+from roundabout.analytics.panel import at_levels
 from roundabout.analytics.params import (
     DEFAULT_GOODS,
     DEFAULT_HUBS,
     DEFAULT_TARGET,
     SANCTIONING,
 )
+from roundabout.analytics.resolve import reporter_levels
 from roundabout.errors import RoundaboutError
 from roundabout.reference import goods_lists
 from roundabout.store import Store, audit
@@ -119,7 +123,11 @@ def goods_table(name: str) -> pa.Table:
 def _sanctioned(
     flows: ir.Table, scope: Scope, reporters: Sequence[str], partners: Sequence[str]
 ) -> ir.Table:
-    """Monthly export rows of sanctioned goods, at each reporter's finest level (HS6 or CN8)."""
+    """Monthly export rows of sanctioned goods, at the product level the analysis reads for
+    each reporter (:func:`~roundabout.analytics.resolve.reporter_levels`: HS6 where it reports
+    HS6, else CN8), so a chart and ``roundabout leaks`` select the same rows."""
+    inv = Inventory.of(flows.filter(flows.reporter.isin(list(reporters))))
+    levels = reporter_levels(inv, reporters)
     f = filter_flows(
         flows,
         FlowFilter(
@@ -132,14 +140,12 @@ def _sanctioned(
             period_to=scope.period_to,
         ),
     )
-    f = editions.recode(f.filter(f.product_level >= 6))
+    f = editions.recode(f.filter(at_levels(f, levels)))
     goods = ibis.memtable(goods_table(scope.goods))
     f = f.semi_join(goods, f.product == goods.g_hs6)
     if scope.exclude:
         f = f.filter(~f.product.isin(list(scope.exclude)))
-    level = f.product_level.min().over(group_by=f.reporter)
-    f = f.mutate(_finest=level)
-    return f.filter(f.product_level == f._finest).drop("_finest")
+    return f
 
 
 def _one_currency(
