@@ -79,7 +79,7 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
     del reached
     warnings = (*parsed.warnings, *(assessment.warnings if assessment else ()))
     with store.transaction():
-        ownership.ensure(store.raw)
+        ownership.create_tables(store)
         stored.insert_snapshot(
             store,
             sid,

@@ -58,6 +58,11 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(stmt)
 
 
+def create_tables(store: Store) -> None:
+    """The graph tables, where they do not exist yet (call before appending a snapshot's)."""
+    ensure(store.raw)
+
+
 def _ready(store: Store, table: str) -> bool:
     """Whether ``table`` can be read: created here when the store is writable; a read-only
     store (which refuses even ``CREATE ... IF NOT EXISTS``) is asked whether it has it."""
