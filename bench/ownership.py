@@ -18,14 +18,18 @@ directly by listed persons must be blocked by the closure (asserted).
 
 Wall and CPU seconds (``time.process_time``: all threads of the process) per step; peak
 memory after ``assess`` and after the load (the generated links themselves, held by the bench,
-are in both). Run by hand: ``.venv/bin/python bench/ownership.py --edges 1000000 --repeat 3``.
+are in both), and the load step's own peak (``VmHWM`` reset before it, Linux: the bench's
+inputs, about 0.7 GB, are in it too), the store file's size and the load average around it.
+Run by hand: ``.venv/bin/python bench/ownership.py --edges 1000000 --repeat 3``.
 Target: under 30 s and 2 GB on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -33,6 +37,23 @@ import sys
 import time
 
 import numpy as np
+
+
+def _status_mib(field: str) -> float:
+    """``VmRSS`` (resident now) or ``VmHWM`` (peak since the last reset) of this process."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak() -> float:
+    """Start ``VmHWM`` again from the memory resident now (Linux: ``clear_refs`` 5), so the
+    load's own peak can be read; returns the resident memory it starts from."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+        f.write("5")
+    return _status_mib("VmRSS")
 
 
 def child(edges: int, companies: int, seed: int) -> dict[str, float]:
@@ -111,10 +132,16 @@ def child(edges: int, companies: int, seed: int) -> dict[str, float]:
     parsed = ParsedList(
         "bench", "2026-12-01", "0" * 64, ("generated",), tuple(entities), tuple(relations)
     )
+    gc.collect()
+    rss_before_load = _reset_peak()
+    load_avg_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
         t0, c0 = time.perf_counter(), time.process_time()
         outcome = snapshots.save(store, parsed, audit=False)
         t_load, c_load = time.perf_counter() - t0, time.process_time() - c0
+        peak_load = _status_mib("VmHWM")
+        load_avg_after = os.getloadavg()[0]
+        store_mib = (Path(tmp) / "bench.duckdb").stat().st_size / 2**20
         sid = outcome.snapshot.snapshot_id
         us = {k[1]: v for k, v in ownership.statuses(store, [sid], "us").items()}
         eu_blocked = sum(1 for v in ownership.statuses(store, [sid], "eu").values() if v["blocked"])
@@ -146,6 +173,11 @@ def child(edges: int, companies: int, seed: int) -> dict[str, float]:
         "assess_cpu_s": c_assess,
         "load_cpu_s": c_load,
         "peak_after_assess_mib": peak_assess,
+        "rss_before_load_mib": rss_before_load,
+        "peak_load_mib": peak_load,
+        "store_mib": store_mib,
+        "loadavg_before_load": load_avg_before,
+        "loadavg_after_load": load_avg_after,
         "floor_direct_s": t_floor,
         "peak_mib": peak,
         "listed": len(listed_ids),
@@ -179,6 +211,15 @@ def main() -> None:
         runs.append(json.loads(out.strip().splitlines()[-1]))
         print(json.dumps(runs[-1]), flush=True)
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    cpu, wall, peak = med["load_cpu_s"], med["load_s"], med["peak_load_mib"]
+    print(
+        f"store load step (snapshots.save): CPU {cpu:.1f} s, wall {wall:.1f} s, peak RSS "
+        f"{peak:,.0f} MiB (from {med['rss_before_load_mib']:,.0f} MiB resident before it, the "
+        f"bench's inputs included), store file {med['store_mib']:,.0f} MiB, load average "
+        f"{med['loadavg_before_load']:.1f} -> {med['loadavg_after_load']:.1f}; target 30 s / "
+        f"2 GB: CPU {'met' if cpu < 30 else 'NOT met'}, wall "
+        f"{'met' if wall < 30 else 'NOT met'}, memory {'met' if peak < 2048 else 'NOT met'}"
+    )
     print(
         f"both rules over {med['listed']:,.0f} listed + "
         f"{med['companies']:,.0f} companies, {med['edges']:,.0f} edges: closure median "

@@ -34,6 +34,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from roundabout.lists.json_text import quote, quote_all
 from roundabout.lists.model import ListEntity
 from roundabout.lists.relations import Relation, parse_share
 from roundabout.ownership import dates
@@ -73,11 +74,10 @@ class Status:
         """``json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)``, written out
         (a million-link load hashes several hundred thousand of them)."""
         share = "null" if self.owned_share is None else float.__repr__(round(self.owned_share, 4))
-        via = ", ".join(map(_enc, self.via))
         return (
             f'{{"basis": {_enc(self.basis)}, "blocked": {"true" if self.blocked else "false"}, '
-            f'"entity_id": {_enc(self.entity_id)}, "explanation": {_enc(self.explanation)}, '
-            f'"owned_share": {share}, "rule": {_enc(self.rule)}, "via": [{via}]}}'
+            f'"entity_id": {_enc(self.entity_id)}, "explanation": {quote(self.explanation)}, '
+            f'"owned_share": {share}, "rule": {_enc(self.rule)}, "via": [{quote_all(self.via)}]}}'
         )
 
     @classmethod

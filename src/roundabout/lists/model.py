@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from roundabout.lists import entity_json
 from roundabout.lists.relations import Relation
 
 #: Schemata (FollowTheMoney names) an entry can have.
@@ -71,15 +72,24 @@ class ListEntity:
             data.pop("addresses")
         return data
 
+    def content_json(self) -> str:
+        """The content (not the record number) as ``json.dumps(..., sort_keys=True,
+        ensure_ascii=False)`` writes it (written out: :mod:`roundabout.lists.entity_json`)."""
+        text = entity_json.sorted_content(self)
+        if text is None:
+            data = self._data()
+            data.pop("record")
+            text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        return text
+
     def content_hash(self) -> str:
         """SHA-256 of the content (not the record number): changes when the entry changes."""
-        data = self._data()
-        data.pop("record")
-        blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        return hashlib.sha256(blob).hexdigest()
+        return hashlib.sha256(self.content_json().encode("utf-8")).hexdigest()
 
     def to_json(self) -> str:
-        return json.dumps(self._data(), ensure_ascii=False)
+        """``json.dumps(self._data(), ensure_ascii=False)`` (written out)."""
+        text = entity_json.stored(self)
+        return json.dumps(self._data(), ensure_ascii=False) if text is None else text
 
     @classmethod
     def from_json(cls, text: str) -> ListEntity:

@@ -7,16 +7,14 @@ parsing, where bad input is found, happens entirely before the transaction start
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
-
 from roundabout.errors import NotFoundError
 from roundabout.lists import graph
+from roundabout.lists import snapshot_batches as batches
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.store import Store, ownership
 from roundabout.store import snapshots as stored
@@ -55,22 +53,15 @@ def snapshot_id(parsed: ParsedList) -> str:
     return f"{parsed.source}:{parsed.publication_date or 'undated'}:{parsed.sha256[:12]}"
 
 
-def _hash(entity: ListEntity, assessment: graph.Assessment | None) -> str:
-    """The entry's version: its content, and for a context entity what ownership makes of it
-    (a holding going from 49% to 55% re-alerts a dismissed hit)."""
-    if entity.listed or assessment is None:
-        return entity.content_hash()
-    blob = entity.content_hash() + assessment.status_json(entity.entity_id)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
 def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
     """Store ``parsed`` as a snapshot (all or nothing; once per content).
 
     The entries screened are the listed entities and the context entities that ownership or
     control links to a listed one (under either rule, :mod:`roundabout.lists.graph`, as of the
     load date); the other context entities, the links, the statuses and the warnings are kept
-    beside them (:mod:`roundabout.store.ownership`).
+    beside them (:mod:`roundabout.store.ownership`). Rows are written in Arrow batches
+    (:mod:`roundabout.lists.snapshot_batches`); the statuses are let go once written, before
+    the links are.
     """
     sid = snapshot_id(parsed)
     existing = [s for s in list_snapshots(store) if s.snapshot_id == sid]
@@ -85,28 +76,10 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
     reached = set() if assessment is None else {e for s in assessment.statuses.values() for e in s}
     screened = [e for e in parsed.entities if e.listed or e.entity_id in reached]
     context = [e for e in parsed.entities if not (e.listed or e.entity_id in reached)]
+    del reached
     warnings = (*parsed.warnings, *(assessment.warnings if assessment else ()))
-    rows = pa.table(
-        {
-            "snapshot_id": [sid] * len(screened),
-            "entity_id": [e.entity_id for e in screened],
-            "schema": [e.schema for e in screened],
-            "name": [e.name for e in screened],
-            "entity_hash": [_hash(e, assessment) for e in screened],
-            "data": [e.to_json() for e in screened],
-        }
-    )
     with store.transaction():
-        ownership.save(
-            store,
-            sid,
-            [(r.relation_id, r.kind, r.source, r.target, r.to_json()) for r in parsed.relations],
-            [(e.entity_id, e.to_json()) for e in context],
-            []
-            if assessment is None
-            else [st.to_dict() for by_id in assessment.statuses.values() for st in by_id.values()],
-            warnings,
-        )
+        ownership.create_tables(store)
         stored.insert_snapshot(
             store,
             sid,
@@ -116,8 +89,18 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
             json.dumps(list(parsed.files)),
             len(screened),
             now,
-            rows,
+            batches.entries(sid, screened, assessment),
         )
+        if assessment is not None:
+            for batch in batches.statuses(assessment):
+                ownership.append_statuses(store, sid, batch)
+            assessment = None  # the largest Python objects of the load: gone before the links
+        for batch in batches.relations(parsed.relations):
+            ownership.append_relations(store, sid, batch)
+        ownership.save_link_dates(store, sid)
+        for batch in batches.context(context):
+            ownership.append_context(store, sid, batch)
+        ownership.append_warnings(store, sid, warnings)
         if audit:
             from roundabout.store.audit import record
 

@@ -15,7 +15,8 @@ day, once a link started or ended after the load (with the entry version they gi
 days so computed (a day with no status left has a marker and no rows).
 
 The first five are written inside the snapshot's own transaction
-(:func:`roundabout.lists.snapshots.save`); the recomputed ones in a transaction of their own.
+(:func:`roundabout.lists.snapshots.save`, batch after batch: :func:`append_relations`,
+:func:`append_statuses`, ...); the recomputed ones in a transaction of their own.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(stmt)
 
 
+def create_tables(store: Store) -> None:
+    """The graph tables, where they do not exist yet (call before appending a snapshot's)."""
+    ensure(store.raw)
+
+
 def _ready(store: Store, table: str) -> bool:
     """Whether ``table`` can be read: created here when the store is writable; a read-only
     store (which refuses even ``CREATE ... IF NOT EXISTS``) is asked whether it has it."""
@@ -69,86 +75,81 @@ def _ready(store: Store, table: str) -> bool:
     return bool(row and row[0])
 
 
-def save(
-    store: Store,
-    snapshot_id: str,
-    relations: Sequence[tuple[str, str, str, str, str]],
-    context: Sequence[tuple[str, str]],
-    statuses: Sequence[dict[str, Any]],
-    warnings: Sequence[str],
-    as_of: str | None = None,
-) -> None:
-    """Append one snapshot's graph (call inside the snapshot's transaction).
+def append_relations(store: Store, snapshot_id: str, batch: pa.Table) -> None:
+    """Append links of one snapshot (call inside the snapshot's transaction, batch after
+    batch in load order: :func:`relations` reads them back in that order).
 
-    ``relations``: (relation_id, kind, source, target, json); ``context``: (entity_id, json);
-    ``statuses``: :meth:`Status.to_dict` records, computed for ``as_of`` (an ISO date;
-    default :func:`roundabout.ownership.dates.today`, as :func:`roundabout.lists.graph.assess`).
+    ``batch``: the :class:`~roundabout.lists.relations.Relation` fields as columns
+    (``relation_id``, ``kind``, ``source``, ``target``, ``share_text``, ``start``, ``end``,
+    ``role``: strings or null; ``record``: integer). ``data`` is their JSON, written by DuckDB
+    from the columns (one ``json.dumps`` per link was a tenth of a million-link load), the
+    keys in field order; read back with ``json.loads``.
     """
-    ensure(store.raw)
-    day = as_of or dates.today().isoformat()
-    if relations:
-        cols = list(zip(*relations, strict=True))
-        store.append(
-            "list_relations",
-            pa.table(
-                {
-                    "snapshot_id": [snapshot_id] * len(relations),
-                    "relation_id": list(cols[0]),
-                    "kind": list(cols[1]),
-                    "source": list(cols[2]),
-                    "target": list(cols[3]),
-                    "data": list(cols[4]),
-                }
-            ),
+    handle = "_rb_list_relations"
+    store.raw.register(handle, batch)
+    try:
+        store.raw.execute(
+            "INSERT INTO list_relations SELECT ?, relation_id, kind, source, target, "
+            "to_json(struct_pack(relation_id, kind, source, target, share_text, start, "
+            f'"end", role, record)) FROM {handle}',
+            [snapshot_id],
         )
+    finally:
+        store.raw.unregister(handle)
+
+
+def save_link_dates(store: Store, snapshot_id: str, as_of: str | None = None) -> None:
+    """The day the snapshot's statuses hold for (``as_of``, an ISO date; default
+    :func:`roundabout.ownership.dates.today`, as :func:`roundabout.lists.graph.assess`) and
+    the start and end dates of its links (call once its links are appended)."""
+    day = as_of or dates.today().isoformat()
     starts, ends = store.raw.execute(_LINK_DATES, [snapshot_id]).fetchone() or ([], [])
     store.raw.execute(
         "INSERT INTO list_link_dates VALUES (?, ?, ?, ?)", [snapshot_id, day, starts, ends]
     )
-    if context:
-        store.append(
-            "list_context",
-            pa.table(
-                {
-                    "snapshot_id": [snapshot_id] * len(context),
-                    "entity_id": [c[0] for c in context],
-                    "data": [c[1] for c in context],
-                }
-            ),
+
+
+def append_context(store: Store, snapshot_id: str, batch: pa.Table) -> None:
+    """Append context entities of one snapshot: ``entity_id`` and ``data`` (JSON) columns."""
+    handle = "_rb_list_context"
+    store.raw.register(handle, batch)
+    try:
+        store.raw.execute(
+            f"INSERT INTO list_context SELECT ?, entity_id, data FROM {handle}", [snapshot_id]
         )
-    if statuses:
-        # the status JSON is written by DuckDB from the columns (one json.dumps per status
-        # was a tenth of a million-link load); read back with json.loads as before
-        table = pa.table(
-            {
-                "rule": [s["rule"] for s in statuses],
-                "entity_id": [s["entity_id"] for s in statuses],
-                "basis": [s["basis"] for s in statuses],
-                "blocked": [bool(s["blocked"]) for s in statuses],
-                "owned_share": pa.array([s["owned_share"] for s in statuses], pa.float64()),
-                "via": pa.array([s["via"] for s in statuses], pa.list_(pa.string())),
-                "explanation": [s["explanation"] for s in statuses],
-            }
+    finally:
+        store.raw.unregister(handle)
+
+
+def append_statuses(store: Store, snapshot_id: str, batch: pa.Table) -> None:
+    """Append statuses of one snapshot: the :meth:`Status.to_dict` fields as columns
+    (``rule``, ``entity_id``, ``basis``, ``blocked``, ``owned_share``, ``via`` (a list of
+    strings), ``explanation``). The status JSON is written by DuckDB from the columns (one
+    ``json.dumps`` per status was a tenth of a million-link load); read back with
+    ``json.loads`` (:func:`statuses`)."""
+    handle = "_rb_ownership_statuses"
+    store.raw.register(handle, batch)
+    try:
+        store.raw.execute(
+            "INSERT INTO list_ownership SELECT ?, rule, entity_id, basis, blocked, "
+            "owned_share, to_json(struct_pack(entity_id, rule, basis, blocked, "
+            f"owned_share, via, explanation)) FROM {handle}",
+            [snapshot_id],
         )
-        handle = "_rb_ownership_statuses"
-        store.raw.register(handle, table)
-        try:
-            store.raw.execute(
-                "INSERT INTO list_ownership SELECT ?, rule, entity_id, basis, blocked, "
-                "owned_share, to_json(struct_pack(entity_id, rule, basis, blocked, "
-                f"owned_share, via, explanation)) FROM {handle}",
-                [snapshot_id],
-            )
-        finally:
-            store.raw.unregister(handle)
+    finally:
+        store.raw.unregister(handle)
+
+
+def append_warnings(store: Store, snapshot_id: str, warnings: Sequence[str]) -> None:
+    """The warnings of one snapshot's load, in order."""
     if warnings:
         store.append(
             "list_warnings",
             pa.table(
                 {
-                    "snapshot_id": [snapshot_id] * len(warnings),
+                    "snapshot_id": pa.array([snapshot_id] * len(warnings), pa.string()),
                     "seq": pa.array(range(len(warnings)), pa.int32()),
-                    "message": list(warnings),
+                    "message": pa.array(warnings, pa.string()),
                 }
             ),
         )

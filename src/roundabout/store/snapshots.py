@@ -6,6 +6,7 @@ live in :mod:`roundabout.lists.snapshots`; this module only reads and writes the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import pyarrow as pa
@@ -26,14 +27,17 @@ def insert_snapshot(
     files_json: str,
     entity_count: int,
     loaded_at: datetime,
-    entities: pa.Table,
+    entities: Iterable[pa.Table],
 ) -> None:
-    """Append one snapshot row and its entries (call inside the load's transaction)."""
+    """Append one snapshot row and its entries, batch after batch (call inside the load's
+    transaction; each batch: ``snapshot_id``, ``entity_id``, ``schema``, ``name``,
+    ``entity_hash``, ``data`` columns)."""
     store.raw.execute(
         "INSERT INTO list_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)",
         [snapshot_id, source, publication_date, sha256, files_json, entity_count, loaded_at],
     )
-    store.append("list_entities", entities)
+    for batch in entities:
+        store.append("list_entities", batch)
 
 
 def snapshot_rows(store: Store) -> list[SnapshotRow]:
