@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
-
 from roundabout.errors import NotFoundError
 from roundabout.lists import graph
 from roundabout.lists.model import ListEntity, ParsedList
@@ -72,6 +70,8 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
     load date); the other context entities, the links, the statuses and the warnings are kept
     beside them (:mod:`roundabout.store.ownership`).
     """
+    import pyarrow as pa
+
     sid = snapshot_id(parsed)
     existing = [s for s in list_snapshots(store) if s.snapshot_id == sid]
     if existing:

@@ -98,9 +98,7 @@ def index_files() -> list[Path]:
         path = root / rel
         found = sorted(path.rglob("*")) if path.is_dir() else [path]
         out.extend(
-            p
-            for p in found
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+            p for p in found if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
         )
     return sorted(out)
 

@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 import duckdb
-import pyarrow as pa
 
 from roundabout.ownership import dates
 from roundabout.store import schema
@@ -63,7 +62,7 @@ def _ready(store: Store, table: str) -> bool:
     if not store.read_only:
         ensure(store.raw)
         return True
-    row = store.raw.execute(
+    row = store.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
     ).fetchone()
     return bool(row and row[0])
@@ -84,6 +83,8 @@ def save(
     ``statuses``: :meth:`Status.to_dict` records, computed for ``as_of`` (an ISO date;
     default :func:`roundabout.ownership.dates.today`, as :func:`roundabout.lists.graph.assess`).
     """
+    import pyarrow as pa
+
     ensure(store.raw)
     day = as_of or dates.today().isoformat()
     if relations:
@@ -161,7 +162,7 @@ def statuses(store: Store, snapshot_ids: Iterable[str], rule: str) -> dict[tuple
     ids = list(snapshot_ids)
     if not ids:
         return {}
-    rows = store.raw.execute(
+    rows = store.execute(
         "SELECT snapshot_id, entity_id, data FROM list_ownership "
         "WHERE rule = ? AND list_contains(?, snapshot_id)",
         [rule, ids],
@@ -232,7 +233,7 @@ def link_dates(
     ids = list(snapshot_ids)
     if not ids:
         return {}
-    rows = store.raw.execute(
+    rows = store.execute(
         "SELECT snapshot_id, as_of, starts, ends FROM list_link_dates "
         "WHERE list_contains(?, snapshot_id)",
         [ids],
@@ -241,14 +242,14 @@ def link_dates(
     for sid in ids:
         if sid in out:
             continue
-        loaded = store.raw.execute(
+        loaded = store.execute(
             "SELECT CAST(CAST(loaded_at AS DATE) AS VARCHAR) FROM list_snapshots "
             "WHERE snapshot_id = ?",
             [sid],
         ).fetchone()
         if loaded is None:
             continue
-        starts, ends = store.raw.execute(_LINK_DATES, [sid]).fetchone() or ([], [])
+        starts, ends = store.execute(_LINK_DATES, [sid]).fetchone() or ([], [])
         out[sid] = (loaded[0], list(starts), list(ends))
     return out
 
@@ -270,6 +271,8 @@ def save_recomputed(
 ) -> None:
     """The statuses of ``snapshot_id`` computed again for ``as_of``: (rule, entity_id,
     entity version, :meth:`Status.to_dict`) rows, with the day's marker, in one transaction."""
+    import pyarrow as pa
+
     ensure(store.raw)
     with store.transaction():
         store.raw.execute(
