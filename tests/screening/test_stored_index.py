@@ -52,6 +52,9 @@ def test_stored_index_gives_the_hits_and_candidates_of_a_fresh_one(
     loaded = stored_index.load(tmp_path, "k")
     assert isinstance(loaded, Screener) and loaded is not bundled_screener
     assert isinstance(loaded.index.postings, stored_index.Postings)  # really the stored one
+    assert isinstance(loaded.index.weights, stored_index.FloatTuples)
+    assert list(loaded.index.weights) == bundled_screener.index.weights
+    assert loaded.index.kept[-1] == bundled_screener.index.kept[-1]
     parties = _queries(bundled_screener)
     fresh = _hits(bundled_screener, parties)
     assert sum(map(len, fresh)) > 300  # the sample hits the lists
@@ -66,6 +69,7 @@ def test_stored_index_gives_the_hits_and_candidates_of_a_fresh_one(
     # Read into memory (long party files): plain dicts and lists, the same hits.
     stored_index.materialize(loaded)
     assert type(loaded.index.postings) is dict and type(loaded.index.names) is list
+    assert type(loaded.index.weights) is list
     assert loaded.index.postings == bundled_screener.index.postings
     loaded._scores_cached.cache_clear()
     assert _hits(loaded, parties[:100]) == fresh[:100]
