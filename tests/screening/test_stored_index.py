@@ -52,6 +52,9 @@ def test_stored_index_gives_the_hits_and_candidates_of_a_fresh_one(
     loaded = stored_index.load(tmp_path, "k")
     assert isinstance(loaded, Screener) and loaded is not bundled_screener
     assert isinstance(loaded.index.postings, stored_index.Postings)  # really the stored one
+    assert isinstance(loaded.index.weights, stored_index.FloatTuples)
+    assert list(loaded.index.weights) == bundled_screener.index.weights
+    assert loaded.index.kept[-1] == bundled_screener.index.kept[-1]
     parties = _queries(bundled_screener)
     fresh = _hits(bundled_screener, parties)
     assert sum(map(len, fresh)) > 300  # the sample hits the lists
@@ -66,6 +69,7 @@ def test_stored_index_gives_the_hits_and_candidates_of_a_fresh_one(
     # Read into memory (long party files): plain dicts and lists, the same hits.
     stored_index.materialize(loaded)
     assert type(loaded.index.postings) is dict and type(loaded.index.names) is list
+    assert type(loaded.index.weights) is list
     assert loaded.index.postings == bundled_screener.index.postings
     loaded._scores_cached.cache_clear()
     assert _hits(loaded, parties[:100]) == fresh[:100]
@@ -119,6 +123,39 @@ def test_key_changes_with_the_snapshot_content_and_the_code(
     assert stored_index.key_for([("ofac:1", "a" * 64, 10), ("un:1", "c" * 64, 3)]) != base
     monkeypatch.setattr(stored_index, "code_fingerprint", lambda: "other code")
     assert stored_index.key_for([("ofac:1", "a" * 64, 10)]) != base
+
+
+def test_key_covers_the_code_the_index_is_built_with_and_nothing_else() -> None:
+    """Every module of the package that the matcher and the list entries import is among the
+    fingerprinted sources (a module added to the matcher's imports outside ``matching/`` must
+    be added to :data:`~roundabout.screening.stored_index.INDEX_SOURCES`); the CLI, the store
+    and the API are not, so changing them keeps a stored index."""
+    import subprocess
+    import sys
+
+    src = Path(stored_index.__file__).resolve().parents[2]
+    code = (
+        "import sys, roundabout.matching.matcher, roundabout.matching.index, "
+        "roundabout.lists.model\n"
+        "print('\\n'.join(m.__file__ for n, m in sorted(sys.modules.items()) "
+        "if n.startswith('roundabout') and getattr(m, '__file__', None)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": str(src), "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = {Path(line).resolve() for line in done.stdout.split()}
+    covered = {p.resolve() for p in stored_index.index_files()}
+    pkg = src / "roundabout"
+    # Package docstrings only (roundabout/__init__.py loads its names lazily).
+    inits = {pkg / "__init__.py", pkg / "lists" / "__init__.py"}
+    assert loaded - inits <= covered, sorted(map(str, loaded - inits - covered))
+    names = {p.relative_to(pkg).as_posix() for p in covered}
+    assert "matching/data/rules.yml" in names and "matching/index.py" in names
+    assert not any(n.startswith(("cli/", "store/", "api/")) for n in names)
 
 
 def test_damaged_index_is_rebuilt_and_off_stores_nothing(

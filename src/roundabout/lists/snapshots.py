@@ -14,7 +14,6 @@ from pathlib import Path
 
 from roundabout.errors import NotFoundError
 from roundabout.lists import graph
-from roundabout.lists import snapshot_batches as batches
 from roundabout.lists.model import ListEntity, ParsedList
 from roundabout.store import Store, ownership
 from roundabout.store import snapshots as stored
@@ -63,6 +62,8 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
     (:mod:`roundabout.lists.snapshot_batches`); the statuses are let go once written, before
     the links are.
     """
+    from roundabout.lists import snapshot_batches as batches  # PyArrow: only where lists load
+
     sid = snapshot_id(parsed)
     existing = [s for s in list_snapshots(store) if s.snapshot_id == sid]
     if existing:

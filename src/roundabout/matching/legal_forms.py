@@ -14,9 +14,9 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-import yaml
 from rapidfuzz.distance import Levenshtein
 
+from roundabout.matching import yaml_data
 from roundabout.matching.tokenize import ascii_tokens
 
 #: Generic classes, in the order of the YAML file.
@@ -68,7 +68,7 @@ def table() -> LegalFormTable:
     text = (
         resources.files("roundabout.matching").joinpath("data/legal_forms.yml").read_text("utf-8")
     )
-    raw = yaml.safe_load(text)
+    raw = yaml_data.safe_load(text)
     forms: dict[tuple[str, ...], str] = {}
     for generic in CLASSES:
         for surface in raw.get(generic, []):

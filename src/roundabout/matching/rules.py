@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-import yaml
+from roundabout.matching import yaml_data
 
 __all__ = ["KINDS", "Rule", "entity_rule", "name_rule", "table"]
 
@@ -59,7 +59,7 @@ class Rule:
 @cache
 def table() -> dict[str, dict[str, Rule]]:
     """Scope -> rule name -> rule, from ``data/rules.yml`` (checked on load)."""
-    raw = yaml.safe_load(
+    raw = yaml_data.safe_load(
         resources.files("roundabout.matching").joinpath("data/rules.yml").read_text("utf-8")
     )
     out: dict[str, dict[str, Rule]] = {}

@@ -37,9 +37,9 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
-import yaml
 from rapidfuzz.distance import OSA
 
+from roundabout.matching import yaml_data
 from roundabout.matching.keys import skeleton
 from roundabout.matching.tokenize import ascii_tokens
 
@@ -100,7 +100,7 @@ def table() -> Vocabulary:
         .joinpath("data/org_vocabulary.yml")
         .read_text("utf-8")
     )
-    raw = yaml.safe_load(text)
+    raw = yaml_data.safe_load(text)
     exact: dict[tuple[str, ...], Concept] = {}
     keyed: dict[tuple[str, ...], Concept] = {}
     concepts: dict[str, Concept] = {}

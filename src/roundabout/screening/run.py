@@ -31,8 +31,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from roundabout.errors import RoundaboutError
 from roundabout.lists.limits import sha256_file
 from roundabout.matching.matcher import DEFAULT_THRESHOLD, REPORT_FLOOR, Screener
@@ -233,7 +231,7 @@ def record_run(
     statuses = cols["status"]
     with store.transaction():
         if statuses:
-            store.append("screening_results", pa.table(cols))
+            store.insert("screening_results", cols)
         if also is not None:
             also()
         audit.record(

@@ -8,10 +8,16 @@ with ``$ROUNDABOUT_INDEX_CACHE``, none with ``ROUNDABOUT_INDEX_CACHE=off``). The
 SHA-256 of
 
 * each snapshot's id, SHA-256 and entity count: a changed snapshot is another key;
-* the bytes of every file of the ``roundabout`` package (of files over 256 KB, the bundled
-  lists and HS tables, their size and modification time): changed code or data
-  (normalisation, keys, vocabularies, weights) is another key, so a stored index never answers
-  for code that would build a different one.
+* the bytes of the code and data that determine what the index holds (:data:`INDEX_SOURCES`):
+  the whole ``roundabout.matching`` package with its data files (normalisation,
+  transliteration, keys, vocabularies, weights, the index itself), the list entry model the
+  entries are read into, the module that builds the screener from the store and this module
+  (the stored layout); and the installed versions of the libraries the analysis of names
+  relies on (:data:`INDEX_LIBRARIES`: their top module's path, size and modification time).
+  Changed matching code or data is another key, so a stored index never answers for code that
+  would build a different one, while a change anywhere else (the CLI, the API, the analytics,
+  the store) keeps it. ``tests/screening/test_stored_index.py`` checks that every module of
+  the package that the matcher imports is among these sources.
 
 Loading must not deserialise millions of objects (a pickle of the postings alone loads in
 3 s), so the attributes of the screener and of its index are stored by kind, read on demand:
@@ -23,7 +29,8 @@ Loading must not deserialise millions of objects (a pickle of the postings alone
 * lists of objects (names with their analysed forms, list entries): one pickle per item,
   unpickled on first access (:class:`LazyList`);
 * numpy arrays: ``.npy`` files, memory-mapped (read-only: a write would fail, not corrupt);
-* lists of numbers, lists of tuples of floats: flat arrays, turned back into lists on load;
+* lists of numbers: flat arrays, turned back into lists on load; lists of tuples of floats:
+  flat arrays, each tuple built on first access (:class:`FloatTuples`);
 * the caches (``functools.lru_cache`` of bound methods): recreated empty;
 * anything else: pickled.
 
@@ -69,26 +76,53 @@ _I64_MAX = (1 << 63) - 1
 # -- where ------------------------------------------------------------------------------------
 
 
-#: Files of the package larger than this are fingerprinted by size and modification time, not
-#: read (the bundled lists and HS tables: 12 MB that would cost 0.1-0.3 s a run).
-READ_MAX: Final = 256 * 1024
+#: What determines a stored index besides the snapshots, relative to the ``roundabout``
+#: package: a folder stands for every file under it (``.py`` and data alike).
+INDEX_SOURCES: Final = (
+    "matching",
+    "lists/model.py",
+    "lists/relations.py",
+    "screening/lists_in_use.py",
+    "screening/stored_index.py",
+)
+#: Libraries whose behaviour shapes the analysed names (transliteration, arrays), by their top
+#: module: fingerprinted by the path, size and modification time of that module's file, which
+#: an upgrade rewrites (not imported, not read).
+INDEX_LIBRARIES: Final = ("rigour", "rapidfuzz", "numpy")
+
+
+def index_files() -> list[Path]:
+    """The files of :data:`INDEX_SOURCES`, sorted (no caches, no compiled files)."""
+    root = Path(__file__).resolve().parent.parent  # the roundabout package (no import of it)
+    out: list[Path] = []
+    for rel in INDEX_SOURCES:
+        path = root / rel
+        found = sorted(path.rglob("*")) if path.is_dir() else [path]
+        out.extend(
+            p for p in found if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        )
+    return sorted(out)
 
 
 @functools.cache
 def code_fingerprint() -> str:
-    """SHA-256 over every file of the installed ``roundabout`` package: its name and its
-    contents (files above :data:`READ_MAX`: size and modification time)."""
-    root = Path(__file__).resolve().parent.parent  # the roundabout package (no import of it)
+    """SHA-256 over the files of :data:`INDEX_SOURCES` (name and contents) and the installed
+    :data:`INDEX_LIBRARIES`."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if "__pycache__" in path.parts or not path.is_file() or path.suffix == ".pyc":
-            continue
+    for path in index_files():
         h.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
-        st = path.stat()
-        if st.st_size > READ_MAX:
-            h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
-        else:
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in INDEX_LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        if origin is None or not os.path.exists(origin):
+            h.update(f"{name}:absent".encode())
+            continue
+        st = os.stat(origin)
+        h.update(f"{name}:{origin}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
 
@@ -313,6 +347,34 @@ class LazyList(Sequence[Any]):
         return item
 
 
+class FloatTuples(Sequence[tuple[float, ...]]):
+    """A list of tuples of floats kept flat (values and lengths); item ``i`` is built on first
+    access (building all 37,000 at load took a fifth of loading an index)."""
+
+    def __init__(self, flat: npt.NDArray[np.float64], lengths: npt.NDArray[np.int64]) -> None:
+        self._flat: list[float] = flat.tolist()
+        ends = np.cumsum(lengths)
+        self._ends: list[int] = ends.tolist()
+        self._starts: list[int] = (ends - lengths).tolist()
+        self._cache: dict[int, tuple[float, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[float, ...]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[float, ...]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[float, ...] | list[tuple[float, ...]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        item = self._cache.get(i)
+        if item is None:
+            a, b = self._starts[i], self._ends[i]  # IndexError beyond the end, as a list
+            item = self._cache[i] = tuple(self._flat[a:b])
+        return item
+
+
 # -- objects, attribute by attribute ----------------------------------------------------------
 
 
@@ -439,10 +501,9 @@ def _read_object(folder: Path) -> Any:
         elif kind == "scalars":
             state[name] = np.load(where.with_suffix(".npy")).tolist()
         elif kind == "float_tuples":
-            flat = np.load(where.with_suffix(".npy")).tolist()
-            ends = np.cumsum(np.load(folder / f"{name}.lengths.npy")).tolist()
-            starts = [0, *ends[:-1]]
-            state[name] = [tuple(flat[a:b]) for a, b in zip(starts, ends, strict=True)]
+            state[name] = FloatTuples(
+                np.load(where.with_suffix(".npy")), np.load(folder / f"{name}.lengths.npy")
+            )
         elif kind == "lazy_list":
             state[name] = LazyList(where)
         elif kind == "pickle":
@@ -467,7 +528,7 @@ def materialize(obj: object) -> None:
     for name, value in list(vars(obj).items()):
         if isinstance(value, Postings):
             setattr(obj, name, value.to_dict())
-        elif isinstance(value, LazyList):
+        elif isinstance(value, LazyList | FloatTuples):
             setattr(obj, name, list(value))
         elif _own_object(value):
             materialize(value)

@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import duckdb
 
+from roundabout.store import literal
+
 if TYPE_CHECKING:
     from roundabout.store.store import Store
 
@@ -144,7 +146,8 @@ def _append(con: duckdb.DuckDBPyConnection, table: str, values: dict[str, Any]) 
     cols = list(row)
     names = ", ".join(f'"{c}"' for c in cols)
     marks = ", ".join("?" for _ in cols)
-    con.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", [row[c] for c in cols])
+    # as literals: DuckDB imports pandas for a query with parameters (:mod:`.literal`)
+    literal.run(con, f"INSERT INTO {table} ({names}) VALUES ({marks})", [row[c] for c in cols])
     return row
 
 

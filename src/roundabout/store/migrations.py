@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any, Final
 import duckdb
 
 from roundabout.errors import StoreError
-from roundabout.store import audit
-from roundabout.store.schema import DDL, LEGACY_PERMISSIONS, MIGRATIONS_TABLE, TABLES
+from roundabout.store import audit, schema
+from roundabout.store.schema import DDL, LEGACY_PERMISSIONS, MIGRATIONS_TABLE
 
 if TYPE_CHECKING:
     from roundabout.store.store import Store
@@ -75,9 +75,9 @@ def _duck_type(dtype: Any) -> str:
 def _create_tables(store: Store) -> None:
     """Every table of :mod:`.schema` a store lacks, in its current shape."""
     existing = _tables(store.raw)
-    for name, schema in TABLES.items():
+    for name, table_schema in schema.TABLES.items():
         if name not in existing:
-            store.backend.create_table(name, schema=schema)
+            store.backend.create_table(name, schema=table_schema)
     for statement in DDL.values():
         store.raw.execute(statement)
 
@@ -86,9 +86,9 @@ def _add_trade_columns(store: Store) -> None:
     """The nullable columns of the trade tables that later versions added (a store loaded by
     an older version lacks them; their rows get nulls)."""
     con = store.raw
-    for name, schema in TABLES.items():
+    for name, table_schema in schema.TABLES.items():
         have = _columns(con, name)
-        for column, dtype in schema.items():
+        for column, dtype in table_schema.items():
             if column not in have and dtype.nullable:
                 con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {_duck_type(dtype)}')
 

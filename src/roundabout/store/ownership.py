@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import duckdb
-import pyarrow as pa
 
 from roundabout.ownership import dates
 from roundabout.store import schema
 from roundabout.store.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: The graph tables (their definitions live with every other table in :mod:`.schema`).
 TABLES: Final = (
@@ -69,7 +71,7 @@ def _ready(store: Store, table: str) -> bool:
     if not store.read_only:
         ensure(store.raw)
         return True
-    row = store.raw.execute(
+    row = store.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
     ).fetchone()
     return bool(row and row[0])
@@ -142,6 +144,8 @@ def append_statuses(store: Store, snapshot_id: str, batch: pa.Table) -> None:
 
 def append_warnings(store: Store, snapshot_id: str, warnings: Sequence[str]) -> None:
     """The warnings of one snapshot's load, in order."""
+    import pyarrow as pa
+
     if warnings:
         store.append(
             "list_warnings",
@@ -162,7 +166,7 @@ def statuses(store: Store, snapshot_ids: Iterable[str], rule: str) -> dict[tuple
     ids = list(snapshot_ids)
     if not ids:
         return {}
-    rows = store.raw.execute(
+    rows = store.execute(
         "SELECT snapshot_id, entity_id, data FROM list_ownership "
         "WHERE rule = ? AND list_contains(?, snapshot_id)",
         [rule, ids],
@@ -233,7 +237,7 @@ def link_dates(
     ids = list(snapshot_ids)
     if not ids:
         return {}
-    rows = store.raw.execute(
+    rows = store.execute(
         "SELECT snapshot_id, as_of, starts, ends FROM list_link_dates "
         "WHERE list_contains(?, snapshot_id)",
         [ids],
@@ -242,14 +246,14 @@ def link_dates(
     for sid in ids:
         if sid in out:
             continue
-        loaded = store.raw.execute(
+        loaded = store.execute(
             "SELECT CAST(CAST(loaded_at AS DATE) AS VARCHAR) FROM list_snapshots "
             "WHERE snapshot_id = ?",
             [sid],
         ).fetchone()
         if loaded is None:
             continue
-        starts, ends = store.raw.execute(_LINK_DATES, [sid]).fetchone() or ([], [])
+        starts, ends = store.execute(_LINK_DATES, [sid]).fetchone() or ([], [])
         out[sid] = (loaded[0], list(starts), list(ends))
     return out
 
@@ -271,6 +275,8 @@ def save_recomputed(
 ) -> None:
     """The statuses of ``snapshot_id`` computed again for ``as_of``: (rule, entity_id,
     entity version, :meth:`Status.to_dict`) rows, with the day's marker, in one transaction."""
+    import pyarrow as pa
+
     ensure(store.raw)
     with store.transaction():
         store.raw.execute(

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from roundabout.store.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: One ``list_snapshots`` row: id, source, publication date (``YYYY-MM-DD`` or None),
 #: sha256, files (JSON list), entity count, load time (text).

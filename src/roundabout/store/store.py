@@ -4,30 +4,42 @@ Analyses read through Ibis tables (:meth:`Store.table`), so the same analysis co
 DuckDB here and on Spark through :mod:`roundabout.store.engines`; the lists, screening and
 key tables are read and written by the small query modules of this package
 (:mod:`.snapshots`, :mod:`.decisions`, :mod:`.screening_runs`, :mod:`.audit`, ...), the only
-code that holds SQL. Every table is defined in :mod:`.schema`; opening a store for writing
-migrates it to that shape (:mod:`.migrations`). Writes happen only inside
-:meth:`Store.transaction`, which is all-or-nothing: an interrupted or failed load leaves the
-store as it was.
+code that holds SQL.
+
+A store opens a plain DuckDB connection (:attr:`Store.raw`); the Ibis backend over it
+(:attr:`Store.backend`) is made on first use, so a command that only screens never imports
+Ibis (0.3 s: its DuckDB backend imports the SQL compilers of every dialect). Small queries
+and writes go through :meth:`Store.execute` and :meth:`Store.insert`, which write their values
+as literals (:mod:`.literal`) so that DuckDB does not import pandas for them.
+
+Every table is defined in :mod:`.schema`; opening a store for writing migrates it to that
+shape (:mod:`.migrations`). Writes happen only inside :meth:`Store.transaction`, which is
+all-or-nothing: an interrupted or failed load leaves the store as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import ibis
-import ibis.expr.types as ir
-import pyarrow as pa
 
 from roundabout.errors import StoreError
 from roundabout.store.holder import is_lock_error, locked_error
+from roundabout.store.literal import NotLiteral, run, values_rows
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pyarrow as pa
 
 _DUCKDB_MAGIC_OFFSET = 8
+#: Inserts of at most this many values are written as literals (:meth:`Store.insert`); larger
+#: ones go through an Arrow table (fast for many rows, but PyArrow imports pandas).
+INSERT_LITERAL_MAX = 4_000
 
 
 class Store:
@@ -53,28 +65,64 @@ class Store:
                 path.parent.mkdir(parents=True, exist_ok=True)
             elif not path.exists():
                 raise StoreError(f"{path}: no such store (run `roundabout ingest` first)")
-        target = ":memory:" if path is None else str(path)
+        target = ":memory:" if path is None else str(path.absolute())
         try:
-            self.backend: Any = ibis.duckdb.connect(target, read_only=read_only)
+            self._con = duckdb.connect(target, read_only=read_only)
         except duckdb.IOException as exc:
             if path is not None and is_lock_error(str(exc)):
                 raise locked_error(path, str(exc), read_only=read_only) from None
             raise StoreError(f"{target}: cannot open store: {_first_line(exc)}") from None
-        self.raw.execute("SET enable_progress_bar_print = false")
+        self._backend: Any = None
+        # What Ibis sets on a connection it opens (the store's times read in UTC; no Python
+        # variables scanned as tables), set here for the connection used before Ibis is.
+        self._con.execute("SET timezone = 'UTC'")
+        self._con.execute("SET python_enable_replacements = false")
+        self._con.execute("SET enable_progress_bar_print = false")
         if memory_limit:
             # Above the limit DuckDB spills temp tables and operators to disk.
-            self.raw.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
+            self._con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
         try:
             self.migrate()  # read-only: only refuses a store newer than the code
         except BaseException:
-            self.backend.disconnect()
+            self._con.close()
             raise
 
     @property
     def raw(self) -> duckdb.DuckDBPyConnection:
         """The underlying DuckDB connection (storage internals only)."""
-        con: duckdb.DuckDBPyConnection = self.backend.con
-        return con
+        return self._con
+
+    @property
+    def backend(self) -> Any:
+        """The Ibis DuckDB backend over :attr:`raw` (made, and Ibis imported, on first use)."""
+        if self._backend is None:
+            import ibis
+
+            self._backend = ibis.duckdb.from_connection(self._con)
+        return self._backend
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> duckdb.DuckDBPyConnection:
+        """Run ``sql`` (this package's own text, ``?`` placeholders) with ``params`` written
+        as literals (:func:`.literal.run`; as parameters when a value has no literal form)."""
+        return run(self._con, sql, params)
+
+    def insert(self, name: str, columns: Mapping[str, Sequence[Any]]) -> None:
+        """Append rows given column by column to table ``name``: as literals when small
+        (no pandas imported), else through an Arrow table (:meth:`append`)."""
+        names = list(columns)
+        rows = list(zip(*(columns[c] for c in names), strict=True))
+        if not rows:
+            return
+        cols = ", ".join(f'"{c}"' for c in names)
+        if len(rows) * len(names) <= INSERT_LITERAL_MAX:
+            try:
+                self._con.execute(f'INSERT INTO "{name}" ({cols}) VALUES {values_rows(rows)}')
+                return
+            except NotLiteral:
+                pass
+        import pyarrow as pa
+
+        self.append(name, pa.table({c: list(columns[c]) for c in names}))
 
     def migrate(self) -> list[str]:
         """Bring the store to the current schema (:mod:`.migrations`); the steps applied."""
@@ -86,13 +134,22 @@ class Store:
         """How far the query running on this connection is, 0 to 100 (-1 when none runs)."""
         return float(self.raw.query_progress())
 
+    def table_names(self) -> list[str]:
+        """The tables and views of the store (and temporary ones), as Ibis lists them."""
+        rows = self._con.execute(
+            "SELECT DISTINCT table_name FROM information_schema.tables "
+            "WHERE table_catalog IN (current_database(), 'temp') "
+            "AND table_schema = current_schema()"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def has_table(self, name: str) -> bool:
         """Whether the store has table ``name`` (an older store opened read-only may not)."""
-        return name in self.backend.list_tables()
+        return name in self.table_names()
 
     def table(self, name: str) -> ir.Table:
         """An Ibis table of the store (``flows``, ``quarantine``, ``manifest``, ...)."""
-        if name not in self.backend.list_tables():
+        if name not in self.table_names():
             raise StoreError(f"{self.path}: no table {name!r} (is this a roundabout store?)")
         return self.backend.table(name)
 
@@ -143,11 +200,15 @@ class Store:
         other = object.__new__(Store)
         other.path = self.path
         other.read_only = self.read_only
-        other.backend = ibis.duckdb.from_connection(self.raw.cursor())
+        other._con = self.raw.cursor()
+        other._backend = None
         return other
 
     def close(self) -> None:
-        self.backend.disconnect()
+        if self._backend is not None:
+            self._backend.disconnect()
+        else:
+            self._con.close()
 
     def __enter__(self) -> Store:
         return self
