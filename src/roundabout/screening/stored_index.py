@@ -81,6 +81,7 @@ _I64_MAX = (1 << 63) - 1
 INDEX_SOURCES: Final = (
     "matching",
     "lists/model.py",
+    "lists/entity_json.py",
     "lists/relations.py",
     "screening/lists_in_use.py",
     "screening/stored_index.py",
