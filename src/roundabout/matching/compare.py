@@ -49,7 +49,7 @@ from typing import Final
 
 from rapidfuzz.distance import Indel
 
-from roundabout.matching import legal_forms
+from roundabout.matching import legal_forms, vocabulary
 from roundabout.matching.keys import (
     STEM_MIN,
     consonants,
@@ -64,6 +64,7 @@ from roundabout.matching.keys import (
 from roundabout.matching.normalize import NameForm, is_patronymic
 from roundabout.matching.rarity import rarity
 from roundabout.matching.rules import name_rule
+from roundabout.matching.translit import scripts_of
 
 #: Tokens that say little about identity (weight multiplier).
 LIGHT: Final[dict[str, float]] = {
@@ -436,6 +437,14 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         elif not free_c and free_q:
             den -= sum(wq[i] * (0.75 if is_patronymic(qt[i]) else 0.5) for i in free_q)
             notes.append("extra names on the query side discounted")
+    # Organisations: place names left over on one side only, the other side fully aligned
+    # ("FABERLIC" / "FABERLIC EUROPE"): a branch's qualifier, weighed lightly.
+    place = (
+        _place_qualifier(qt, ct, free_q, free_c) if person is False and strong else ""
+    )
+    if place:
+        den -= sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c)
+        den += PLACE_WEIGHT * (sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c))
     score = num / den if den > 0 else 0.0
     # Both sides carry a patronymic and they differ: a different person.
     if person and _patronymics_clash(qt, ct, free_q, free_c):
@@ -468,7 +477,11 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             score = rule.apply(score)
             notes.append(rule.text(detail=lead))
     n_aligned = len(pairs) + len(merged)
-    if (n_aligned == 1 and (free_q or free_c)) or (n_aligned and not strong and not merged):
+    if place:
+        rule = name_rule("place_qualifier")
+        score = rule.apply(score)
+        notes.append(rule.text(detail=place))
+    elif (n_aligned == 1 and (free_q or free_c)) or (n_aligned and not strong and not merged):
         # One shared word (a surname, a brand) among several is weak evidence; so are
         # initials alone.
         score = name_rule("one_shared_word").apply(score)
@@ -496,6 +509,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         notes.append(rule.text(detail=f"{' '.join(sub_q)} / {' '.join(sub_c)}"))
     elif (
         person is False
+        and not place
         and n_aligned_all >= 2
         and (extra := _extra_words(q, c, qt, ct, free_q, free_c, sub_q, sub_c))
     ):
@@ -537,6 +551,13 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         rule = name_rule("acronym")
         score = rule.apply(score)
         notes.append(rule.text())
+    syllables = _syllables_similarity(q, c)
+    if syllables is not None:
+        # 김정은 / 김종은: both romanise "kim jong un" (the romanisation folds 정 / 종 the way
+        # lists spell), but in their own script they are two syllables apart.
+        rule = name_rule("syllables_differ")
+        score = rule.apply(score, syllables)
+        notes.append(rule.text())
     return NameComparison(
         round(min(max(score, 0.0), 1.0), 4),
         tuple(out_pairs),
@@ -544,6 +565,43 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         tuple(ct[j] for j in free_c),
         tuple(notes),
     )
+
+
+#: Scripts whose every letter is a syllable written one way (no variant forms, as Han has
+#: traditional / simplified): in them, another letter is another sound.
+_SYLLABARIES: Final = frozenset({"HANGUL", "HIRAGANA", "KATAKANA"})
+
+
+@lru_cache(maxsize=100_000)
+def _syllabary_only(raw: str) -> bool:
+    scripts = scripts_of(raw)
+    return bool(scripts) and scripts <= _SYLLABARIES
+
+
+def _syllables_similarity(q: NameForm, c: NameForm) -> float | None:
+    """Both names written in a syllabary only (Hangul, kana) and different there: the
+    similarity of their syllables (Indel, spaces left out), which bounds the score; None
+    otherwise. Romanisation folds syllables together (정 / 종 -> jong), so the names are
+    compared as written too."""
+    if not (_syllabary_only(q.raw) and _syllabary_only(c.raw)):
+        return None
+    a, b = "".join(q.native), "".join(c.native)
+    if a == b:
+        return None
+    return Indel.normalized_similarity(a, b)
+
+
+#: Weight factor of place names left over on one side of two organisation names.
+PLACE_WEIGHT: Final = 0.25
+
+
+def _place_qualifier(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> str:
+    """The words left over, when they are all on one side and all region names
+    (:func:`roundabout.matching.vocabulary.places`), else ``""``."""
+    if bool(free_q) == bool(free_c):
+        return ""
+    words = [qt[i] for i in free_q] or [ct[j] for j in free_c]
+    return " ".join(words) if all(w in vocabulary.places() for w in words) else ""
 
 
 def _designations(dq: tuple[str, ...], dc: tuple[str, ...], score: float) -> tuple[float, str]:

@@ -96,8 +96,21 @@ def _armenian_pre(text: str) -> str:
 
 
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Diacritics stripped from letters that are Latin (or ASCII) underneath (``ş`` s, ``é``
+    e). Other scripts keep their marks: in Japanese kana, Indic and Southeast Asian scripts a
+    combining mark is part of the letter's sound (``バ`` is ``ハ`` + dakuten: ba, not ha; a
+    Bengali vowel sign is the vowel), left for the transliterator to read."""
+    out: list[str] = []
+    for ch in text:
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+        )
+        if not base:  # a mark on its own: stripped after a Latin letter, else kept
+            if out and not out[-1].isascii():
+                out.append(ch)
+        else:
+            out.append(base if base.isascii() else ch)
+    return "".join(out)
 
 
 _HANGUL_INITIAL: Final = (
