@@ -43,6 +43,7 @@ everything else, which is what makes its candidate set complete.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
@@ -408,6 +409,12 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         merged = merged + _merges(qt, q.abjad, ct, cs, used_q, used_c)
     if len(ct) - len(used_c) >= 2 and len(qt) - len(used_q) >= 1:
         merged = merged + [(b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)]
+    # A short token written in capitals that spells the first letters of words left over on
+    # the other side ("U.S." / "United States", "JC" / "Jean-Claude", "PLA" / "People's
+    # Liberation Army").
+    inits = _initialisms(q, qt, ct, used_q, used_c)
+    inits += [(b, a, s) for a, b, s in _initialisms(c, ct, qt, used_c, used_q)]
+    merged = merged + inits
     wq = [token_weight(t, k) for t, k in zip(qt, q.skeletons, strict=True)]
     wc = [token_weight(t, k) for t, k in zip(ct, c.skeletons, strict=True)]
     num = 0.0
@@ -423,6 +430,15 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     free_q = [i for i in range(len(qt)) if i not in used_q]
     free_c = [j for j in range(len(ct)) if j not in used_c]
     notes: list[str] = []
+    for qi, cj, _ in inits:
+        rule = name_rule("initialism")
+        short, long_ = (qi, cj) if len(qi) == 1 else (cj, qi)
+        tok_s, tok_l = (qt, ct) if len(qi) == 1 else (ct, qt)
+        notes.append(
+            rule.text(
+                detail=f"{tok_s[short[0]]} / {' '.join(tok_l[k] for k in long_)}"
+            )
+        )
     numbers = [(qt[i], ct[j]) for i, j, _, how in pairs if how == "number"]
     if numbers:
         notes.append("numbers differ (" + ", ".join(f"{a} / {b}" for a, b in numbers) + ")")
@@ -481,9 +497,13 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         rule = name_rule("place_qualifier")
         score = rule.apply(score)
         notes.append(rule.text(detail=place))
-    elif (n_aligned == 1 and (free_q or free_c)) or (n_aligned and not strong and not merged):
+    elif (
+        (n_aligned == 1 and (free_q or free_c))
+        or (n_aligned and not strong and not merged)
+        or (person is not False and not strong and inits)
+    ):
         # One shared word (a surname, a brand) among several is weak evidence; so are
-        # initials alone.
+        # initials alone (a person's "N.N." is anyone's).
         score = name_rule("one_shared_word").apply(score)
     if (
         len(pairs) == 1
@@ -602,6 +622,63 @@ def _place_qualifier(qt: list[str], ct: list[str], free_q: list[int], free_c: li
         return ""
     words = [qt[i] for i in free_q] or [ct[j] for j in free_c]
     return " ".join(words) if all(w in vocabulary.places() for w in words) else ""
+
+
+#: Credit of an initialism against the words it spells (as of an initial against a name).
+INITIALISM_SIM: Final = 0.85
+#: Initialisms this long are read as such (two letters: "US", "JC"; five: "DHKPC").
+_INITIALISM_LEN: Final = (2, 5)
+
+
+def _initialisms(
+    form: NameForm, a: list[str], b: list[str], used_a: set[int], used_b: set[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Free tokens of ``a`` written in capitals in ``form.raw`` (``U.S.``, ``JC``, ``PLA``)
+    that are the first letters of as many consecutive free tokens of ``b`` (particles such as
+    "of", "the" may be skipped between them): (token, the tokens it spells, similarity). Marks
+    the tokens used. Particles and legal-form words are not initialisms."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    lo, hi = _INITIALISM_LEN
+    for i, tok in enumerate(a):
+        if (
+            i in used_a
+            or not lo <= len(tok) <= hi
+            or not tok.isalpha()
+            or tok in LIGHT
+            or tok in _PARTICLES
+            or not _written_in_capitals(form.raw, tok)
+        ):
+            continue
+        run = _spelt_run(tok, b, used_b)
+        if run:
+            used_a.add(i)
+            used_b.update(run)
+            out.append(((i,), run, INITIALISM_SIM))
+    return out
+
+
+def _spelt_run(tok: str, b: list[str], used_b: set[int]) -> tuple[int, ...]:
+    """The positions of consecutive free tokens of ``b`` whose first letters spell ``tok``
+    (light words between them skipped, and part of the run), or ``()``."""
+    for start in range(len(b)):
+        run: list[int] = []
+        k = start
+        while k < len(b) and len(run) < len(tok) and k not in used_b:
+            if b[k][0] == tok[len(run)] and len(b[k]) > 1:
+                run.append(k)
+            elif not run or LIGHT.get(b[k], 1.0) > 0.25:
+                break
+            k += 1
+        if len(run) == len(tok):
+            return tuple(range(run[0], run[-1] + 1))
+    return ()
+
+
+@lru_cache(maxsize=100_000)
+def _written_in_capitals(raw: str, tok: str) -> bool:
+    """``tok`` appears in ``raw`` in capitals, dotted or not (``U.S.``, ``PLA``)."""
+    letters = r"\.?\s?".join(re.escape(ch) for ch in tok.upper())
+    return re.search(rf"(?<![^\W\d_]){letters}\.?(?![^\W\d_])", raw) is not None
 
 
 def _designations(dq: tuple[str, ...], dc: tuple[str, ...], score: float) -> tuple[float, str]:
