@@ -44,7 +44,7 @@ everything else, which is what makes its candidate set complete.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Final
 
@@ -62,9 +62,10 @@ from roundabout.matching.keys import (
     skeleton,
     stem,
 )
-from roundabout.matching.normalize import NameForm, is_patronymic
+from roundabout.matching.normalize import NameForm, analyze, is_patronymic
 from roundabout.matching.rarity import rarity
 from roundabout.matching.rules import name_rule
+from roundabout.matching.tokenize import ascii_tokens
 from roundabout.matching.translit import scripts_of
 
 #: Tokens that say little about identity (weight multiplier).
@@ -343,6 +344,16 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
     the clause kept; the better comparison is the result. (The screener indexes both forms.)
     """
     best = _compare(q, c, person)
+    if "/" in q.raw or "/" in c.raw:
+        # "AL-QA'IDA/ISLAMIC ARMY", "NEW PEOPLE'S ARMY / COMMUNIST PARTY OF THE PHILIPPINES":
+        # two names of one party written as one; each is compared on its own too.
+        for qv in _slash_parts(q.raw, person) or (q,):
+            for cv in _slash_parts(c.raw, person) or (c,):
+                if qv is q and cv is c:
+                    continue
+                other = _compare(qv, cv, person)
+                if other.score > best.score:
+                    best = replace(other, notes=(*other.notes, SLASH_NOTE))
     if q.alt is None and c.alt is None:
         return best
     for qv in (q, q.alt):
@@ -353,6 +364,20 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
             if other.score > best.score:
                 best = other
     return best
+
+
+#: Note of a comparison made on one of the names written either side of a slash.
+SLASH_NOTE: Final = "one of the names either side of '/'"
+
+
+@lru_cache(maxsize=20_000)
+def _slash_parts(raw: str, person: bool | None) -> tuple[NameForm, ...]:
+    """The names either side of each ``/`` in ``raw``, when every one has two words or more
+    (``IMPORT/EXPORT``, ``M/S.``, ``DHKP/C``, ``A/S`` are one name); else ``()``."""
+    pieces = [p.strip() for p in raw.split("/")]
+    if len(pieces) < 2 or any(len(ascii_tokens(p)) < 2 for p in pieces):
+        return ()
+    return tuple(analyze(p, person) for p in pieces)
 
 
 def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
@@ -456,7 +481,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     # Organisations: place names left over on one side only, the other side fully aligned
     # ("FABERLIC" / "FABERLIC EUROPE"): a branch's qualifier, weighed lightly.
     place = (
-        _place_qualifier(qt, ct, free_q, free_c) if person is False and strong else ""
+        _place_qualifier(q, c, qt, ct, free_q, free_c) if person is False and strong else ""
     )
     if place:
         den -= sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c)
@@ -494,7 +519,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             notes.append(rule.text(detail=lead))
     n_aligned = len(pairs) + len(merged)
     if place:
-        rule = name_rule("place_qualifier")
+        rule = name_rule("branch_qualifier")
         score = rule.apply(score)
         notes.append(rule.text(detail=place))
     elif (
@@ -615,13 +640,24 @@ def _syllables_similarity(q: NameForm, c: NameForm) -> float | None:
 PLACE_WEIGHT: Final = 0.25
 
 
-def _place_qualifier(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> str:
-    """The words left over, when they are all on one side and all region names
-    (:func:`roundabout.matching.vocabulary.places`), else ``""``."""
+def _place_qualifier(
+    q: NameForm, c: NameForm, qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]
+) -> str:
+    """The words left over, when they are all on one side and each a region name
+    (:func:`roundabout.matching.vocabulary.places`) or written in parentheses ("DEUTSCHE BANK
+    (SCHWEIZ) AG": a qualifier the other name leaves out), else ``""``."""
     if bool(free_q) == bool(free_c):
         return ""
-    words = [qt[i] for i in free_q] or [ct[j] for j in free_c]
-    return " ".join(words) if all(w in vocabulary.places() for w in words) else ""
+    words, raw = ([qt[i] for i in free_q], q.raw) if free_q else ([ct[j] for j in free_c], c.raw)
+    bracketed = _bracketed(raw)
+    ok = all(w in vocabulary.places() or w in bracketed for w in words)
+    return " ".join(words) if ok else ""
+
+
+@lru_cache(maxsize=20_000)
+def _bracketed(raw: str) -> frozenset[str]:
+    """The ASCII tokens written in parentheses in ``raw``."""
+    return frozenset(t for part in re.findall(r"\(([^()]*)\)", raw) for t in ascii_tokens(part))
 
 
 #: Credit of an initialism against the words it spells (as of an initial against a name).
