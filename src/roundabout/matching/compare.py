@@ -347,11 +347,11 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
     if "/" in q.raw or "/" in c.raw:
         # "AL-QA'IDA/ISLAMIC ARMY", "NEW PEOPLE'S ARMY / COMMUNIST PARTY OF THE PHILIPPINES":
         # two names of one party written as one; each is compared on its own too.
-        for qv in _slash_parts(q.raw, person) or (q,):
-            for cv in _slash_parts(c.raw, person) or (c,):
-                if qv is q and cv is c:
+        for qp in _slash_parts(q.raw, person) or (q,):
+            for cp in _slash_parts(c.raw, person) or (c,):
+                if qp is q and cp is c:
                     continue
-                other = _compare(qv, cv, person)
+                other = _compare(qp, cp, person)
                 if other.score > best.score:
                     best = replace(other, notes=(*other.notes, SLASH_NOTE))
     if q.alt is None and c.alt is None:
@@ -459,11 +459,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         rule = name_rule("initialism")
         short, long_ = (qi, cj) if len(qi) == 1 else (cj, qi)
         tok_s, tok_l = (qt, ct) if len(qi) == 1 else (ct, qt)
-        notes.append(
-            rule.text(
-                detail=f"{tok_s[short[0]]} / {' '.join(tok_l[k] for k in long_)}"
-            )
-        )
+        notes.append(rule.text(detail=f"{tok_s[short[0]]} / {' '.join(tok_l[k] for k in long_)}"))
     numbers = [(qt[i], ct[j]) for i, j, _, how in pairs if how == "number"]
     if numbers:
         notes.append("numbers differ (" + ", ".join(f"{a} / {b}" for a, b in numbers) + ")")
@@ -480,9 +476,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             notes.append("extra names on the query side discounted")
     # Organisations: place names left over on one side only, the other side fully aligned
     # ("FABERLIC" / "FABERLIC EUROPE"): a branch's qualifier, weighed lightly.
-    place = (
-        _place_qualifier(q, c, qt, ct, free_q, free_c) if person is False and strong else ""
-    )
+    place = _place_qualifier(q, c, qt, ct, free_q, free_c) if person is False and strong else ""
     if place:
         den -= sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c)
         den += PLACE_WEIGHT * (sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c))

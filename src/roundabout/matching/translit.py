@@ -102,9 +102,7 @@ def _strip_marks(text: str) -> str:
     Bengali vowel sign is the vowel), left for the transliterator to read."""
     out: list[str] = []
     for ch in text:
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-        )
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
         if not base:  # a mark on its own: stripped after a Latin letter, else kept
             if out and not out[-1].isascii():
                 out.append(ch)

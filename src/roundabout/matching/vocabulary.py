@@ -204,8 +204,6 @@ def places() -> frozenset[str]:
     group's arm works ("FABERLIC EUROPE"), not which organisation it is. Countries are not
     listed: "Banco Santander México" is another bank than "Banco Santander"."""
     text = (
-        resources.files("roundabout.matching")
-        .joinpath("data/place_names.yml")
-        .read_text("utf-8")
+        resources.files("roundabout.matching").joinpath("data/place_names.yml").read_text("utf-8")
     )
     return frozenset(str(x) for x in yaml.safe_load(text)["places"])
