@@ -125,3 +125,40 @@ def test_a_slash_inside_one_name_does_not_split_it() -> None:
     # IMPORT/EXPORT, A/S: one word either side, one name
     assert score("Baltic Import/Export", "Export", False) < ACCEPT
     assert score("Danske Shipping A/S", "Danske Shipping", False) >= 0.9
+
+
+# -- given names in other languages' forms (data/given_names.yml) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Siarhei PETRENKA", "Sergei PETRENKO"),  # Belarusian / Russian
+        ("Ihor BONDAR", "Igor BONDAR"),  # Ukrainian / Russian
+        ("Mohd Razak ISMAIL", "Muhammad Razak ISMAIL"),  # the Malay abbreviation
+    ],
+)
+def test_given_name_forms_match(a: str, b: str) -> None:
+    assert score(a, b, True) >= 0.9
+
+
+def test_given_name_forms_are_not_other_names() -> None:
+    assert score("Siarhei PETRENKA", "Oleg PETRENKO", True) < ACCEPT
+    # organisations keep their words as written
+    assert analyze("Olga Shipping", False).tokens == ("olga", "shipping")
+    assert analyze("Volha Shipping", False).tokens == ("volha", "shipping")
+
+
+# -- legal forms evidenced by the OFAC dev names ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("AAT NORTHWIND", "NORTHWIND OAO"),  # Belarusian open joint-stock company
+        ("NORTHWIND SAL (OFF-SHORE)", "NORTHWIND SAL"),  # Lebanese offshore SAL
+        ("NJSC NORTHWIND GAS", "NORTHWIND GAS JSC"),
+    ],
+)
+def test_legal_forms_of_the_lists(a: str, b: str) -> None:
+    assert score(a, b, False) >= 0.9
