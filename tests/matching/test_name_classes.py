@@ -162,3 +162,47 @@ def test_given_name_forms_are_not_other_names() -> None:
 )
 def test_legal_forms_of_the_lists(a: str, b: str) -> None:
     assert score(a, b, False) >= 0.9
+
+
+# -- a place name and its Russian adjective (organisations) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("KAZAN HELICOPTER PLANT", "KAZANSKIY VERTOLETNY ZAVOD HELICOPTER"),
+        ("TULA ARMS PLANT", "TULSKIY ARMS PLANT"),
+        ("KERCH SHIPYARD", "KERCHENSKY SHIPYARD"),
+    ],
+)
+def test_place_adjectives_align(a: str, b: str) -> None:
+    cmp = compare(analyze(a, False), analyze(b, False), person=False)
+    assert any(p.how == "adjective" for p in cmp.pairs)
+
+
+def test_adjectives_are_not_surnames() -> None:
+    # Petrov and Petrovsky are two surnames; the rule is for organisation names only
+    assert score("Ivan PETROV", "Ivan PETROVSKY", True) < ACCEPT
+    assert score("ASTRA SHIPPING", "ASTRAKHANSKAYA SHIPPING", False) < ACCEPT
+
+
+# -- romanisations of Korean and Chinese syllables ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Jong Chol KIM", "Chong Chol KIM"),  # Revised / McCune-Reischauer
+        ("Kyong Hui PAK", "Gyong Hui BAK"),
+        ("Hsi Chin PING", "Xi Jin PING"),  # Wade-Giles / pinyin
+    ],
+)
+def test_syllable_romanisations_match(a: str, b: str) -> None:
+    assert score(a, b, True) >= 0.9
+
+
+def test_syllable_rule_needs_syllabic_names() -> None:
+    # not every word a syllable ("cook"): the initials are not folded
+    assert score("Tom COOK", "Dom COOK", True) < ACCEPT
+    # syllables that differ beyond their initial and vowel stay different
+    assert score("Jong Chol KIM", "Jong Chan KIM", True) < ACCEPT

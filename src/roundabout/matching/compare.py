@@ -270,6 +270,78 @@ def same_stem(a: str, b: str) -> bool:
     return a != b and len(st := stem(a)) >= STEM_MIN and st == stem(b)
 
 
+#: Similarity of two romanisations of one Korean or Chinese syllable (``Jong`` / ``Chong``).
+SYLLABLE_SIM: Final = 0.88
+#: A romanised Korean or Chinese syllable: an initial, a vowel nucleus, a final consonant.
+_SYLLABLE: Final = re.compile(
+    r"^(?:ch|chh|j|jj|zh|k|kk|g|kh|t|tt|d|th|p|pp|b|ph|ts|tz|z|c|hs|x|sh|s|ss|h|m|n|r|l"
+    r"|w|y|f|q|ng)?(?:a|ae|ai|ao|e|eo|eu|ei|i|ia|iao|ie|iu|o|oe|oi|ou|u|ua|uai|ue|ui|uo|wa|wae"
+    r"|we|wi|wo|ya|yae|ye|yo|yu|yeo|ee)(?:ng|n|m|l|k|p|t|r)?$"
+)
+#: Initials that romanisations write voiced or voiceless, aspirated or not (McCune-Reischauer
+#: ``Chong`` / Revised ``Jong``, Wade-Giles ``Hsi`` / pinyin ``Xi``), folded to one.
+_INITIAL_FOLD: Final = (
+    ("chh", "j"), ("ch", "j"), ("jj", "j"), ("zh", "j"), ("kk", "g"), ("kh", "g"), ("k", "g"),
+    ("tt", "d"), ("th", "d"), ("t", "d"), ("pp", "b"), ("ph", "b"), ("p", "b"), ("ts", "z"),
+    ("tz", "z"), ("c", "z"), ("hs", "x"),
+)  # fmt: skip
+#: Vowels written two ways (MR ``o`` / ``u`` without breves, RR ``eo`` / ``eu``).
+_NUCLEUS_FOLD: Final = (("eo", "o"), ("eu", "u"), ("yeo", "yo"))
+
+
+@lru_cache(maxsize=1 << 16)
+def syllabic_name(tokens: tuple[str, ...]) -> bool:
+    """Every word of the name is one romanised syllable (Korean and Chinese names as lists
+    write them: ``Jong Chol RI``, ``Ho Jin YUN``, ``Xi Jin Ping``), two words at least."""
+    return len(tokens) >= 2 and all(_SYLLABLE.match(t) for t in tokens)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_syllable(t: str) -> str:
+    for a, b in _INITIAL_FOLD:
+        if t.startswith(a):
+            t = b + t[len(a) :]
+            break
+    for a, b in _NUCLEUS_FOLD:
+        t = t.replace(a, b)
+    return t
+
+
+@lru_cache(maxsize=1 << 18)
+def same_syllable(a: str, b: str) -> bool:
+    """Two romanisations of one syllable: the same once initials written voiced / voiceless
+    or aspirated (ch / j, k / g, p / b, t / d, ts / z, hs / x) and eo / o, eu / u are folded."""
+    return a != b and _fold_syllable(a) == _fold_syllable(b)
+
+
+#: Similarity of a place name and the Russian / Ukrainian adjective made from it.
+ADJECTIVE_SIM: Final = 0.88
+#: A Russian / Ukrainian / Belarusian adjective in -sky (-skaya, -skoe, -skiy, ...): the name it
+#: is made from, and the linking syllable (Yalt-in-skaya, Azov-sky, Petr-ov-sky).
+_ADJECTIVE: Final = re.compile(
+    r"^([a-z]{2,}?)(in|en|ov|ev)?sk(?:iy|ii|ij|yy|yi|y|i|aya|aia|aja|ya|oe|oye|oy|oi|ogo|ovo"
+    r"|ikh|ykh|iye|ye|ie|a|o)?$"
+)
+
+
+@lru_cache(maxsize=1 << 18)
+def place_adjective(a: str, b: str) -> bool:
+    """One word is the adjective of the other in Russian, Ukrainian or Belarusian, as place
+    names are written in organisation names (``Murom`` / ``Muromskiy``, ``Yalta`` /
+    ``Yaltinskaya``, ``Minsk`` / ``Minski``, ``Azov`` / ``Azovsky``, ``Sevastopol`` /
+    ``Sevastopolskiy``). Organisation names only: ``Petrov`` and ``Petrovsky`` are two
+    surnames."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    m = _ADJECTIVE.match(long_)
+    if m is None or len(short) < 4 or not short.isalpha():
+        return False
+    base, link = m.group(1), m.group(2) or ""
+    forms = {base, base + link, base + "sk", base + link + "sk"}
+    if short in forms or short[:-1] in forms:  # Yalt(a), Moskv(a)
+        return True
+    return len(short) >= 6 and Indel.normalized_similarity(base + link, short) >= 0.88
+
+
 @lru_cache(maxsize=1 << 20)
 def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[float, str]:
     """Similarity of two ASCII tokens ``a``, ``b`` with skeletons ``sa``, ``sb``."""
@@ -391,11 +463,18 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         qs = [consonants(t) for t in qt] if q.abjad else qs
         cs = [consonants(t) for t in ct] if c.abjad else cs
     cands: list[tuple[float, int, int, str]] = []
+    syllabic = (
+        person is not False and not abjad and syllabic_name(q.tokens) and syllabic_name(c.tokens)
+    )
     for i, (a, sa) in enumerate(zip(qt, qs, strict=True)):
         for j, (b, sb) in enumerate(zip(ct, cs, strict=True)):
             sim, how = token_similarity(a, sa, b, sb, abjad)
             if sim < STEM_SIM and person is False and not abjad and same_stem(a, b):
                 sim, how = STEM_SIM, "stem"
+            if sim < ADJECTIVE_SIM and person is False and not abjad and place_adjective(a, b):
+                sim, how = ADJECTIVE_SIM, "adjective"
+            if sim < SYLLABLE_SIM and syllabic and same_syllable(a, b):
+                sim, how = SYLLABLE_SIM, "romanisation"
             if sim >= _ACCEPT:
                 cands.append((sim, i, j, how))
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))
