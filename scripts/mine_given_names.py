@@ -27,8 +27,12 @@ import yaml
 
 from roundabout.lists import un
 from roundabout.lists.ofac import person_name
+from roundabout.matching import normalize
 from roundabout.matching.compare import compare
 from roundabout.matching.normalize import analyze, is_patronymic
+
+# Mine the names as written: without the folding the YAML feeds (which would hide its pairs).
+normalize.given_names = dict  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = ROOT / "src/roundabout/lists/data"
