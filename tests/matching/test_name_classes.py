@@ -206,3 +206,17 @@ def test_syllable_rule_needs_syllabic_names() -> None:
     assert score("Tom COOK", "Dom COOK", True) < ACCEPT
     # syllables that differ beyond their initial and vowel stay different
     assert score("Jong Chol KIM", "Jong Chan KIM", True) < ACCEPT
+
+
+# -- nouns that say what kind of body it is -------------------------------------------------
+
+
+def test_institutional_nouns_do_not_make_another_name() -> None:
+    a = compare(
+        analyze("AL-NOOR FOUNDATION", False),
+        analyze("AL-NOOR CHARITY SOCIETY", False),
+        person=False,
+    )
+    assert not any(n.startswith("different words") for n in a.notes)
+    b = compare(analyze("AL-NOOR FOUNDATION", False), analyze("AL-HUDA FOUNDATION", False))
+    assert b.score < ACCEPT  # another name is still another name
