@@ -220,3 +220,15 @@ def test_institutional_nouns_do_not_make_another_name() -> None:
     assert not any(n.startswith("different words") for n in a.notes)
     b = compare(analyze("AL-NOOR FOUNDATION", False), analyze("AL-HUDA FOUNDATION", False))
     assert b.score < ACCEPT  # another name is still another name
+
+
+def test_wade_giles_and_pinyin_words_of_syllables() -> None:
+    # a given name of two syllables hyphenated in one system, one word in the other
+    assert score("Teng Hsiao-ping", "Deng Xiaoping", True) >= 0.85
+    assert score("Chou En-lai", "Zhou Enlai", True) >= 0.9
+
+
+def test_western_names_are_not_read_as_syllables() -> None:
+    # nothing only Korean or Chinese romanisation spells: initials are not folded
+    assert score("Tina TURNER", "Dina DURNER", True) < ACCEPT
+    assert score("Jan LEE", "Chan LEE", True) < ACCEPT

@@ -315,18 +315,48 @@ _SYLLABLE: Final = re.compile(
 #: ``Chong`` / Revised ``Jong``, Wade-Giles ``Hsi`` / pinyin ``Xi``), folded to one.
 _INITIAL_FOLD: Final = (
     ("chh", "j"), ("ch", "j"), ("jj", "j"), ("zh", "j"), ("kk", "g"), ("kh", "g"), ("k", "g"),
-    ("tt", "d"), ("th", "d"), ("t", "d"), ("pp", "b"), ("ph", "b"), ("p", "b"), ("ts", "z"),
-    ("tz", "z"), ("c", "z"), ("hs", "x"),
+    ("ts", "z"), ("tz", "z"), ("tt", "d"), ("th", "d"), ("t", "d"), ("pp", "b"), ("ph", "b"),
+    ("p", "b"), ("c", "z"), ("hs", "x"),
 )  # fmt: skip
 #: Vowels written two ways (MR ``o`` / ``u`` without breves, RR ``eo`` / ``eu``).
 _NUCLEUS_FOLD: Final = (("eo", "o"), ("eu", "u"), ("yeo", "yo"))
 
 
 @lru_cache(maxsize=1 << 16)
+def split_syllables(token: str) -> tuple[str, ...] | None:
+    """``token`` as one to three romanised syllables (``jinping`` -> ``jin``, ``ping``), every
+    one after the first with its initial consonant; None if it is not made of syllables."""
+    if _SYLLABLE.match(token):
+        return (token,)
+    for k in range(len(token) - 1, 0, -1):
+        head, rest = token[:k], token[k:]
+        if rest[0] in "aeiouy" or not _SYLLABLE.match(head):
+            continue
+        tail = split_syllables(rest)
+        if tail is not None and len(tail) <= 2:
+            return (head, *tail)
+    return None
+
+
+#: Spellings only Korean and Chinese romanisations have (a final -ng, initials hs, x, zh, q,
+#: ts, doubled consonants, vowels eo, eu, ae, ao, yo, yu, ya, ui): one of them must be in one
+#: of the two names, so "Tina Turner" is not read as syllables.
+_EAST_ASIAN: Final = re.compile(
+    r"ng$|^(?:hs|x|zh|q|ts|tz|kk|tt|pp|jj|ss|chh)|eo|eu|ae|ao|yo|yu|ya|ui"
+)
+
+
+@lru_cache(maxsize=1 << 16)
 def syllabic_name(tokens: tuple[str, ...]) -> bool:
-    """Every word of the name is one romanised syllable (Korean and Chinese names as lists
-    write them: ``Jong Chol RI``, ``Ho Jin YUN``, ``Xi Jin Ping``), two words at least."""
-    return len(tokens) >= 2 and all(_SYLLABLE.match(t) for t in tokens)
+    """Every word of the name is made of romanised syllables (Korean and Chinese names as lists
+    write them: ``Jong Chol RI``, ``Ho Jin YUN``, ``Xi Jinping``), two words at least."""
+    return len(tokens) >= 2 and all(split_syllables(t) is not None for t in tokens)
+
+
+def east_asian_pair(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
+    """Both names are made of syllables and one of them is spelt as only Korean or Chinese
+    romanisations spell (:data:`_EAST_ASIAN`)."""
+    return syllabic_name(q) and syllabic_name(c) and any(_EAST_ASIAN.search(t) for t in (*q, *c))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -337,14 +367,45 @@ def _fold_syllable(t: str) -> str:
             break
     for a, b in _NUCLEUS_FOLD:
         t = t.replace(a, b)
+    if t.endswith("ung"):  # Wade-Giles tung, pinyin dong
+        t = t[:-3] + "ong"
     return t
+
+
+@lru_cache(maxsize=1 << 16)
+def fold_syllables(token: str) -> str:
+    """``token`` with each of its syllables folded (:func:`same_syllable`); the token itself
+    when it is not made of syllables."""
+    parts = split_syllables(token)
+    return "".join(_fold_syllable(x) for x in parts) if parts else token
 
 
 @lru_cache(maxsize=1 << 18)
 def same_syllable(a: str, b: str) -> bool:
-    """Two romanisations of one syllable: the same once initials written voiced / voiceless
-    or aspirated (ch / j, k / g, p / b, t / d, ts / z, hs / x) and eo / o, eu / u are folded."""
-    return a != b and _fold_syllable(a) == _fold_syllable(b)
+    """Two romanisations of one word of syllables: the same once initials written voiced /
+    voiceless or aspirated (ch / j, k / g, p / b, t / d, ts / z, hs / x), eo / o, eu / u and a
+    final ung / ong are folded, syllable by syllable (``Tse`` / ``Ze``, ``tung`` / ``dong``)."""
+    return a != b and fold_syllables(a) == fold_syllables(b)
+
+
+def _syllable_merges(
+    a: list[str], b: list[str], used_a: set[int], used_b: set[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Two adjacent syllables of ``a`` written as one word of ``b`` (``Chin ping`` /
+    ``Jinping``, ``Tse tung`` / ``Zedong``), compared folded. Marks the tokens used."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    for i in range(len(a) - 1):
+        if i in used_a or i + 1 in used_a:
+            continue
+        joined = fold_syllables(a[i]) + fold_syllables(a[i + 1])
+        for j, tok in enumerate(b):
+            if j not in used_b and fold_syllables(tok) == joined:
+                sim = 1.0 if a[i] + a[i + 1] == tok else SYLLABLE_SIM
+                used_a.update((i, i + 1))
+                used_b.add(j)
+                out.append(((i, i + 1), (j,), sim))
+                break
+    return out
 
 
 #: Similarity of a place name and the Russian / Ukrainian adjective made from it.
@@ -496,9 +557,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         qs = [consonants(t) for t in qt] if q.abjad else qs
         cs = [consonants(t) for t in ct] if c.abjad else cs
     cands: list[tuple[float, int, int, str]] = []
-    syllabic = (
-        person is not False and not abjad and syllabic_name(q.tokens) and syllabic_name(c.tokens)
-    )
+    syllabic = person is not False and not abjad and east_asian_pair(q.tokens, c.tokens)
     for i, (a, sa) in enumerate(zip(qt, qs, strict=True)):
         for j, (b, sb) in enumerate(zip(ct, cs, strict=True)):
             sim, how = token_similarity(a, sa, b, sb, abjad)
@@ -524,6 +583,9 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         pre += [
             (b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
         ]
+    if syllabic:
+        pre += _syllable_merges(qt, ct, used_q, used_c)
+        pre += [(b, a, s) for a, b, s in _syllable_merges(ct, qt, used_c, used_q)]
     pairs: list[tuple[int, int, float, str]] = []
     for sim, i, j, how in cands:
         if i in used_q or j in used_c:
