@@ -1,7 +1,7 @@
 """Name-matching quality on the bundled labelled sets, side by side with nomenklatura.
 
 Usage: ``.venv/bin/python bench/quality.py [--threshold T] [--heldout] [--json OUT]
-[--before JSON] [--write-baseline] [--errors SET]``
+[--before JSON] [--write-baseline] [--errors SET] [--patterns SET]``
 
 Every set is scored once per case; from those scores come precision, recall, F1 and FPR at the
 threshold, and the best recall at FPR <= 1% and <= 5% (:func:`at_fpr`). ``ofac_heldout`` is
@@ -47,7 +47,7 @@ from typing import Any, Final
 
 from roundabout.lists.model import ListEntity
 from roundabout.matching import features
-from roundabout.matching.compare import compare
+from roundabout.matching.compare import compare, substantive
 from roundabout.matching.matcher import DEFAULT_THRESHOLD, person_flag
 from roundabout.matching.model import Party
 from roundabout.matching.normalize import analyze
@@ -109,6 +109,41 @@ def _r(x: float | None) -> float | None:
 def name_score(a: str, b: str, schema: str | None) -> float:
     flag = person_flag(schema)
     return compare(analyze(a, flag), analyze(b, flag), person=flag).score
+
+
+def miss_pattern(c: Case) -> str:
+    """The pattern of a misclassified case, from its comparison (first that applies): no token
+    aligned; substantive words left over on both sides; words left over on one side only (a
+    short name inside a longer one); legal forms or designations differ; all words aligned
+    (spellings, or the rules' caps and factors, decide)."""
+    flag = person_flag(c.schema)
+    cmp = compare(analyze(c.a, flag), analyze(c.b, flag), person=flag)
+    if not cmp.pairs:
+        return "no word aligned"
+    left = [t for t in cmp.unmatched_left if substantive(t)]
+    right = [t for t in cmp.unmatched_right if substantive(t)]
+    if left and right:
+        return "a substantive word left over on each side"
+    if left or right:
+        return "words left over on one side only"
+    if any(n.startswith(("legal forms differ", "designations differ")) for n in cmp.notes):
+        return "legal forms or designations differ"
+    return "every substantive word aligned"
+
+
+def print_patterns(name: str, scored: list[tuple[Case, float]], threshold: float) -> None:
+    """Counts of the misses (false negatives) and false positives of one set by pattern."""
+    for label, wrong in (
+        ("false negatives", [c for c, s in scored if c.truth and s < threshold]),
+        ("false positives", [c for c, s in scored if not c.truth and s >= threshold]),
+    ):
+        counts: dict[tuple[str, str], int] = {}
+        for c in wrong:
+            key = (c.group, miss_pattern(c))
+            counts[key] = counts.get(key, 0) + 1
+        print(f"\n{name} {label} at {threshold} by pattern ({len(wrong)}):")
+        for (group, pattern), n in sorted(counts.items(), key=lambda x: -x[1]):
+            print(f"  {n:5d}  {group}: {pattern}")
 
 
 def nomenklatura() -> list[Case]:
@@ -365,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--write-baseline", action="store_true")
     ap.add_argument("--errors", help="print the misclassified cases of this set")
+    ap.add_argument("--patterns", help="count the misclassified cases of this set by pattern")
     ap.add_argument(
         "--heldout",
         action="store_true",
@@ -400,6 +436,8 @@ def main(argv: list[str] | None = None) -> int:
             res["at_fpr_5pct_by_group"] = {
                 g: at_fpr([(s, c.truth) for c, s in scored if c.group == g], 0.05) for g in groups
             }
+        if args.patterns == name:
+            print_patterns(name, scored, args.threshold)
         if args.errors == name:
             for c, s in scored:
                 if (s >= args.threshold) != c.truth:

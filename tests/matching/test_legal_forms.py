@@ -22,7 +22,11 @@ from roundabout.matching.normalize import analyze
         ("შპს საქართველო", ("sakartvelo",), "llc"),
         ("Toshkent Savdo MChJ", ("toshkent", "savdo"), "llc"),
         ("Baxt Savdo XK", ("baxt", "savdo"), "sole_trader"),
-        ("Anadolu Dış Ticaret Ltd. Şti.", ("anadolu", "dis", "ticaret"), "llc"),
+        (
+            "Anadolu Dış Ticaret Ltd. Şti.",
+            ("anadolu", "dis", "trade"),
+            "llc",
+        ),  # ticaret read as trade (org_vocabulary.yml)
         ("Koç Holding A.Ş.", ("koc", "holding"), "jsc"),
         ("Gulf Star FZE", ("gulf", "star"), "fz"),
         ("Gulf Star FZCO", ("gulf", "star"), "fz"),

@@ -43,13 +43,14 @@ everything else, which is what makes its candidate set complete.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Final
 
 from rapidfuzz.distance import Indel
 
-from roundabout.matching import legal_forms
+from roundabout.matching import legal_forms, vocabulary
 from roundabout.matching.keys import (
     STEM_MIN,
     consonants,
@@ -61,9 +62,42 @@ from roundabout.matching.keys import (
     skeleton,
     stem,
 )
-from roundabout.matching.normalize import NameForm, is_patronymic
+from roundabout.matching.normalize import NameForm, analyze, is_patronymic
 from roundabout.matching.rarity import rarity
 from roundabout.matching.rules import name_rule
+from roundabout.matching.tokenize import ascii_tokens
+from roundabout.matching.translit import scripts_of
+
+#: Nouns that say what kind of body an organisation is (weighed like generic business words;
+#: left over, they do not make another name: "AR RAHMAH FOUNDATION" / "RAHMAH CHARITABLE
+#: ORGANIZATION"). The words most often left over in the OFAC dev alias pairs that miss
+#: (foundation 52 pairs, branch 32, society 27, organization 21, charitable 21, committee 9).
+_INSTITUTIONAL_WORDS: Final = [
+    "foundation",
+    "society",
+    "committee",
+    "organization",
+    "organisation",
+    "association",
+    "institute",
+    "center",
+    "centre",
+    "department",
+    "directorate",
+    "bureau",
+    "office",
+    "council",
+    "fund",
+    "charitable",
+    "charity",
+    "establishment",
+    "institution",
+    "branch",
+    "complex",
+    "project",
+    "projects",
+]
+INSTITUTIONAL: Final = frozenset(_INSTITUTIONAL_WORDS)
 
 #: Tokens that say little about identity (weight multiplier).
 LIGHT: Final[dict[str, float]] = {
@@ -152,6 +186,7 @@ LIGHT: Final[dict[str, float]] = {
         ],
         0.5,
     ),
+    **dict.fromkeys(_INSTITUTIONAL_WORDS, 0.5),
 }
 
 _ACCEPT: Final = 0.72
@@ -238,8 +273,9 @@ def _base_weight(token: str) -> float:
 
 
 def substantive(token: str) -> bool:
-    """Whether a left-over ``token`` is a substantive word (the "different words" rule)."""
-    return _base_weight(token) >= 0.35
+    """Whether a left-over ``token`` is a substantive word (the "different words" rule). The
+    nouns that say what kind of body an organisation is (:data:`INSTITUTIONAL`) are not."""
+    return _base_weight(token) >= 0.35 and token not in INSTITUTIONAL
 
 
 @lru_cache(maxsize=200_000)
@@ -265,6 +301,139 @@ def same_stem(a: str, b: str) -> bool:
     metallurgical / metallurgy: :func:`roundabout.matching.keys.stem`): how the descriptive
     words of organisation names vary. Not used for persons (Faisal / Faise)."""
     return a != b and len(st := stem(a)) >= STEM_MIN and st == stem(b)
+
+
+#: Similarity of two romanisations of one Korean or Chinese syllable (``Jong`` / ``Chong``).
+SYLLABLE_SIM: Final = 0.88
+#: A romanised Korean or Chinese syllable: an initial, a vowel nucleus, a final consonant.
+_SYLLABLE: Final = re.compile(
+    r"^(?:ch|chh|j|jj|zh|k|kk|g|kh|t|tt|d|th|p|pp|b|ph|ts|tz|z|c|hs|x|sh|s|ss|h|m|n|r|l"
+    r"|w|y|f|q|ng)?(?:a|ae|ai|ao|e|eo|eu|ei|i|ia|iao|ie|iu|o|oe|oi|ou|u|ua|uai|ue|ui|uo|wa|wae"
+    r"|we|wi|wo|ya|yae|ye|yo|yu|yeo|ee)(?:ng|n|m|l|k|p|t|r)?$"
+)
+#: Initials that romanisations write voiced or voiceless, aspirated or not (McCune-Reischauer
+#: ``Chong`` / Revised ``Jong``, Wade-Giles ``Hsi`` / pinyin ``Xi``), folded to one.
+_INITIAL_FOLD: Final = (
+    ("chh", "j"), ("ch", "j"), ("jj", "j"), ("zh", "j"), ("kk", "g"), ("kh", "g"), ("k", "g"),
+    ("ts", "z"), ("tz", "z"), ("tt", "d"), ("th", "d"), ("t", "d"), ("pp", "b"), ("ph", "b"),
+    ("p", "b"), ("c", "z"), ("hs", "x"),
+)  # fmt: skip
+#: Vowels written two ways (MR ``o`` / ``u`` without breves, RR ``eo`` / ``eu``).
+_NUCLEUS_FOLD: Final = (("eo", "o"), ("eu", "u"), ("yeo", "yo"))
+
+
+@lru_cache(maxsize=1 << 16)
+def split_syllables(token: str) -> tuple[str, ...] | None:
+    """``token`` as one to three romanised syllables (``jinping`` -> ``jin``, ``ping``), every
+    one after the first with its initial consonant; None if it is not made of syllables."""
+    if _SYLLABLE.match(token):
+        return (token,)
+    for k in range(len(token) - 1, 0, -1):
+        head, rest = token[:k], token[k:]
+        if rest[0] in "aeiouy" or not _SYLLABLE.match(head):
+            continue
+        tail = split_syllables(rest)
+        if tail is not None and len(tail) <= 2:
+            return (head, *tail)
+    return None
+
+
+#: Spellings only Korean and Chinese romanisations have (a final -ng, initials hs, x, zh, q,
+#: ts, doubled consonants, vowels eo, eu, ae, ao, yo, yu, ya, ui): one of them must be in one
+#: of the two names, so "Tina Turner" is not read as syllables.
+_EAST_ASIAN: Final = re.compile(
+    r"ng$|^(?:hs|x|zh|q|ts|tz|kk|tt|pp|jj|ss|chh)|eo|eu|ae|ao|yo|yu|ya|ui"
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def syllabic_name(tokens: tuple[str, ...]) -> bool:
+    """Every word of the name is made of romanised syllables (Korean and Chinese names as lists
+    write them: ``Jong Chol RI``, ``Ho Jin YUN``, ``Xi Jinping``), two words at least."""
+    return len(tokens) >= 2 and all(split_syllables(t) is not None for t in tokens)
+
+
+def east_asian_pair(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
+    """Both names are made of syllables and one of them is spelt as only Korean or Chinese
+    romanisations spell (:data:`_EAST_ASIAN`)."""
+    return syllabic_name(q) and syllabic_name(c) and any(_EAST_ASIAN.search(t) for t in (*q, *c))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_syllable(t: str) -> str:
+    for a, b in _INITIAL_FOLD:
+        if t.startswith(a):
+            t = b + t[len(a) :]
+            break
+    for a, b in _NUCLEUS_FOLD:
+        t = t.replace(a, b)
+    if t.endswith("ung"):  # Wade-Giles tung, pinyin dong
+        t = t[:-3] + "ong"
+    return t
+
+
+@lru_cache(maxsize=1 << 16)
+def fold_syllables(token: str) -> str:
+    """``token`` with each of its syllables folded (:func:`same_syllable`); the token itself
+    when it is not made of syllables."""
+    parts = split_syllables(token)
+    return "".join(_fold_syllable(x) for x in parts) if parts else token
+
+
+@lru_cache(maxsize=1 << 18)
+def same_syllable(a: str, b: str) -> bool:
+    """Two romanisations of one word of syllables: the same once initials written voiced /
+    voiceless or aspirated (ch / j, k / g, p / b, t / d, ts / z, hs / x), eo / o, eu / u and a
+    final ung / ong are folded, syllable by syllable (``Tse`` / ``Ze``, ``tung`` / ``dong``)."""
+    return a != b and fold_syllables(a) == fold_syllables(b)
+
+
+def _syllable_merges(
+    a: list[str], b: list[str], used_a: set[int], used_b: set[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Two adjacent syllables of ``a`` written as one word of ``b`` (``Chin ping`` /
+    ``Jinping``, ``Tse tung`` / ``Zedong``), compared folded. Marks the tokens used."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    for i in range(len(a) - 1):
+        if i in used_a or i + 1 in used_a:
+            continue
+        joined = fold_syllables(a[i]) + fold_syllables(a[i + 1])
+        for j, tok in enumerate(b):
+            if j not in used_b and fold_syllables(tok) == joined:
+                sim = 1.0 if a[i] + a[i + 1] == tok else SYLLABLE_SIM
+                used_a.update((i, i + 1))
+                used_b.add(j)
+                out.append(((i, i + 1), (j,), sim))
+                break
+    return out
+
+
+#: Similarity of a place name and the Russian / Ukrainian adjective made from it.
+ADJECTIVE_SIM: Final = 0.88
+#: A Russian / Ukrainian / Belarusian adjective in -sky (-skaya, -skoe, -skiy, ...): the name it
+#: is made from, and the linking syllable (Yalt-in-skaya, Azov-sky, Petr-ov-sky).
+_ADJECTIVE: Final = re.compile(
+    r"^([a-z]{2,}?)(in|en|ov|ev)?sk(?:iy|ii|ij|yy|yi|y|i|aya|aia|aja|ya|oe|oye|oy|oi|ogo|ovo"
+    r"|ikh|ykh|iye|ye|ie|a|o)?$"
+)
+
+
+@lru_cache(maxsize=1 << 18)
+def place_adjective(a: str, b: str) -> bool:
+    """One word is the adjective of the other in Russian, Ukrainian or Belarusian, as place
+    names are written in organisation names (``Murom`` / ``Muromskiy``, ``Yalta`` /
+    ``Yaltinskaya``, ``Minsk`` / ``Minski``, ``Azov`` / ``Azovsky``, ``Sevastopol`` /
+    ``Sevastopolskiy``). Organisation names only: ``Petrov`` and ``Petrovsky`` are two
+    surnames."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    m = _ADJECTIVE.match(long_)
+    if m is None or len(short) < 4 or not short.isalpha():
+        return False
+    base, link = m.group(1), m.group(2) or ""
+    forms = {base, base + link, base + "sk", base + link + "sk"}
+    if short in forms or short[:-1] in forms:  # Yalt(a), Moskv(a)
+        return True
+    return len(short) >= 6 and Indel.normalized_similarity(base + link, short) >= 0.88
 
 
 @lru_cache(maxsize=1 << 20)
@@ -341,6 +510,16 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
     the clause kept; the better comparison is the result. (The screener indexes both forms.)
     """
     best = _compare(q, c, person)
+    if "/" in q.raw or "/" in c.raw:
+        # "AL-QA'IDA/ISLAMIC ARMY", "NEW PEOPLE'S ARMY / COMMUNIST PARTY OF THE PHILIPPINES":
+        # two names of one party written as one; each is compared on its own too.
+        for qp in _slash_parts(q.raw, person) or (q,):
+            for cp in _slash_parts(c.raw, person) or (c,):
+                if qp is q and cp is c:
+                    continue
+                other = _compare(qp, cp, person)
+                if other.score > best.score:
+                    best = replace(other, notes=(*other.notes, SLASH_NOTE))
     if q.alt is None and c.alt is None:
         return best
     for qv in (q, q.alt):
@@ -351,6 +530,20 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
             if other.score > best.score:
                 best = other
     return best
+
+
+#: Note of a comparison made on one of the names written either side of a slash.
+SLASH_NOTE: Final = "one of the names either side of '/'"
+
+
+@lru_cache(maxsize=20_000)
+def _slash_parts(raw: str, person: bool | None) -> tuple[NameForm, ...]:
+    """The names either side of each ``/`` in ``raw``, when every one has two words or more
+    (``IMPORT/EXPORT``, ``M/S.``, ``DHKP/C``, ``A/S`` are one name); else ``()``."""
+    pieces = [p.strip() for p in raw.split("/")]
+    if len(pieces) < 2 or any(len(ascii_tokens(p)) < 2 for p in pieces):
+        return ()
+    return tuple(analyze(p, person) for p in pieces)
 
 
 def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
@@ -364,11 +557,16 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         qs = [consonants(t) for t in qt] if q.abjad else qs
         cs = [consonants(t) for t in ct] if c.abjad else cs
     cands: list[tuple[float, int, int, str]] = []
+    syllabic = person is not False and not abjad and east_asian_pair(q.tokens, c.tokens)
     for i, (a, sa) in enumerate(zip(qt, qs, strict=True)):
         for j, (b, sb) in enumerate(zip(ct, cs, strict=True)):
             sim, how = token_similarity(a, sa, b, sb, abjad)
             if sim < STEM_SIM and person is False and not abjad and same_stem(a, b):
                 sim, how = STEM_SIM, "stem"
+            if sim < ADJECTIVE_SIM and person is False and not abjad and place_adjective(a, b):
+                sim, how = ADJECTIVE_SIM, "adjective"
+            if sim < SYLLABLE_SIM and syllabic and same_syllable(a, b):
+                sim, how = SYLLABLE_SIM, "romanisation"
             if sim >= _ACCEPT:
                 cands.append((sim, i, j, how))
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -385,6 +583,9 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         pre += [
             (b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q, particles=True)
         ]
+    if syllabic:
+        pre += _syllable_merges(qt, ct, used_q, used_c)
+        pre += [(b, a, s) for a, b, s in _syllable_merges(ct, qt, used_c, used_q)]
     pairs: list[tuple[int, int, float, str]] = []
     for sim, i, j, how in cands:
         if i in used_q or j in used_c:
@@ -407,6 +608,12 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         merged = merged + _merges(qt, q.abjad, ct, cs, used_q, used_c)
     if len(ct) - len(used_c) >= 2 and len(qt) - len(used_q) >= 1:
         merged = merged + [(b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)]
+    # A short token written in capitals that spells the first letters of words left over on
+    # the other side ("U.S." / "United States", "JC" / "Jean-Claude", "PLA" / "People's
+    # Liberation Army").
+    inits = _initialisms(q, qt, ct, used_q, used_c)
+    inits += [(b, a, s) for a, b, s in _initialisms(c, ct, qt, used_c, used_q)]
+    merged = merged + inits
     wq = [token_weight(t, k) for t, k in zip(qt, q.skeletons, strict=True)]
     wc = [token_weight(t, k) for t, k in zip(ct, c.skeletons, strict=True)]
     num = 0.0
@@ -422,6 +629,11 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     free_q = [i for i in range(len(qt)) if i not in used_q]
     free_c = [j for j in range(len(ct)) if j not in used_c]
     notes: list[str] = []
+    for qi, cj, _ in inits:
+        rule = name_rule("initialism")
+        short, long_ = (qi, cj) if len(qi) == 1 else (cj, qi)
+        tok_s, tok_l = (qt, ct) if len(qi) == 1 else (ct, qt)
+        notes.append(rule.text(detail=f"{tok_s[short[0]]} / {' '.join(tok_l[k] for k in long_)}"))
     numbers = [(qt[i], ct[j]) for i, j, _, how in pairs if how == "number"]
     if numbers:
         notes.append("numbers differ (" + ", ".join(f"{a} / {b}" for a, b in numbers) + ")")
@@ -436,6 +648,12 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         elif not free_c and free_q:
             den -= sum(wq[i] * (0.75 if is_patronymic(qt[i]) else 0.5) for i in free_q)
             notes.append("extra names on the query side discounted")
+    # Organisations: place names left over on one side only, the other side fully aligned
+    # ("FABERLIC" / "FABERLIC EUROPE"): a branch's qualifier, weighed lightly.
+    place = _place_qualifier(q, c, qt, ct, free_q, free_c) if person is False and strong else ""
+    if place:
+        den -= sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c)
+        den += PLACE_WEIGHT * (sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c))
     score = num / den if den > 0 else 0.0
     # Both sides carry a patronymic and they differ: a different person.
     if person and _patronymics_clash(qt, ct, free_q, free_c):
@@ -468,9 +686,17 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             score = rule.apply(score)
             notes.append(rule.text(detail=lead))
     n_aligned = len(pairs) + len(merged)
-    if (n_aligned == 1 and (free_q or free_c)) or (n_aligned and not strong and not merged):
+    if place:
+        rule = name_rule("branch_qualifier")
+        score = rule.apply(score)
+        notes.append(rule.text(detail=place))
+    elif (
+        (n_aligned == 1 and (free_q or free_c))
+        or (n_aligned and not strong and not merged)
+        or (person is not False and not strong and inits)
+    ):
         # One shared word (a surname, a brand) among several is weak evidence; so are
-        # initials alone.
+        # initials alone (a person's "N.N." is anyone's).
         score = name_rule("one_shared_word").apply(score)
     if (
         len(pairs) == 1
@@ -489,6 +715,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     # A substantive word on each side left unexplained: a different name, not a variant.
     sub_q = [qt[i] for i in free_q if substantive(qt[i])]
     sub_c = [ct[j] for j in free_c if substantive(ct[j])]
+
     if sub_q and sub_c:
         best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
         rule = name_rule("different_words")
@@ -496,6 +723,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         notes.append(rule.text(detail=f"{' '.join(sub_q)} / {' '.join(sub_c)}"))
     elif (
         person is False
+        and not place
         and n_aligned_all >= 2
         and (extra := _extra_words(q, c, qt, ct, free_q, free_c, sub_q, sub_c))
     ):
@@ -537,6 +765,13 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         rule = name_rule("acronym")
         score = rule.apply(score)
         notes.append(rule.text())
+    syllables = _syllables_similarity(q, c)
+    if syllables is not None:
+        # 김정은 / 김종은: both romanise "kim jong un" (the romanisation folds 정 / 종 the way
+        # lists spell), but in their own script they are two syllables apart.
+        rule = name_rule("syllables_differ")
+        score = rule.apply(score, syllables)
+        notes.append(rule.text())
     return NameComparison(
         round(min(max(score, 0.0), 1.0), 4),
         tuple(out_pairs),
@@ -544,6 +779,111 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         tuple(ct[j] for j in free_c),
         tuple(notes),
     )
+
+
+#: Scripts whose every letter is a syllable written one way (no variant forms, as Han has
+#: traditional / simplified): in them, another letter is another sound.
+_SYLLABARIES: Final = frozenset({"HANGUL", "HIRAGANA", "KATAKANA"})
+
+
+@lru_cache(maxsize=100_000)
+def _syllabary_only(raw: str) -> bool:
+    scripts = scripts_of(raw)
+    return bool(scripts) and scripts <= _SYLLABARIES
+
+
+def _syllables_similarity(q: NameForm, c: NameForm) -> float | None:
+    """Both names written in a syllabary only (Hangul, kana) and different there: the
+    similarity of their syllables (Indel, spaces left out), which bounds the score; None
+    otherwise. Romanisation folds syllables together (정 / 종 -> jong), so the names are
+    compared as written too."""
+    if not (_syllabary_only(q.raw) and _syllabary_only(c.raw)):
+        return None
+    a, b = "".join(q.native), "".join(c.native)
+    if a == b:
+        return None
+    return Indel.normalized_similarity(a, b)
+
+
+#: Weight factor of place names left over on one side of two organisation names.
+PLACE_WEIGHT: Final = 0.25
+
+
+def _place_qualifier(
+    q: NameForm, c: NameForm, qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]
+) -> str:
+    """The words left over, when they are all on one side and each a region name
+    (:func:`roundabout.matching.vocabulary.places`) or written in parentheses ("DEUTSCHE BANK
+    (SCHWEIZ) AG": a qualifier the other name leaves out), else ``""``."""
+    if bool(free_q) == bool(free_c):
+        return ""
+    words, raw = ([qt[i] for i in free_q], q.raw) if free_q else ([ct[j] for j in free_c], c.raw)
+    bracketed = _bracketed(raw)
+    ok = all(w in vocabulary.places() or w in bracketed for w in words)
+    return " ".join(words) if ok else ""
+
+
+@lru_cache(maxsize=20_000)
+def _bracketed(raw: str) -> frozenset[str]:
+    """The ASCII tokens written in parentheses in ``raw``."""
+    return frozenset(t for part in re.findall(r"\(([^()]*)\)", raw) for t in ascii_tokens(part))
+
+
+#: Credit of an initialism against the words it spells (as of an initial against a name).
+INITIALISM_SIM: Final = 0.85
+#: Initialisms this long are read as such (two letters: "US", "JC"; five: "DHKPC").
+_INITIALISM_LEN: Final = (2, 5)
+
+
+def _initialisms(
+    form: NameForm, a: list[str], b: list[str], used_a: set[int], used_b: set[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Free tokens of ``a`` written in capitals in ``form.raw`` (``U.S.``, ``JC``, ``PLA``)
+    that are the first letters of as many consecutive free tokens of ``b`` (particles such as
+    "of", "the" may be skipped between them): (token, the tokens it spells, similarity). Marks
+    the tokens used. Particles and legal-form words are not initialisms."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    lo, hi = _INITIALISM_LEN
+    for i, tok in enumerate(a):
+        if (
+            i in used_a
+            or not lo <= len(tok) <= hi
+            or not tok.isalpha()
+            or tok in LIGHT
+            or tok in _PARTICLES
+            or not _written_in_capitals(form.raw, tok)
+        ):
+            continue
+        run = _spelt_run(tok, b, used_b)
+        if run:
+            used_a.add(i)
+            used_b.update(run)
+            out.append(((i,), run, INITIALISM_SIM))
+    return out
+
+
+def _spelt_run(tok: str, b: list[str], used_b: set[int]) -> tuple[int, ...]:
+    """The positions of consecutive free tokens of ``b`` whose first letters spell ``tok``
+    (light words between them skipped, and part of the run), or ``()``."""
+    for start in range(len(b)):
+        run: list[int] = []
+        k = start
+        while k < len(b) and len(run) < len(tok) and k not in used_b:
+            if b[k][0] == tok[len(run)] and len(b[k]) > 1:
+                run.append(k)
+            elif not run or LIGHT.get(b[k], 1.0) > 0.25:
+                break
+            k += 1
+        if len(run) == len(tok):
+            return tuple(range(run[0], run[-1] + 1))
+    return ()
+
+
+@lru_cache(maxsize=100_000)
+def _written_in_capitals(raw: str, tok: str) -> bool:
+    """``tok`` appears in ``raw`` in capitals, dotted or not (``U.S.``, ``PLA``)."""
+    letters = r"\.?\s?".join(re.escape(ch) for ch in tok.upper())
+    return re.search(rf"(?<![^\W\d_]){letters}\.?(?![^\W\d_])", raw) is not None
 
 
 def _designations(dq: tuple[str, ...], dc: tuple[str, ...], score: float) -> tuple[float, str]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 from typing import Final
+
+import yaml
 
 from roundabout.matching import legal_forms, numbers, vocabulary
 from roundabout.matching.keys import consonants, skeleton
@@ -93,6 +96,24 @@ SYNONYMS: Final = {
     "govt": "government", "svcs": "services",
 }  # fmt: skip
 
+
+@cache
+def given_names() -> dict[str, str]:
+    """Form -> canonical given name (``siarhei`` -> ``sergei``, ``mohd`` -> ``muhammad``), from
+    ``data/given_names.yml``: forms of one given name in other languages and romanisations,
+    mined from the lists' own names of one person (``scripts/mine_given_names.py``, evidence in
+    ``data/given_names_evidence.csv``). Person names read every form as the canonical one, so
+    the scorer and the candidate index see the same token."""
+    raw = yaml.safe_load(
+        resources.files("roundabout.matching").joinpath("data/given_names.yml").read_text("utf-8")
+    )
+    out: dict[str, str] = {}
+    for canon, forms in raw["names"].items():
+        for form in (canon, *forms):
+            out[str(form)] = str(canon)
+    return out
+
+
 _PATRONYMIC: Final = re.compile(
     r"(ovich|evich|ovych|evych|ich|ovna|evna|ichna|ivna|uly|ulu|uulu|kyzy|qizi|kizi|ogly|oglu"
     r"|o'g'li|ogli|vich|vna)$"
@@ -170,6 +191,9 @@ def analyze(name: str, person: bool | None = None) -> NameForm:
     tokens = numbers.merge_compounds(
         tuple(SYNONYMS.get(t, numbers.normalize_token(t)) for t in tokens)
     )
+    if person is not False:
+        given = given_names()
+        tokens = tuple(given.get(t, t) for t in tokens)
     scripts = scripts_of(name)
     form = NameForm(
         raw=name,

@@ -96,8 +96,19 @@ def _armenian_pre(text: str) -> str:
 
 
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Diacritics stripped from letters that are Latin (or ASCII) underneath (``ş`` s, ``é``
+    e). Other scripts keep their marks: in Japanese kana, Indic and Southeast Asian scripts a
+    combining mark is part of the letter's sound (``バ`` is ``ハ`` + dakuten: ba, not ha; a
+    Bengali vowel sign is the vowel), left for the transliterator to read."""
+    out: list[str] = []
+    for ch in text:
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if not base:  # a mark on its own: stripped after a Latin letter, else kept
+            if out and not out[-1].isascii():
+                out.append(ch)
+        else:
+            out.append(base if base.isascii() else ch)
+    return "".join(out)
 
 
 _HANGUL_INITIAL: Final = (
@@ -137,6 +148,62 @@ def _hangul(text: str) -> str:
     return " ".join(" ".join(out).split())
 
 
+#: Khmer consonants: (romanisation, series) after UNGEGN's system without diacritics. The
+#: series (1: a-series, 2: o-series) gives the inherent vowel of a consonant that carries no
+#: written vowel before another consonant (ពត -> pot).
+_KHMER_CONSONANTS: Final[dict[str, tuple[str, int]]] = {
+    "ក": ("k", 1), "ខ": ("kh", 1), "គ": ("k", 2), "ឃ": ("kh", 2), "ង": ("ng", 2),
+    "ច": ("ch", 1), "ឆ": ("chh", 1), "ជ": ("ch", 2), "ឈ": ("chh", 2), "ញ": ("nh", 2),
+    "ដ": ("d", 1), "ឋ": ("th", 1), "ឌ": ("d", 2), "ឍ": ("th", 2), "ណ": ("n", 1),
+    "ត": ("t", 1), "ថ": ("th", 1), "ទ": ("t", 2), "ធ": ("th", 2), "ន": ("n", 2),
+    "ប": ("b", 1), "ផ": ("ph", 1), "ព": ("p", 2), "ភ": ("ph", 2), "ម": ("m", 2),
+    "យ": ("y", 2), "រ": ("r", 2), "ល": ("l", 2), "វ": ("v", 2), "ឝ": ("s", 1),
+    "ឞ": ("s", 1), "ស": ("s", 1), "ហ": ("h", 1), "ឡ": ("l", 1), "អ": ("", 1),
+    "\ue000": ("p", 1),  # _KHMER_P: ប with a muusikatoan
+}  # fmt: skip
+#: Khmer vowels (dependent signs and independent letters) and final signs, one spelling each.
+_KHMER_VOWELS: Final[dict[str, str]] = {
+    "ា": "a", "ិ": "i", "ី": "i", "ឹ": "oe", "ឺ": "eu", "ុ": "u", "ូ": "u", "ួ": "uo",
+    "ើ": "aeu", "ឿ": "oea", "ៀ": "ie", "េ": "e", "ែ": "ae", "ៃ": "ai", "ោ": "ao", "ៅ": "au",
+    "ំ": "m", "ះ": "h", "ឥ": "i", "ឦ": "ei", "ឧ": "u", "ឩ": "u", "ឪ": "ov", "ឫ": "rue",
+    "ឬ": "rue", "ឭ": "lue", "ឮ": "lue", "ឯ": "ae", "ឰ": "ai", "ឱ": "ao", "ឲ": "ao",
+    "ឳ": "au",
+}  # fmt: skip
+_KHMER_COENG: Final = "\u17d2"  # the next consonant is written below: a cluster
+_KHMER_MUUSIKATOAN: Final = "\u17c9"  # ប with it is p
+_KHMER_P: Final = "\ue000"  # private use: ប + muusikatoan, while romanising
+#: Signs that shift a consonant's series or mark stress: not read here.
+_KHMER_SHIFTERS: Final = frozenset("\u17c9\u17ca\u17cb\u17cc\u17cd\u17ce\u17cf\u17d0")
+
+
+def _khmer(text: str) -> str:
+    """Khmer romanised letter by letter (UNGEGN-like, no diacritics): consonants, vowel signs,
+    and the inherent vowel of a consonant that carries none before the next consonant
+    (``ហ៊ុន សែន`` -> ``hun saen``, ``ពត`` -> ``pot``). Other characters are kept."""
+    out: list[str] = []
+    # ប with a muusikatoan is p (ប៉ុល: Pol): marked before the series signs are dropped
+    text = text.replace("ប" + _KHMER_MUUSIKATOAN, _KHMER_P)
+    chars = [c for c in text if c not in _KHMER_SHIFTERS]
+    series = 1
+    for k, ch in enumerate(chars):
+        prev = chars[k - 1] if k else ""
+        if ch in _KHMER_CONSONANTS:
+            roman, series = _KHMER_CONSONANTS[ch]
+            out.append(roman)
+            # no vowel written after it and another consonant follows: its inherent vowel
+            if k + 1 < len(chars) and chars[k + 1] in _KHMER_CONSONANTS:
+                out.append("a" if series == 1 else "o")
+        elif ch == "ំ" and prev in _KHMER_CONSONANTS:
+            out.append("am" if series == 1 else "om")  # a consonant's nikahit: Phnom
+        elif ch in _KHMER_VOWELS:
+            out.append(_KHMER_VOWELS[ch])
+        elif "\u1780" <= ch <= "\u17ff":
+            continue  # coeng, series shifters, other signs
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 @lru_cache(maxsize=200_000)
 def to_ascii(text: str) -> str:
     """Lower-case ASCII romanisation of ``text`` (casefolded first)."""
@@ -145,6 +212,10 @@ def to_ascii(text: str) -> str:
         return text
     if any("\uac00" <= c <= "\ud7a3" for c in text):
         text = _hangul(text)
+        if text.isascii():
+            return text
+    if any("\u1780" <= c <= "\u17ff" for c in text):
+        text = _khmer(text)
         if text.isascii():
             return text
     if any("\u0531" <= c <= "\u058a" for c in text):

@@ -43,7 +43,7 @@ from roundabout.matching import yaml_data
 from roundabout.matching.keys import skeleton
 from roundabout.matching.tokenize import ascii_tokens
 
-__all__ = ["Vocabulary", "canonicalize", "stem", "table", "word_key"]
+__all__ = ["Vocabulary", "canonicalize", "places", "stem", "table", "word_key"]
 
 #: Case endings of romanised Russian, Ukrainian and Belarusian adjectives and nouns, longest
 #: first (``-skogo``, ``-naya``, ``-noye``, ``-nykh``, ``-iya`` ...).
@@ -194,3 +194,16 @@ def _one_typo(key: str) -> Concept | None:
         ):
             return concept
     return None
+
+
+@cache
+def places() -> frozenset[str]:
+    """One-word names of world regions (``europe``, ``asia``, ``caribbean``: UN M49), from
+    ``data/place_names.yml`` (``scripts/build_place_names.py`` writes it from the bundled
+    country table). In an organisation name a region left over on one side only says where a
+    group's arm works ("FABERLIC EUROPE"), not which organisation it is. Countries are not
+    listed: "Banco Santander México" is another bank than "Banco Santander"."""
+    text = (
+        resources.files("roundabout.matching").joinpath("data/place_names.yml").read_text("utf-8")
+    )
+    return frozenset(str(x) for x in yaml.safe_load(text)["places"])
