@@ -8,9 +8,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
-import yaml
-
-from roundabout.matching import legal_forms, numbers, vocabulary
+from roundabout.matching import legal_forms, numbers, vocabulary, yaml_data
 from roundabout.matching.keys import consonants, skeleton
 from roundabout.matching.tokenize import _WORD, casefold_name, native_tokens
 from roundabout.matching.translit import ABJADS, scripts_of, to_ascii
@@ -104,7 +102,7 @@ def given_names() -> dict[str, str]:
     mined from the lists' own names of one person (``scripts/mine_given_names.py``, evidence in
     ``data/given_names_evidence.csv``). Person names read every form as the canonical one, so
     the scorer and the candidate index see the same token."""
-    raw = yaml.safe_load(
+    raw = yaml_data.safe_load(
         resources.files("roundabout.matching").joinpath("data/given_names.yml").read_text("utf-8")
     )
     out: dict[str, str] = {}

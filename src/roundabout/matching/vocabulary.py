@@ -206,4 +206,4 @@ def places() -> frozenset[str]:
     text = (
         resources.files("roundabout.matching").joinpath("data/place_names.yml").read_text("utf-8")
     )
-    return frozenset(str(x) for x in yaml.safe_load(text)["places"])
+    return frozenset(str(x) for x in yaml_data.safe_load(text)["places"])
