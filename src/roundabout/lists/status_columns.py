@@ -78,27 +78,35 @@ class RuleStatuses:
         return [None if v != v else v for v in self.share[lo:hi].tolist()]
 
     def json_rows(self, rows: Sequence[int], ids: Sequence[str]) -> list[str]:
-        """:func:`status_json` of the given rows."""
+        """:func:`status_json` of the given rows (the ``via`` ids of all of them taken from
+        ``ids`` at once, then sliced per row)."""
         at = np.asarray(rows, dtype=np.int64)
         basis = self.basis[at].tolist()
         blocked = self.blocked[at].tolist()
         share = [None if v != v else v for v in self.share[at].tolist()]
-        lo = self.via_offsets[at].tolist()
-        hi = self.via_offsets[at + 1].tolist()
-        via = self.via
+        lo, hi = self.via_offsets[at], self.via_offsets[at + 1]
+        lens = hi - lo
+        ends = np.cumsum(lens)
+        gathered = np.repeat(lo - (ends - lens), lens) + np.arange(
+            int(ends[-1]) if len(ends) else 0
+        )
+        names = np.asarray(ids, dtype=object)[self.via[gathered]].tolist()
+        ends_l = ends.tolist()
+        lens_l = lens.tolist()
         entity = self.index[at].tolist()
+        explanation = self.explanation
+        rule = self.rule
         out = []
         for i, r in enumerate(at.tolist()):
-            names = [ids[v] for v in via[lo[i] : hi[i]].tolist()]
             out.append(
                 status_json(
-                    self.rule,
+                    rule,
                     ids[entity[i]],
                     BASES[basis[i]],
                     blocked[i],
                     share[i],
-                    names,
-                    self.explanation[r],
+                    names[ends_l[i] - lens_l[i] : ends_l[i]],
+                    explanation[r],
                 )
             )
         return out
