@@ -6,11 +6,12 @@ import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roundabout.lists import ftm, graph, snapshots
+from roundabout.lists import ftm, graph, snapshots, status_columns
 from roundabout.lists.model import ListEntity
 from roundabout.lists.relations import Relation, parse_share
 from roundabout.store import Store, ownership
@@ -189,6 +190,24 @@ def test_snapshot_keeps_graph(store: Store) -> None:
     assert rows["t-sidorenko"] == sidorenko.content_hash()
 
 
+def _one(s: graph.Status) -> graph.Assessment:
+    """An assessment of one entity with status ``s`` under both rules, as columns."""
+    via = tuple(dict.fromkeys(s.via))
+    ids = [s.entity_id, *(v for v in via if v != s.entity_id)]
+    pos = [ids.index(v) for v in s.via]
+    rs = status_columns.build(
+        s.rule,
+        [0],
+        [status_columns.BASES.index(s.basis)],
+        [s.blocked],
+        [float("nan") if s.owned_share is None else s.owned_share],
+        np.array([[*pos, -1]], dtype=np.int64),
+        np.array([len(pos)]),
+        [s.explanation],
+    )
+    return graph.Assessment(ids, {"us": rs, "eu": rs}, ())
+
+
 @given(
     st.text(),
     st.sampled_from(["us", "eu"]),
@@ -202,7 +221,7 @@ def test_status_json_is_json_dumps(
 ) -> None:
     s = graph.Status(eid, rule, "owned", blocked, share, tuple(via), text)
     assert s.sorted_json() == json.dumps(s.to_dict(), sort_keys=True, ensure_ascii=False)
-    a = graph.Assessment({"us": {eid: s}, "eu": {eid: s}}, ())
+    a = _one(s)
     want = json.dumps({r: s.to_dict() for r in ("us", "eu")}, sort_keys=True, ensure_ascii=False)
     assert a.status_json(eid) == want
 

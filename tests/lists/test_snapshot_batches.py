@@ -136,8 +136,9 @@ def test_batches_of_any_size_hold_the_same_rows() -> None:
         assert rows(list(snapshot_batches.statuses(a, size))) == rows(
             list(snapshot_batches.statuses(a))
         )
-        assert rows(list(snapshot_batches.entries("s", p.entities, a, size))) == rows(
-            list(snapshot_batches.entries("s", p.entities, a))
+        every = list(range(len(p.entities)))
+        assert rows(list(snapshot_batches.entries("s", p.entities, every, a, size))) == rows(
+            list(snapshot_batches.entries("s", p.entities, every, a))
         )
 
 

@@ -9,10 +9,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from roundabout.lists.graph import MAX_VIA, RULES, Assessment, Status, pct, pending
+from roundabout.lists.graph import MAX_VIA, RULES, Status, pct, pending
 from roundabout.lists.model import ListEntity
 from roundabout.lists.relations import Relation, parse_share
 from roundabout.ownership.closure import Closure, close
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The statuses as Python objects (the load path keeps them as columns)."""
+
+    statuses: dict[str, dict[str, Status]]  # rule -> entity id -> status
+    warnings: tuple[str, ...]
 
 
 def _in_force(rel: Relation, today: str) -> bool:

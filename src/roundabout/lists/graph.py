@@ -34,7 +34,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from roundabout.lists.json_text import quote, quote_all
+from roundabout.lists import status_columns as columns
 from roundabout.lists.model import ListEntity
 from roundabout.lists.relations import Relation, parse_share
 from roundabout.ownership import dates
@@ -71,13 +71,15 @@ class Status:
         }
 
     def sorted_json(self) -> str:
-        """``json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)``, written out
-        (a million-link load hashes several hundred thousand of them)."""
-        share = "null" if self.owned_share is None else float.__repr__(round(self.owned_share, 4))
-        return (
-            f'{{"basis": {_enc(self.basis)}, "blocked": {"true" if self.blocked else "false"}, '
-            f'"entity_id": {_enc(self.entity_id)}, "explanation": {quote(self.explanation)}, '
-            f'"owned_share": {share}, "rule": {_enc(self.rule)}, "via": [{quote_all(self.via)}]}}'
+        """``json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)``, written out."""
+        return columns.status_json(
+            self.rule,
+            self.entity_id,
+            self.basis,
+            self.blocked,
+            self.owned_share,
+            self.via,
+            self.explanation,
         )
 
     @classmethod
@@ -95,18 +97,66 @@ class Status:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    statuses: dict[str, dict[str, Status]]  # rule -> entity id -> status
+    """Both rules' statuses as columns (:class:`~roundabout.lists.status_columns.RuleStatuses`,
+    entity positions into ``ids``, the entities' order) and the load's warnings."""
+
+    ids: Sequence[str]  # entity ids by position
+    rules: dict[str, columns.RuleStatuses]  # rule -> its statuses
     warnings: tuple[str, ...]
 
+    @property
+    def statuses(self) -> dict[str, dict[str, Status]]:
+        """``rule -> entity id -> Status``, built on each call (for a few statuses: tests,
+        a recomputation; the snapshot writer reads the columns)."""
+        out: dict[str, dict[str, Status]] = {}
+        for rule, rs in self.rules.items():
+            ids = self.ids
+            basis = rs.basis.tolist()
+            blocked = rs.blocked.tolist()
+            share = rs.shares(0, len(rs))
+            off = rs.via_offsets.tolist()
+            via = rs.via.tolist()
+            by_id: dict[str, Status] = {}
+            for i, x in enumerate(rs.index.tolist()):
+                eid = ids[x]
+                by_id[eid] = Status(
+                    eid,
+                    rule,
+                    columns.BASES[basis[i]],
+                    blocked[i],
+                    share[i],
+                    tuple(ids[v] for v in via[off[i] : off[i + 1]]),
+                    rs.explanation[i],
+                )
+            out[rule] = by_id
+        return out
+
+    def reached(self) -> np.ndarray:
+        """A mask over the entity positions: those with a status under some rule."""
+        mask = np.zeros(len(self.ids), dtype=bool)
+        for rs in self.rules.values():
+            mask[rs.index] = True
+        return mask
+
+    def status_json_at(self, positions: Sequence[int]) -> list[str]:
+        """Both rules' statuses of each entity at ``positions`` as JSON (hashed into the
+        entry's version): ``json.dumps({rule: status.to_dict()}, sort_keys=True,
+        ensure_ascii=False)``, ``{}`` for an entity without any."""
+        pos = np.asarray(positions, dtype=np.int64)
+        parts: list[list[str]] = [[] for _ in range(len(pos))]
+        for rule in sorted(self.rules):
+            rs = self.rules[rule]
+            row = rs.rows_of(len(self.ids))[pos]
+            has = np.flatnonzero(row >= 0)
+            texts = rs.json_rows(row[has].tolist(), self.ids)
+            head = f"{_enc(rule)}: "
+            for i, t in zip(has.tolist(), texts, strict=True):
+                parts[i].append(head + t)
+        return ["{" + ", ".join(p) + "}" for p in parts]
+
     def status_json(self, entity_id: str) -> str:
-        """Both rules' statuses of one entity as JSON (hashed into the entry's version):
-        ``json.dumps({rule: status.to_dict()}, sort_keys=True, ensure_ascii=False)``."""
-        parts = [
-            f"{_enc(r)}: {s[entity_id].sorted_json()}"
-            for r, s in sorted(self.statuses.items())
-            if entity_id in s
-        ]
-        return "{" + ", ".join(parts) + "}"
+        """:meth:`status_json_at` of one entity, by id (a scan of the ids: for a few)."""
+        return self.status_json_at([list(self.ids).index(entity_id)])[0]
 
 
 def pct(share: float) -> str:
@@ -241,7 +291,7 @@ def assess(
     c_src = np.array([a for a, _, _ in g.control], dtype=np.int64)
     c_dst = np.array([b for _, b, _ in g.control], dtype=np.int64)
     warnings = list(g.warnings)
-    statuses: dict[str, dict[str, Status]] = {}
+    rules: dict[str, columns.RuleStatuses] = {}
     for rule in RULES:
         eu = rule == "eu"
         c = close_arrays(
@@ -256,22 +306,34 @@ def assess(
                     f"ownership cycle of {len(cyc)} entities ({g.ids[cyc[0]]}, ...): too large "
                     "to enumerate; indirect holdings through it left out"
                 )
-        statuses[rule] = _statuses(rule, g, names, is_listed, c, c_src, c_dst)
-    if g.future:
-        pending(entities, relations, today, statuses)
-    return Assessment(statuses, tuple(warnings))
+        rules[rule] = _statuses(rule, g, names, is_listed, c, c_src, c_dst)
+        del c
+    ids, future = g.ids, g.future
+    del g, names, c_src, c_dst  # the graph's lists of links, before the second graph is built
+    if future:
+        reached = pending_reached(entities, relations, today)
+        note = pending_note(today)
+        for rule, rs in rules.items():
+            have = np.zeros(len(ids), dtype=bool)
+            have[rs.index] = True
+            rules[rule] = columns.extend(rs, reached[~have[reached]], columns.RELATED, note)
+    return Assessment(ids, rules, tuple(warnings))
 
 
-def pending(
-    entities: Sequence[ListEntity],
-    relations: Sequence[Relation],
-    today: str,
-    statuses: dict[str, dict[str, Status]],
-) -> None:
-    """Entities that only links starting after ``today`` tie to a listed person: a status
-    of information (``related``, not blocking) under each rule, so that they are entries of
-    the snapshot and screened; once the links start, the screening day's statuses (computed
-    again, :mod:`roundabout.screening.ownership_hits`) say what they make of them."""
+def pending_note(today: str) -> str:
+    """The explanation of a status that only links not yet in force give."""
+    return f"tied to listed persons only by links not yet in force on {today}"
+
+
+def pending_reached(
+    entities: Sequence[ListEntity], relations: Sequence[Relation], today: str
+) -> np.ndarray:
+    """The positions (ascending) of the context entities that the links in force on
+    ``today`` or starting later tie to a listed person: those that only links starting after
+    ``today`` tie to one get a status of information (``related``, not blocking, explained by
+    :func:`pending_note`) under each rule, so that they are entries of the snapshot and
+    screened; once the links start, the screening day's statuses (computed again,
+    :mod:`roundabout.screening.ownership_hits`) say what they make of them."""
     g = _build(entities, relations, today, from_today=True)
     is_listed = np.fromiter((e.listed for e in entities), dtype=bool, count=len(entities))
     c_src = np.array([a for a, _, _ in g.control], dtype=np.int64)
@@ -286,9 +348,21 @@ def pending(
         for x, y in ((a, b), (b, a)):
             if blocked[y] and not is_listed[x]:
                 reached[x] = True
-    note = f"tied to listed persons only by links not yet in force on {today}"
-    for x in np.flatnonzero(reached).tolist():
-        eid = g.ids[x]
+    return np.flatnonzero(reached)
+
+
+def pending(
+    entities: Sequence[ListEntity],
+    relations: Sequence[Relation],
+    today: str,
+    statuses: dict[str, dict[str, Status]],
+) -> None:
+    """:func:`pending_reached` added to ``statuses`` (``rule -> id -> Status``), for the
+    plain-Python reference of the tests."""
+    ids = [e.entity_id for e in entities]
+    note = pending_note(today)
+    for x in pending_reached(entities, relations, today).tolist():
+        eid = ids[x]
         for rule, by_id in statuses.items():
             if eid not in by_id:
                 by_id[eid] = Status(eid, rule, "related", False, None, (), note)
@@ -302,7 +376,7 @@ def _statuses(
     c: ClosureArrays,
     c_src: np.ndarray,
     c_dst: np.ndarray,
-) -> dict[str, Status]:
+) -> columns.RuleStatuses:
     """One rule's statuses: the numbers per node in numpy, then one explanation per entity
     reached (the owners that contribute, sorted by share, named with what makes them count)."""
     n = len(g.ids)
@@ -352,9 +426,6 @@ def _statuses(
     if extra:
         reached[np.array(extra, dtype=np.int64)] = True
     cand = np.flatnonzero(reached)
-    via_rows = rows[cand].tolist()
-    via_n = counts[cand].tolist()
-    ids = g.ids
     pcts: dict[float, str] = {}
 
     def p(share: float) -> str:
@@ -394,21 +465,26 @@ def _statuses(
             text += suffix.get(hi - lo, ", all listed")
         return text
 
-    out: dict[str, Status] = {}
+    k_index: list[int] = []
+    k_basis: list[int] = []
+    k_share: list[float] = []
+    k_text: list[str] = []
+    k_row: list[int] = []
     threshold = "more than 50%" if eu else "50% or more"
     tail = "" if eu else "; control alone does not block under the US rule"
-    for x, vrow, vn in zip(cand.tolist(), via_rows, via_n, strict=True):
+    nan = float("nan")
+    for j, x in enumerate(cand.tolist()):
         share = own_l[x]
         is_blocked = blocked_l[x]
         notes: list[str] = []
-        basis = "context"
+        basis = columns.CONTEXT
         if is_blocked and share > 0 and (share > 0.5 + 1e-9 if eu else share >= 0.5 - 1e-9):
-            basis = "owned"
+            basis = columns.OWNED
             notes.append(f"owned {p(min(share, 1.0))} by {owners_text(x)}")
         elif is_blocked:
-            basis = "controlled"
+            basis = columns.CONTROLLED
         elif share > 0:
-            basis = "related"
+            basis = columns.RELATED
             notes.append(f"{p(share)} owned by {owners_text(x)} (below {threshold}: not blocked)")
         if directed_by and x in directed_by:
             for d, rel in directed_by[x]:
@@ -422,21 +498,27 @@ def _statuses(
         if linked and x in linked:
             for o, rel in linked[x]:
                 notes.append(f"{rel.kind.replace('_', ' ')} of listed {names[o]}")
-        if basis == "context":
+        if basis == columns.CONTEXT:
             if not notes:
                 continue
-            basis = "related"
+            basis = columns.RELATED
         explanation = "; ".join(notes)
-        if eu and basis == "owned" and n_ins[x] > 1:
+        if eu and basis == columns.OWNED and n_ins[x] > 1:
             explanation += " (holdings aggregated; the EU assesses aggregation case by case)"
-        eid = ids[x]
-        out[eid] = Status(
-            eid,
-            rule,
-            basis,
-            is_blocked,
-            min(share, 1.0) if share > 0 else None,
-            tuple(map(ids.__getitem__, vrow[:vn])),
-            explanation,
-        )
-    return out
+        k_row.append(j)
+        k_index.append(x)
+        k_basis.append(basis)
+        k_share.append(min(share, 1.0) if share > 0 else nan)
+        k_text.append(explanation)
+    kept = np.asarray(k_row, dtype=np.int64)
+    at = cand[kept]
+    return columns.build(
+        rule,
+        k_index,
+        k_basis,
+        blocked[at],
+        k_share,
+        rows[at],
+        counts[at],
+        k_text,
+    )

@@ -23,6 +23,7 @@ import pyarrow as pa
 from roundabout.lists import graph
 from roundabout.lists.model import ListEntity
 from roundabout.lists.relations import Relation
+from roundabout.lists.status_columns import BASES
 
 #: Rows per batch: large enough that DuckDB's per-statement cost does not count, small
 #: enough that one batch's Python strings stay a few tens of MB.
@@ -40,31 +41,42 @@ def _strings(xs: Sequence[str | None]) -> pa.Array:
     return pa.array(xs, pa.string())
 
 
-def version(entity: ListEntity, assessment: graph.Assessment | None) -> str:
-    """The entry's version: its content, and for a context entity what ownership makes of it
-    (a holding going from 49% to 55% re-alerts a dismissed hit)."""
-    if entity.listed or assessment is None:
-        return entity.content_hash()
-    blob = entity.content_hash() + assessment.status_json(entity.entity_id)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+def versions(
+    entities: Sequence[ListEntity], positions: Sequence[int], assessment: graph.Assessment | None
+) -> list[str]:
+    """The versions of the entries at ``positions``: their content, and for a context entity
+    what ownership makes of it (a holding going from 49% to 55% re-alerts a dismissed hit):
+    the SHA-256 of its content hash and both rules' status JSON."""
+    picked = [entities[x] for x in positions]
+    out = [e.content_hash() for e in picked]
+    if assessment is None:
+        return out
+    ctx = [i for i, e in enumerate(picked) if not e.listed]
+    texts = assessment.status_json_at([positions[i] for i in ctx])
+    for i, t in zip(ctx, texts, strict=True):
+        out[i] = hashlib.sha256((out[i] + t).encode("utf-8")).hexdigest()
+    return out
 
 
 def entries(
     snapshot_id: str,
-    screened: Sequence[ListEntity],
+    entities: Sequence[ListEntity],
+    positions: Sequence[int],
     assessment: graph.Assessment | None,
     size: int = BATCH,
 ) -> Iterator[pa.Table]:
-    """``list_entities`` rows: id, schema, name, version and JSON of each entry."""
-    for part in _slices(screened, size):
+    """``list_entities`` rows of the entities at ``positions`` (of ``entities``, the
+    assessment's positions): id, schema, name, version and JSON of each entry."""
+    for part in _slices(positions, size):
+        picked = [entities[x] for x in part]
         yield pa.table(
             {
                 "snapshot_id": _strings([snapshot_id] * len(part)),
-                "entity_id": _strings([e.entity_id for e in part]),
-                "schema": _strings([e.schema for e in part]),
-                "name": _strings([e.name for e in part]),
-                "entity_hash": _strings([version(e, assessment) for e in part]),
-                "data": _strings([e.to_json() for e in part]),
+                "entity_id": _strings([e.entity_id for e in picked]),
+                "schema": _strings([e.schema for e in picked]),
+                "name": _strings([e.name for e in picked]),
+                "entity_hash": _strings(versions(entities, part, assessment)),
+                "data": _strings([e.to_json() for e in picked]),
             }
         )
 
@@ -100,20 +112,25 @@ def relations(links: Sequence[Relation], size: int = BATCH) -> Iterator[pa.Table
 
 def statuses(assessment: graph.Assessment, size: int = BATCH) -> Iterator[pa.Table]:
     """The statuses' :meth:`~roundabout.lists.graph.Status.to_dict` fields as columns, rule
-    by rule (the share rounded as there; their JSON is written by the store)."""
-    for by_id in assessment.statuses.values():
-        for part in _slices(list(by_id.values()), size):
+    by rule, sliced from the assessment's columns (the share rounded as there; ``via`` a list
+    array taken from the ids; their JSON is written by the store)."""
+    ids = pa.array(assessment.ids, pa.string())
+    for rule, rs in assessment.rules.items():
+        for lo in range(0, len(rs), size):
+            hi = min(lo + size, len(rs))
+            off = rs.via_offsets[lo : hi + 1]
+            via = ids.take(pa.array(rs.via[off[0] : off[-1]]))
             yield pa.table(
                 {
-                    "rule": _strings([s.rule for s in part]),
-                    "entity_id": _strings([s.entity_id for s in part]),
-                    "basis": _strings([s.basis for s in part]),
-                    "blocked": pa.array([bool(s.blocked) for s in part], pa.bool_()),
+                    "rule": _strings([rule] * (hi - lo)),
+                    "entity_id": ids.take(pa.array(rs.index[lo:hi])),
+                    "basis": pa.array(BASES, pa.string()).take(pa.array(rs.basis[lo:hi])),
+                    "blocked": pa.array(rs.blocked[lo:hi], pa.bool_()),
                     "owned_share": pa.array(
-                        [None if s.owned_share is None else round(s.owned_share, 4) for s in part],
+                        [None if v is None else round(v, 4) for v in rs.shares(lo, hi)],
                         pa.float64(),
                     ),
-                    "via": pa.array([s.via for s in part], pa.list_(pa.string())),
-                    "explanation": _strings([s.explanation for s in part]),
+                    "via": pa.ListArray.from_arrays(pa.array(off - off[0], pa.int32()), via),
+                    "explanation": _strings(rs.explanation[lo:hi]),
                 }
             )

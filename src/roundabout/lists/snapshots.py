@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from roundabout.errors import NotFoundError
 from roundabout.lists import graph
 from roundabout.lists.model import ListEntity, ParsedList
@@ -74,10 +76,14 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
         if parsed.relations or not all(e.listed for e in parsed.entities)
         else None
     )
-    reached = set() if assessment is None else {e for s in assessment.statuses.values() for e in s}
-    screened = [e for e in parsed.entities if e.listed or e.entity_id in reached]
-    context = [e for e in parsed.entities if not (e.listed or e.entity_id in reached)]
-    del reached
+    if assessment is None:
+        reached = np.zeros(len(parsed.entities), dtype=bool)
+    else:
+        reached = assessment.reached()
+    listed = np.fromiter((e.listed for e in parsed.entities), dtype=bool)
+    screened = np.flatnonzero(listed | reached).tolist()
+    context = [parsed.entities[x] for x in np.flatnonzero(~(listed | reached)).tolist()]
+    del reached, listed
     warnings = (*parsed.warnings, *(assessment.warnings if assessment else ()))
     with store.transaction():
         ownership.create_tables(store)
@@ -90,12 +96,12 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
             json.dumps(list(parsed.files)),
             len(screened),
             now,
-            batches.entries(sid, screened, assessment),
+            batches.entries(sid, parsed.entities, screened, assessment),
         )
         if assessment is not None:
             for batch in batches.statuses(assessment):
                 ownership.append_statuses(store, sid, batch)
-            assessment = None  # the largest Python objects of the load: gone before the links
+            assessment = None  # the statuses' columns and explanations: gone before the links
         for batch in batches.relations(parsed.relations):
             ownership.append_relations(store, sid, batch)
         ownership.save_link_dates(store, sid)

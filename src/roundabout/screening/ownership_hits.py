@@ -26,6 +26,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, Final
 
+import numpy as np
+
 from roundabout.matching.matcher import DEFAULT_THRESHOLD, Screener
 from roundabout.matching.model import Feature, Hit, Party
 from roundabout.ownership import dates
@@ -156,14 +158,15 @@ def recompute(store: Store, sid: str, day: date) -> list[tuple[str, str, str, di
 
     parsed = snapshots.parsed_from(store, sid)
     assessment = graph.assess(parsed.entities, parsed.relations, day)
-    by_id = {e.entity_id: e for e in parsed.entities}
+    statuses = assessment.statuses
+    reached = np.flatnonzero(assessment.reached()).tolist()
+    texts = assessment.status_json_at(reached)
+    version: dict[str, str] = {}
+    for x, text in zip(reached, texts, strict=True):
+        blob = parsed.entities[x].content_hash() + text
+        version[parsed.entities[x].entity_id] = hashlib.sha256(blob.encode("utf-8")).hexdigest()
     out = []
-    cache: dict[str, str] = {}
-    for rule, by_entity in assessment.statuses.items():
+    for rule, by_entity in statuses.items():
         for eid, st in by_entity.items():
-            version = cache.get(eid)
-            if version is None:
-                blob = by_id[eid].content_hash() + assessment.status_json(eid)
-                version = cache[eid] = hashlib.sha256(blob.encode("utf-8")).hexdigest()
-            out.append((rule, eid, version, st.to_dict()))
+            out.append((rule, eid, version[eid], st.to_dict()))
     return out
