@@ -12,6 +12,7 @@ from roundabout.matching.compare import NameComparison, compare
 from roundabout.matching.index import IndexedName, NameIndex
 from roundabout.matching.model import DEFAULT_THRESHOLD, Feature, Hit, Party
 from roundabout.matching.normalize import analyze
+from roundabout.matching.score_bound import ListSide, QueryBound
 
 __all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag"]
 
@@ -19,6 +20,8 @@ __all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag"]
 REPORT_FLOOR = 0.5
 #: Names whose name scores a Screener keeps (LRU).
 NAME_CACHE = 50_000
+#: Margin for the rounding of scores to 4 decimals (``compare``).
+_ROUNDING = 1e-4
 
 
 def person_flag(schema: str | None) -> bool | None:
@@ -62,6 +65,8 @@ class Screener:
             for ident in e.identifiers:
                 self.by_id.setdefault(ident, []).append(i)
         self.index = NameIndex(names)
+        #: The list side of the score bound of each list name, built when first needed.
+        self._sides: dict[int, ListSide] = {}
         self._snapshot_ids = sorted({e.snapshot_id for e in self.entries})
 
     @property
@@ -69,23 +74,35 @@ class Screener:
         return list(self._snapshot_ids)
 
     def name_scores(
-        self, name: str, schema: str | None = None, floor: float = DEFAULT_THRESHOLD
+        self,
+        name: str,
+        schema: str | None = None,
+        floor: float = DEFAULT_THRESHOLD,
+        *,
+        useful: float = 0.0,
     ) -> dict[int, tuple[NameComparison, str]]:
         """Best name comparison per entity among the index candidates for ``name``.
 
         Every entity with a name scoring at least ``floor`` is included (for ``floor`` above
         :data:`roundabout.matching.compare.WEAK_CAP`; see :mod:`roundabout.matching.index`);
-        entities found on the way that score less may be included too. Results are cached
-        per (name, schema, floor) (``cache_size`` of the constructor; 0 turns it off).
+        entities found on the way that score less may be included too, except that candidates
+        which certainly score below ``useful`` (their
+        :class:`roundabout.matching.score_bound.QueryBound` bound is below it) are not scored
+        at all: the caller has no use for such scores. Results are cached per (name, schema,
+        floor, useful) (``cache_size`` of the constructor; 0 turns it off).
         """
-        return dict(self._scores_cached(name, schema, floor))
+        return dict(self._scores_cached(name, schema, floor, useful))
 
     def _name_scores(
-        self, name: str, schema: str | None, floor: float
+        self, name: str, schema: str | None, floor: float, useful: float = 0.0
     ) -> dict[int, tuple[NameComparison, str]]:
         form = analyze(name, person_flag(schema))
         best: dict[int, tuple[NameComparison, str]] = {}
         qflag = person_flag(schema)
+        # Scores are rounded to 4 decimals: a bound this far below ``useful`` stays below.
+        tight = QueryBound(form) if useful > 0.0 else None
+        useful -= _ROUNDING
+        sides = self._sides
         bounds = self.index.bounds(form, floor, "list" if schema is None else qflag)
         if form.alt is not None:
             for nid, b in self.index.bounds(
@@ -101,11 +118,14 @@ class Screener:
             if cur is not None and cur[0].score >= bounds[nid]:
                 continue  # another name of this entity already scores at least the bound
             e = self.entries[item.entity].entity
-            cmp = compare(
-                form,
-                item.form,
-                person=person_flag(e.schema) if schema is None else qflag,
-            )
+            person = person_flag(e.schema) if schema is None else qflag
+            if tight is not None:
+                side = sides.get(nid)
+                if side is None:
+                    side = sides[nid] = ListSide(item.form)
+                if tight.below(side, person, useful):
+                    continue  # certainly scores below what the caller can use
+            cmp = compare(form, item.form, person=person)
             if cur is None or cmp.score > cur[0].score:
                 best[item.entity] = (cmp, item.form.raw)
         return best
@@ -118,7 +138,13 @@ class Screener:
         )
         # Near misses are found at least down to the default threshold, even when a stricter
         # threshold is asked for.
-        best = self.name_scores(party.name, party.schema, min(threshold, DEFAULT_THRESHOLD) - lift)
+        # A name score below REPORT_FLOOR - lift makes no hit (the other features only lower
+        # it), unless an identifier matches: then every candidate is scored, as the
+        # identifiers below may lift any of them.
+        useful = 0.0 if party.identifiers else REPORT_FLOOR - lift
+        best = self.name_scores(
+            party.name, party.schema, min(threshold, DEFAULT_THRESHOLD) - lift, useful=useful
+        )
         for ident in party.identifiers:
             for i in self.by_id.get(ident, []):
                 if i not in best:

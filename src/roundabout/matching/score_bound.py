@@ -1,0 +1,202 @@
+"""A second, tighter upper bound of a name score, from the token similarities themselves.
+
+The index bound (:mod:`roundabout.matching.index`) credits every token whose keys meet a token
+of the other name in full, because it only sees which keys met. Most of the names it passes
+score far less: keys one deletion apart belong to tokens the scorer aligns at 0.73-0.88 (and
+credits at :func:`roundabout.matching.compare._credit` of that, 0.43-0.88) or not at all. This
+bound asks the scorer's own (cached) :func:`roundabout.matching.compare.token_similarity` for
+every token pair, and bounds :func:`roundabout.matching.compare.compare` as follows.
+
+* Each query token ``i`` is credited at most ``cq[i]``: the best credit it gets with any list
+  token (``_credit`` of a similarity the scorer accepts, the stem similarity for organisations),
+  0.5 for a number when the other name has a number (numbers pair up), and 1.0 when it can be
+  part of a merge (two adjacent tokens written as one on the other side: their joined key
+  meets the token's key, :func:`roundabout.matching.keys.meet_merged`). Likewise ``cc[j]``.
+  An aligned pair adds ``credit x (wq[i] + wc[j]) <= cq[i] wq[i] + cc[j] wc[j]`` to the
+  numerator, so the numerator is at most ``A = sum cq w + sum cc w``.
+* Without the person discount the denominator is the sum of all weights: ``A / (Wq + Wc)``.
+  With it (the query fully aligned, extra list names counted at their kept share ``kc``), the
+  score is at most ``A / (Wq + sum_{cc>0} cc wc + K)``, ``K`` the kept weight of the list tokens
+  that can align with nothing (the ratio grows with each aligned token's share, because it
+  stays below 1); only possible when every query token can align. Likewise the other side.
+* Every rule of ``data/rules.yml`` that the scorer applies to names lowers a score (factors of
+  at most 1, caps) except two that may raise it, which this bound does not try to bound: when
+  the whole names' joined keys meet (the whole-name view) or one name is a single word of 3-6
+  letters and the other has several (the acronym rule), the bound is 1.0. If the rules ever
+  get another kind that raises a score, :data:`LOWERING_RULES` is false and the bound is 1.0.
+
+A name with a named-after clause set aside (``alt``) gets 1.0 too (the scorer compares the
+variants as well). ``tests/matching/test_score_bound.py`` checks the bound against ``compare``
+on every pair of its queries and list names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from roundabout.matching.compare import (
+    _ACCEPT,
+    NUMBER_SIM,
+    STEM_SIM,
+    _credit,
+    join_key,
+    same_stem,
+    token_similarity,
+    token_weight,
+)
+from roundabout.matching.keys import consonants, meet_joined, meet_merged
+from roundabout.matching.normalize import NameForm, is_patronymic
+from roundabout.matching.rules import table
+
+#: The name rules that may raise a score, and whose conditions this bound checks itself.
+_RAISING_KNOWN: Final = frozenset({"acronym"})
+
+#: Whether every other name rule can only lower a score (else the bound gives up: 1.0).
+LOWERING_RULES: Final = all(
+    rule.kind in ("cap", "note") or (rule.kind == "factor" and rule.weight + rule.slope <= 1.0)
+    for name, rule in table()["name"].items()
+    if name not in _RAISING_KNOWN
+)
+
+
+def _kept(tokens: Sequence[str], weights: Sequence[float]) -> list[float]:
+    """What the person discount leaves of each token's weight (patronymics 0.25, others 0.5)."""
+    return [w * (0.25 if is_patronymic(t) else 0.5) for t, w in zip(tokens, weights, strict=True)]
+
+
+class ListSide:
+    """What the bound needs of one list name, computed once (:meth:`of`, cached by the caller)."""
+
+    __slots__ = ("cons", "digit", "form", "joins", "kept", "skip", "total", "weights")
+
+    def __init__(self, form: NameForm) -> None:
+        self.form = form
+        self.skip = form.empty or form.alt is not None
+        self.weights = [token_weight(t, k) for t, k in zip(form.tokens, form.skeletons, strict=True)]
+        self.kept = _kept(form.tokens, self.weights)
+        self.total = sum(self.weights)
+        #: Its tokens' keys in abjad mode (consonant skeletons if the name is in abjad script).
+        self.cons = [consonants(t) for t in form.tokens] if form.abjad else list(form.skeletons)
+        self.digit = any(t.isdigit() for t in form.tokens)
+        #: Adjacent token pairs (first position, joined key): what may merge.
+        toks = form.tokens
+        self.joins = [(i, join_key(toks[i], toks[i + 1], form.abjad)) for i in range(len(toks) - 1)]
+
+
+class QueryBound:
+    """The bound for one query name against any list name (query side computed once)."""
+
+    __slots__ = ("q", "skip")
+
+    def __init__(self, form: NameForm) -> None:
+        self.q = ListSide(form)
+        self.skip = self.q.skip or not LOWERING_RULES
+
+    def upper(self, c: NameForm | ListSide, person: bool | None) -> float:
+        """An upper bound of ``compare(query, c, person=person).score``."""
+        return self._bound(c if isinstance(c, ListSide) else ListSide(c), person, 2.0)
+
+    def below(self, c: ListSide, person: bool | None, level: float) -> bool:
+        """Whether ``compare(query, c.form, person=person).score`` is certainly below ``level``
+        (the same bound as :meth:`upper`, with the costlier checks left out once it is clear
+        the bound reaches ``level``)."""
+        return self._bound(c, person, level) < level
+
+    def _bound(self, cd: ListSide, person: bool | None, level: float) -> float:
+        """The bound, or any number >= ``level`` once it is sure to reach ``level``."""
+        qd = self.q
+        if self.skip or cd.skip:
+            return 1.0
+        q, c = qd.form, cd.form
+        qt, ct = q.tokens, c.tokens
+        nq, nc = len(qt), len(ct)
+        if (nq == 1 and nc >= 2 and 3 <= len(qt[0]) <= 6) or (
+            nc == 1 and nq >= 2 and 3 <= len(ct[0]) <= 6
+        ):
+            return 1.0  # the acronym rule may fire
+        abjad = q.abjad or c.abjad
+        qs: Sequence[str] = qd.cons if abjad else q.skeletons
+        cs: Sequence[str] = cd.cons if abjad else c.skeletons
+        cq = [0.0] * nq
+        cc = [0.0] * nc
+        stems = person is False and not abjad
+        for i in range(nq):
+            a, sa = qt[i], qs[i]
+            for j in range(nc):
+                sim = token_similarity(a, sa, ct[j], cs[j], abjad)[0]
+                if sim < STEM_SIM and stems and same_stem(a, ct[j]):
+                    sim = STEM_SIM
+                if sim >= _ACCEPT:
+                    cr = _credit(sim)
+                    if cr > cq[i]:
+                        cq[i] = cr
+                    if cr > cc[j]:
+                        cc[j] = cr
+        if qd.digit and cd.digit:
+            for i, t in enumerate(qt):
+                if t.isdigit() and cq[i] < NUMBER_SIM:
+                    cq[i] = NUMBER_SIM
+            for j, t in enumerate(ct):
+                if t.isdigit() and cc[j] < NUMBER_SIM:
+                    cc[j] = NUMBER_SIM
+        b = _ratio(qd, cd, cq, cc, person)
+        if b >= level:
+            return b
+        # Merges and the whole-name view only raise the bound: checked only when needed.
+        if _merges(qd.joins, q.abjad, ct, cs, cq, cc) | _merges(cd.joins, c.abjad, qt, qs, cc, cq):
+            b = _ratio(qd, cd, cq, cc, person)
+        jq, jc = "".join(qs), "".join(cs)
+        if -1 <= len(jq) - len(jc) <= 1 and meet_joined(jq, jc):
+            return 1.0  # the whole-name view may fire
+        return b
+
+
+def _ratio(
+    qd: ListSide, cd: ListSide, cq: Sequence[float], cc: Sequence[float], person: bool | None
+) -> float:
+    """The bound of the aligned share of the weight, for token credits ``cq`` and ``cc``."""
+    wq, wc = qd.weights, cd.weights
+    a_q = sum(x * w for x, w in zip(cq, wq, strict=True))
+    a_c = sum(x * w for x, w in zip(cc, wc, strict=True))
+    num = a_q + a_c
+    if num <= 0.0:
+        return 0.0
+    q_total, c_total = qd.total, cd.total
+    b = num / (q_total + c_total)
+    if person is not False:
+        if 0.0 not in cq:  # extra list names discounted
+            k_free = sum(k for x, k in zip(cc, cd.kept, strict=True) if x == 0.0)
+            b = max(b, num / (q_total + a_c + k_free))
+        if 0.0 not in cc:  # extra query names discounted
+            k_free = sum(k for x, k in zip(cq, qd.kept, strict=True) if x == 0.0)
+            b = max(b, num / (c_total + a_q + k_free))
+    return b
+
+
+def _merges(
+    joins: Sequence[tuple[int, str]],
+    a_abjad: bool,
+    b: Sequence[str],
+    kb: Sequence[str],
+    ca: list[float],
+    cb: list[float],
+) -> bool:
+    """Full credit to two adjacent tokens of one name (``joins``: their position and joined
+    key) and a token of the other, ``b`` (keys ``kb``), that may merge: the conditions of
+    :func:`roundabout.matching.compare._merges` without the similarity. Whether any may."""
+    found = False
+    for i, jkey in joins:
+        lj = len(jkey)
+        for j, tok in enumerate(b):
+            if len(tok) < 4:
+                continue
+            k = kb[j]
+            # meet_merged needs -2 <= len(jkey) - len(k) <= 1 (keys and deletions)
+            hit = -2 <= lj - len(k) <= 1 and meet_merged(jkey, k)
+            if not hit and a_abjad and len(cons := consonants(tok)) >= 3:
+                hit = meet_joined(jkey, cons)
+            if hit:
+                ca[i] = ca[i + 1] = cb[j] = 1.0
+                found = True
+    return found
