@@ -73,7 +73,8 @@ class ListSide:
     def __init__(self, form: NameForm) -> None:
         self.form = form
         self.skip = form.empty or form.alt is not None
-        self.weights = [token_weight(t, k) for t, k in zip(form.tokens, form.skeletons, strict=True)]
+        pairs = zip(form.tokens, form.skeletons, strict=True)
+        self.weights = [token_weight(t, k) for t, k in pairs]
         self.kept = _kept(form.tokens, self.weights)
         self.total = sum(self.weights)
         #: Its tokens' keys in abjad mode (consonant skeletons if the name is in abjad script).
