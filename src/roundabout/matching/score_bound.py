@@ -35,12 +35,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from roundabout.matching import vocabulary
 from roundabout.matching.compare import (
     _ACCEPT,
+    _PARTICLES,
+    ADJECTIVE_SIM,
+    LIGHT,
     NUMBER_SIM,
+    PLACE_WEIGHT,
     STEM_SIM,
+    _bracketed,
     _credit,
+    east_asian_pair,
     join_key,
+    place_adjective,
     same_stem,
     token_similarity,
     token_weight,
@@ -110,6 +118,8 @@ class QueryBound:
         if self.skip or cd.skip:
             return 1.0
         q, c = qd.form, cd.form
+        if "/" in q.raw or "/" in c.raw:
+            return 1.0  # the names either side of a slash are compared too
         qt, ct = q.tokens, c.tokens
         nq, nc = len(qt), len(ct)
         if (nq == 1 and nc >= 2 and 3 <= len(qt[0]) <= 6) or (
@@ -117,17 +127,22 @@ class QueryBound:
         ):
             return 1.0  # the acronym rule may fire
         abjad = q.abjad or c.abjad
+        if person is not False and not abjad and east_asian_pair(qt, ct):
+            return 1.0  # syllables of Korean / Chinese names fold and merge
         qs: Sequence[str] = qd.cons if abjad else q.skeletons
         cs: Sequence[str] = cd.cons if abjad else c.skeletons
         cq = [0.0] * nq
         cc = [0.0] * nc
-        stems = person is False and not abjad
+        org = person is False and not abjad  # stems and place adjectives align
         for i in range(nq):
             a, sa = qt[i], qs[i]
             for j in range(nc):
                 sim = token_similarity(a, sa, ct[j], cs[j], abjad)[0]
-                if sim < STEM_SIM and stems and same_stem(a, ct[j]):
-                    sim = STEM_SIM
+                if org:
+                    if sim < STEM_SIM and same_stem(a, ct[j]):
+                        sim = STEM_SIM
+                    if sim < ADJECTIVE_SIM and place_adjective(a, ct[j]):
+                        sim = ADJECTIVE_SIM
                 if sim >= _ACCEPT:
                     cr = _credit(sim)
                     if cr > cq[i]:
@@ -144,9 +159,17 @@ class QueryBound:
         b = _ratio(qd, cd, cq, cc, person)
         if b >= level:
             return b
-        # Merges and the whole-name view only raise the bound: checked only when needed.
-        if _merges(qd.joins, q.abjad, ct, cs, cq, cc) | _merges(cd.joins, c.abjad, qt, qs, cc, cq):
+        # Merges, initialisms, qualifiers and the whole-name view only raise the bound:
+        # checked only when needed.
+        if (
+            _merges(qd.joins, q.abjad, ct, cs, cq, cc)
+            | _merges(cd.joins, c.abjad, qt, qs, cc, cq)
+            | _initialisms(qt, ct, cq, cc)
+            | _initialisms(ct, qt, cc, cq)
+        ):
             b = _ratio(qd, cd, cq, cc, person)
+        if person is False:
+            b = max(b, _qualified(qd, cd, cq, cc), _qualified(cd, qd, cc, cq))
         jq, jc = "".join(qs), "".join(cs)
         if -1 <= len(jq) - len(jc) <= 1 and meet_joined(jq, jc):
             return 1.0  # the whole-name view may fire
@@ -173,6 +196,49 @@ def _ratio(
             k_free = sum(k for x, k in zip(cq, qd.kept, strict=True) if x == 0.0)
             b = max(b, num / (c_total + a_q + k_free))
     return b
+
+
+def _qualified(sa: ListSide, sb: ListSide, ca: Sequence[float], cb: Sequence[float]) -> float:
+    """The bound when the words of ``sb`` left over are a qualifier (a region, a bracketed
+    word: :func:`roundabout.matching.compare._place_qualifier`), weighing ``PLACE_WEIGHT``
+    of their weight: possible only when every token of ``sa`` may align and every token of
+    ``sb`` that cannot is such a word; 0.0 otherwise."""
+    if 0.0 in ca:
+        return 0.0
+    places = vocabulary.places()
+    tokens = sb.form.tokens
+    free = 0.0
+    bracketed: frozenset[str] | None = None
+    for t, x, w in zip(tokens, cb, sb.weights, strict=True):
+        if x == 0.0:
+            if t not in places:
+                if bracketed is None:
+                    bracketed = _bracketed(sb.form.raw)
+                if t not in bracketed:
+                    return 0.0
+            free += w
+    num = sum(x * w for x, w in zip(ca, sa.weights, strict=True)) + sum(
+        x * w for x, w in zip(cb, sb.weights, strict=True)
+    )
+    return num / (num + PLACE_WEIGHT * free) if num > 0.0 else 0.0
+
+
+def _initialisms(a: Sequence[str], b: Sequence[str], ca: list[float], cb: list[float]) -> bool:
+    """Full credit to a short token of ``a`` that may be an initialism of words of ``b``
+    (:func:`roundabout.matching.compare._initialisms`: its letters are first letters of words
+    of ``b``) and to those words and the light words between them. Whether any may."""
+    found = False
+    for i, tok in enumerate(a):
+        if not 2 <= len(tok) <= 5 or not tok.isalpha() or tok in LIGHT or tok in _PARTICLES:
+            continue
+        if len(b) < len(tok) or not set(tok) <= {t[0] for t in b if len(t) > 1}:
+            continue
+        ca[i] = 1.0
+        for j, t in enumerate(b):
+            if t[0] in tok or LIGHT.get(t, 1.0) <= 0.25:
+                cb[j] = 1.0
+        found = True
+    return found
 
 
 def _merges(
