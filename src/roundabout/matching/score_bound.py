@@ -35,6 +35,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from rapidfuzz.distance import Indel
+
 from roundabout.matching import vocabulary
 from roundabout.matching.compare import (
     _ACCEPT,
@@ -44,8 +46,10 @@ from roundabout.matching.compare import (
     NUMBER_SIM,
     PLACE_WEIGHT,
     STEM_SIM,
+    _acronym,
     _bracketed,
     _credit,
+    _slash_parts,
     east_asian_pair,
     join_key,
     place_adjective,
@@ -76,11 +80,14 @@ def _kept(tokens: Sequence[str], weights: Sequence[float]) -> list[float]:
 class ListSide:
     """What the bound needs of one list name, computed once (:meth:`of`, cached by the caller)."""
 
-    __slots__ = ("cons", "digit", "form", "joins", "kept", "skip", "total", "weights")
+    __slots__ = ("alt", "cons", "digit", "form", "joins", "kept", "skip", "total", "weights")
 
     def __init__(self, form: NameForm) -> None:
         self.form = form
-        self.skip = form.empty or form.alt is not None
+        #: The scorer also compares the names either side of a slash: not bounded here.
+        self.skip = form.empty or ("/" in form.raw and bool(_slash_parts(form.raw, None)))
+        #: The name with its named-after clause kept, compared too.
+        self.alt = ListSide(form.alt) if form.alt is not None else None
         pairs = zip(form.tokens, form.skeletons, strict=True)
         self.weights = [token_weight(t, k) for t, k in pairs]
         self.kept = _kept(form.tokens, self.weights)
@@ -88,9 +95,12 @@ class ListSide:
         #: Its tokens' keys in abjad mode (consonant skeletons if the name is in abjad script).
         self.cons = [consonants(t) for t in form.tokens] if form.abjad else list(form.skeletons)
         self.digit = any(t.isdigit() for t in form.tokens)
-        #: Adjacent token pairs (first position, joined key): what may merge.
+        #: Adjacent token pairs (first position, joined key, joined tokens): what may merge.
         toks = form.tokens
-        self.joins = [(i, join_key(toks[i], toks[i + 1], form.abjad)) for i in range(len(toks) - 1)]
+        self.joins = [
+            (i, join_key(toks[i], toks[i + 1], form.abjad), toks[i] + toks[i + 1])
+            for i in range(len(toks) - 1)
+        ]
 
 
 class QueryBound:
@@ -100,7 +110,7 @@ class QueryBound:
 
     def __init__(self, form: NameForm) -> None:
         self.q = ListSide(form)
-        self.skip = self.q.skip or not LOWERING_RULES
+        self.skip = not LOWERING_RULES
 
     def upper(self, c: NameForm | ListSide, person: bool | None) -> float:
         """An upper bound of ``compare(query, c, person=person).score``."""
@@ -113,67 +123,92 @@ class QueryBound:
         return self._bound(c, person, level) < level
 
     def _bound(self, cd: ListSide, person: bool | None, level: float) -> float:
-        """The bound, or any number >= ``level`` once it is sure to reach ``level``."""
+        """The bound, or any number >= ``level`` once it is sure to reach ``level``: the
+        best over the forms ``compare`` compares (with and without a named-after clause)."""
         qd = self.q
-        if self.skip or cd.skip:
+        if self.skip or qd.skip or cd.skip:
             return 1.0
-        q, c = qd.form, cd.form
-        if "/" in q.raw or "/" in c.raw:
-            return 1.0  # the names either side of a slash are compared too
-        qt, ct = q.tokens, c.tokens
-        nq, nc = len(qt), len(ct)
-        if (nq == 1 and nc >= 2 and 3 <= len(qt[0]) <= 6) or (
-            nc == 1 and nq >= 2 and 3 <= len(ct[0]) <= 6
-        ):
-            return 1.0  # the acronym rule may fire
-        abjad = q.abjad or c.abjad
-        if person is not False and not abjad and east_asian_pair(qt, ct):
-            return 1.0  # syllables of Korean / Chinese names fold and merge
-        qs: Sequence[str] = qd.cons if abjad else q.skeletons
-        cs: Sequence[str] = cd.cons if abjad else c.skeletons
-        cq = [0.0] * nq
-        cc = [0.0] * nc
-        org = person is False and not abjad  # stems and place adjectives align
-        for i in range(nq):
-            a, sa = qt[i], qs[i]
-            for j in range(nc):
-                sim = token_similarity(a, sa, ct[j], cs[j], abjad)[0]
-                if org:
-                    if sim < STEM_SIM and same_stem(a, ct[j]):
-                        sim = STEM_SIM
-                    if sim < ADJECTIVE_SIM and place_adjective(a, ct[j]):
-                        sim = ADJECTIVE_SIM
-                if sim >= _ACCEPT:
-                    cr = _credit(sim)
-                    if cr > cq[i]:
-                        cq[i] = cr
-                    if cr > cc[j]:
-                        cc[j] = cr
-        if qd.digit and cd.digit:
-            for i, t in enumerate(qt):
-                if t.isdigit() and cq[i] < NUMBER_SIM:
-                    cq[i] = NUMBER_SIM
-            for j, t in enumerate(ct):
-                if t.isdigit() and cc[j] < NUMBER_SIM:
-                    cc[j] = NUMBER_SIM
-        b = _ratio(qd, cd, cq, cc, person)
-        if b >= level:
-            return b
-        # Merges, initialisms, qualifiers and the whole-name view only raise the bound:
-        # checked only when needed.
-        if (
-            _merges(qd.joins, q.abjad, ct, cs, cq, cc)
-            | _merges(cd.joins, c.abjad, qt, qs, cc, cq)
-            | _initialisms(qt, ct, cq, cc)
-            | _initialisms(ct, qt, cc, cq)
-        ):
-            b = _ratio(qd, cd, cq, cc, person)
-        if person is False:
-            b = max(b, _qualified(qd, cd, cq, cc), _qualified(cd, qd, cc, cq))
-        jq, jc = "".join(qs), "".join(cs)
-        if -1 <= len(jq) - len(jc) <= 1 and meet_joined(jq, jc):
-            return 1.0  # the whole-name view may fire
+        if cd.form.empty or qd.form.empty:
+            return 0.0
+        b = _pair(qd, cd, person, level)
+        for qv, cv in ((qd, cd.alt), (qd.alt, cd), (qd.alt, cd.alt)):
+            if b >= level:
+                break
+            if qv is not None and cv is not None and not (qv.skip or cv.skip):
+                b = max(b, _pair(qv, cv, person, level))
+            elif qv is not None and cv is not None:
+                return 1.0
         return b
+
+
+def _pair(qd: ListSide, cd: ListSide, person: bool | None, level: float) -> float:
+    """The bound for one form of each name (:func:`roundabout.matching.compare._compare`)."""
+    q, c = qd.form, cd.form
+    if q.empty or c.empty:
+        return 0.0
+    qt, ct = q.tokens, c.tokens
+    nq, nc = len(qt), len(ct)
+    if ((nq == 1 and nc >= 2) or (nc == 1 and nq >= 2)) and (
+        _acronym(list(qt), list(ct)) or _acronym(list(ct), list(qt))
+    ):
+        return 1.0  # the acronym rule may fire
+    abjad = q.abjad or c.abjad
+    if person is not False and not abjad and east_asian_pair(qt, ct):
+        return 1.0  # syllables of Korean / Chinese names fold and merge
+    qs: Sequence[str] = qd.cons if abjad else q.skeletons
+    cs: Sequence[str] = cd.cons if abjad else c.skeletons
+    cq = [0.0] * nq
+    cc = [0.0] * nc
+    org = person is False and not abjad  # stems and place adjectives align
+    for i in range(nq):
+        a, sa = qt[i], qs[i]
+        for j in range(nc):
+            sim = token_similarity(a, sa, ct[j], cs[j], abjad)[0]
+            if org:
+                if sim < STEM_SIM and same_stem(a, ct[j]):
+                    sim = STEM_SIM
+                if sim < ADJECTIVE_SIM and place_adjective(a, ct[j]):
+                    sim = ADJECTIVE_SIM
+            if sim >= _ACCEPT:
+                cr = _credit(sim)
+                if cr > cq[i]:
+                    cq[i] = cr
+                if cr > cc[j]:
+                    cc[j] = cr
+    if qd.digit and cd.digit:
+        for i, t in enumerate(qt):
+            if t.isdigit() and cq[i] < NUMBER_SIM:
+                cq[i] = NUMBER_SIM
+        for j, t in enumerate(ct):
+            if t.isdigit() and cc[j] < NUMBER_SIM:
+                cc[j] = NUMBER_SIM
+    b = _ratio(qd, cd, cq, cc, person)
+    if b >= level:
+        return b
+    # Merges, initialisms, qualifiers and the whole-name view only raise the bound:
+    # checked only when needed.
+    if (
+        _merges(qd.joins, q.abjad, ct, cs, cq, cc)
+        | _merges(cd.joins, c.abjad, qt, qs, cc, cq)
+        | _initialisms(qt, ct, cq, cc)
+        | _initialisms(ct, qt, cc, cq)
+    ):
+        b = _ratio(qd, cd, cq, cc, person)
+    if person is False:
+        b = max(b, _qualified(qd, cd, cq, cc), _qualified(cd, qd, cc, cq))
+    jq, jc = "".join(qs), "".join(cs)
+    if -1 <= len(jq) - len(jc) <= 1 and meet_joined(jq, jc):
+        # the whole-name view: at most 0.97 x the similarity, if it reaches 0.9
+        joined = Indel.normalized_similarity(jq, jc)
+        if joined >= _JOINED_MIN:
+            b = max(b, joined * _JOINED_CREDIT)
+    return b
+
+
+#: The whole-name view fires from this similarity of the joined names (0.9 or 0.95) and
+#: scores it at this share.
+_JOINED_MIN: Final = 0.9
+_JOINED_CREDIT: Final = 0.97
 
 
 def _ratio(
@@ -242,7 +277,7 @@ def _initialisms(a: Sequence[str], b: Sequence[str], ca: list[float], cb: list[f
 
 
 def _merges(
-    joins: Sequence[tuple[int, str]],
+    joins: Sequence[tuple[int, str, str]],
     a_abjad: bool,
     b: Sequence[str],
     kb: Sequence[str],
@@ -253,17 +288,26 @@ def _merges(
     key) and a token of the other, ``b`` (keys ``kb``), that may merge: the conditions of
     :func:`roundabout.matching.compare._merges` without the similarity. Whether any may."""
     found = False
-    for i, jkey in joins:
+    for i, jkey, joined in joins:
         lj = len(jkey)
         for j, tok in enumerate(b):
             if len(tok) < 4:
                 continue
             k = kb[j]
             # meet_merged needs -2 <= len(jkey) - len(k) <= 1 (keys and deletions)
-            hit = -2 <= lj - len(k) <= 1 and meet_merged(jkey, k)
-            if not hit and a_abjad and len(cons := consonants(tok)) >= 3:
-                hit = meet_joined(jkey, cons)
-            if hit:
-                ca[i] = ca[i + 1] = cb[j] = 1.0
+            if -2 <= lj - len(k) <= 1 and meet_merged(jkey, k):
+                sim = Indel.normalized_similarity(joined, tok)
+            elif a_abjad and len(cons := consonants(tok)) >= 3 and meet_joined(jkey, cons):
+                sim = 0.95 * (1.0 if jkey == cons else Indel.normalized_similarity(jkey, cons))
+            else:
+                continue
+            if sim >= _MERGE_MIN:
+                ca[i] = max(ca[i], sim)
+                ca[i + 1] = max(ca[i + 1], sim)
+                cb[j] = max(cb[j], sim)
                 found = True
     return found
+
+
+#: Merges are made from this similarity of the joined tokens and the token (credited at it).
+_MERGE_MIN: Final = 0.85
