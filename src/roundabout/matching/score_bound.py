@@ -54,6 +54,7 @@ from roundabout.matching.compare import (
     join_key,
     place_adjective,
     same_stem,
+    syllabic_name,
     token_similarity,
     token_weight,
 )
@@ -80,7 +81,18 @@ def _kept(tokens: Sequence[str], weights: Sequence[float]) -> list[float]:
 class ListSide:
     """What the bound needs of one list name, computed once (:meth:`of`, cached by the caller)."""
 
-    __slots__ = ("alt", "cons", "digit", "form", "joins", "kept", "skip", "total", "weights")
+    __slots__ = (
+        "alt",
+        "cons",
+        "digit",
+        "form",
+        "joins",
+        "kept",
+        "skip",
+        "syllabic",
+        "total",
+        "weights",
+    )
 
     def __init__(self, form: NameForm) -> None:
         self.form = form
@@ -95,6 +107,8 @@ class ListSide:
         #: Its tokens' keys in abjad mode (consonant skeletons if the name is in abjad script).
         self.cons = [consonants(t) for t in form.tokens] if form.abjad else list(form.skeletons)
         self.digit = any(t.isdigit() for t in form.tokens)
+        #: Every word made of romanised syllables (a Korean / Chinese name may be).
+        self.syllabic = syllabic_name(form.tokens)
         #: Adjacent token pairs (first position, joined key, joined tokens): what may merge.
         toks = form.tokens
         self.joins = [
@@ -153,7 +167,13 @@ def _pair(qd: ListSide, cd: ListSide, person: bool | None, level: float) -> floa
     ):
         return 1.0  # the acronym rule may fire
     abjad = q.abjad or c.abjad
-    if person is not False and not abjad and east_asian_pair(qt, ct):
+    if (
+        qd.syllabic
+        and cd.syllabic
+        and person is not False
+        and not abjad
+        and east_asian_pair(qt, ct)
+    ):
         return 1.0  # syllables of Korean / Chinese names fold and merge
     qs: Sequence[str] = qd.cons if abjad else q.skeletons
     cs: Sequence[str] = cd.cons if abjad else c.skeletons
