@@ -8,26 +8,37 @@ bound asks the scorer's own (cached) :func:`roundabout.matching.compare.token_si
 every token pair, and bounds :func:`roundabout.matching.compare.compare` as follows.
 
 * Each query token ``i`` is credited at most ``cq[i]``: the best credit it gets with any list
-  token (``_credit`` of a similarity the scorer accepts, the stem similarity for organisations),
-  0.5 for a number when the other name has a number (numbers pair up), and 1.0 when it can be
-  part of a merge (two adjacent tokens written as one on the other side: their joined key
-  meets the token's key, :func:`roundabout.matching.keys.meet_merged`). Likewise ``cc[j]``.
-  An aligned pair adds ``credit x (wq[i] + wc[j]) <= cq[i] wq[i] + cc[j] wc[j]`` to the
-  numerator, so the numerator is at most ``A = sum cq w + sum cc w``.
-* Without the person discount the denominator is the sum of all weights: ``A / (Wq + Wc)``.
-  With it (the query fully aligned, extra list names counted at their kept share ``kc``), the
-  score is at most ``A / (Wq + sum_{cc>0} cc wc + K)``, ``K`` the kept weight of the list tokens
-  that can align with nothing (the ratio grows with each aligned token's share, because it
-  stays below 1); only possible when every query token can align. Likewise the other side.
+  token (``_credit`` of a similarity the scorer accepts; the stem and place-adjective
+  similarities for organisations), 0.5 for a number when the other name has a number (numbers
+  pair up), the similarity of a merge it may be part of (two adjacent tokens written as one on
+  the other side: joined key meeting the token's key, :func:`roundabout.matching.keys.
+  meet_merged`, similarity at least 0.85), and 1.0 when it may be an initialism of words of
+  the other name or one of those words. Likewise ``cc[j]``. An aligned pair adds
+  ``credit x (wq[i] + wc[j]) <= cq[i] wq[i] + cc[j] wc[j]`` to the numerator, so the numerator
+  is at most ``A = sum cq w + sum cc w``.
+* Without a discount the denominator is the sum of all weights: ``A / (Wq + Wc)``. With the
+  person discount (the query fully aligned, extra list names counted at their kept share
+  ``kc``) the score is at most ``A / (Wq + sum cc wc + K)``, ``K`` the kept weight of the list
+  tokens that can align with nothing (the ratio grows with each aligned token's share, since
+  it stays below 1); only possible when every query token can align. Likewise the other side,
+  and likewise for an organisation's qualifier left over on one side (a region or bracketed
+  word, counted at ``PLACE_WEIGHT``).
 * Every rule of ``data/rules.yml`` that the scorer applies to names lowers a score (factors of
-  at most 1, caps) except two that may raise it, which this bound does not try to bound: when
-  the whole names' joined keys meet (the whole-name view) or one name is a single word of 3-6
-  letters and the other has several (the acronym rule), the bound is 1.0. If the rules ever
-  get another kind that raises a score, :data:`LOWERING_RULES` is false and the bound is 1.0.
+  at most 1, caps, notes) except two: the whole-name view (at most 0.97 x the similarity of
+  the joined names, when their keys meet and it reaches 0.9) is bounded as such, and an
+  actual acronym (one name a single word spelling the other's initials) gives 1.0. If the
+  rules ever get another kind that raises a score, :data:`LOWERING_RULES` is false and the
+  bound is 1.0.
+* A name with a named-after clause set aside (``alt``) is bounded in each of its forms; names
+  the scorer also compares slash by slash, and Korean / Chinese names of syllables (folded and
+  merged syllable by syllable), get 1.0.
 
-A name with a named-after clause set aside (``alt``) gets 1.0 too (the scorer compares the
-variants as well). ``tests/matching/test_score_bound.py`` checks the bound against ``compare``
-on every pair of its queries and list names.
+The costlier checks (merges, initialisms, qualifiers, the whole-name view) run only while the
+bound is below the level asked about (:meth:`QueryBound.below`). The screener uses it to skip
+candidates that certainly score below what can make a hit
+(:meth:`roundabout.matching.matcher.Screener.screen`). ``tests/matching/test_score_bound.py``
+checks the bound against ``compare`` on every pair of its queries and list names; as the
+scorer changes, the bound must follow.
 """
 
 from __future__ import annotations
@@ -279,7 +290,7 @@ def _qualified(sa: ListSide, sb: ListSide, ca: Sequence[float], cb: Sequence[flo
 
 
 def _initialisms(a: Sequence[str], b: Sequence[str], ca: list[float], cb: list[float]) -> bool:
-    """Full credit to a short token of ``a`` that may be an initialism of words of ``b``
+    """Full credit to a token of ``a`` of 2-5 letters that may be an initialism of words of ``b``
     (:func:`roundabout.matching.compare._initialisms`: its letters are first letters of words
     of ``b``) and to those words and the light words between them. Whether any may."""
     found = False
@@ -304,9 +315,9 @@ def _merges(
     ca: list[float],
     cb: list[float],
 ) -> bool:
-    """Full credit to two adjacent tokens of one name (``joins``: their position and joined
-    key) and a token of the other, ``b`` (keys ``kb``), that may merge: the conditions of
-    :func:`roundabout.matching.compare._merges` without the similarity. Whether any may."""
+    """Credit at their similarity to two adjacent tokens of one name (``joins``: position,
+    joined key, joined tokens) and a token of the other, ``b`` (keys ``kb``), that may merge:
+    the conditions of :func:`roundabout.matching.compare._merges`. Whether any may."""
     found = False
     for i, jkey, joined in joins:
         lj = len(jkey)
