@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 import duckdb
 
 from roundabout.ownership import dates
-from roundabout.store import schema
+from roundabout.store import arrow_append, schema
 from roundabout.store.store import Store
 
 if TYPE_CHECKING:
@@ -87,17 +87,16 @@ def append_relations(store: Store, snapshot_id: str, batch: pa.Table) -> None:
     from the columns (one ``json.dumps`` per link was a tenth of a million-link load), the
     keys in field order; read back with ``json.loads``.
     """
-    handle = "_rb_list_relations"
-    store.raw.register(handle, batch)
-    try:
-        store.raw.execute(
-            "INSERT INTO list_relations SELECT ?, relation_id, kind, source, target, "
-            "to_json(struct_pack(relation_id, kind, source, target, share_text, start, "
-            f'"end", role, record)) FROM {handle}',
-            [snapshot_id],
-        )
-    finally:
-        store.raw.unregister(handle)
+    arrow_append.append(
+        store,
+        "list_relations",
+        batch,
+        {
+            "snapshot_id": arrow_append.Constant(snapshot_id),
+            "data": "to_json(struct_pack(relation_id, kind, source, target, share_text, start, "
+            '"end", role, record))',
+        },
+    )
 
 
 def save_link_dates(store: Store, snapshot_id: str, as_of: str | None = None) -> None:
@@ -113,14 +112,9 @@ def save_link_dates(store: Store, snapshot_id: str, as_of: str | None = None) ->
 
 def append_context(store: Store, snapshot_id: str, batch: pa.Table) -> None:
     """Append context entities of one snapshot: ``entity_id`` and ``data`` (JSON) columns."""
-    handle = "_rb_list_context"
-    store.raw.register(handle, batch)
-    try:
-        store.raw.execute(
-            f"INSERT INTO list_context SELECT ?, entity_id, data FROM {handle}", [snapshot_id]
-        )
-    finally:
-        store.raw.unregister(handle)
+    arrow_append.append(
+        store, "list_context", batch, {"snapshot_id": arrow_append.Constant(snapshot_id)}
+    )
 
 
 def append_statuses(store: Store, snapshot_id: str, batch: pa.Table) -> None:
@@ -129,17 +123,16 @@ def append_statuses(store: Store, snapshot_id: str, batch: pa.Table) -> None:
     strings), ``explanation``). The status JSON is written by DuckDB from the columns (one
     ``json.dumps`` per status was a tenth of a million-link load); read back with
     ``json.loads`` (:func:`statuses`)."""
-    handle = "_rb_ownership_statuses"
-    store.raw.register(handle, batch)
-    try:
-        store.raw.execute(
-            "INSERT INTO list_ownership SELECT ?, rule, entity_id, basis, blocked, "
-            "owned_share, to_json(struct_pack(entity_id, rule, basis, blocked, "
-            f"owned_share, via, explanation)) FROM {handle}",
-            [snapshot_id],
-        )
-    finally:
-        store.raw.unregister(handle)
+    arrow_append.append(
+        store,
+        "list_ownership",
+        batch,
+        {
+            "snapshot_id": arrow_append.Constant(snapshot_id),
+            "data": "to_json(struct_pack(entity_id, rule, basis, blocked, owned_share, via, "
+            "explanation))",
+        },
+    )
 
 
 def append_warnings(store: Store, snapshot_id: str, warnings: Sequence[str]) -> None:

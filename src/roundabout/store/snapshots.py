@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from roundabout.store import arrow_append
 from roundabout.store.store import Store
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def insert_snapshot(
         [snapshot_id, source, publication_date, sha256, files_json, entity_count, loaded_at],
     )
     for batch in entities:
-        store.append("list_entities", batch)
+        arrow_append.append(store, "list_entities", batch, {})
 
 
 def snapshot_rows(store: Store) -> list[SnapshotRow]:
