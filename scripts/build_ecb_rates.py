@@ -33,8 +33,10 @@ def main(zip_path: str) -> None:
     out = pd.concat(parts).sort_values(["period", "currency"])
     out["per_eur"] = out.per_eur.map(lambda x: f"{x:.6g}")
     out.to_csv(OUT, index=False, columns=["period", "currency", "per_eur", "days"])
-    print(f"{OUT}: {len(out):,} rows, {out.currency.nunique()} currencies, "
-          f"{long.Date.min()} to {long.Date.max()}")
+    print(
+        f"{OUT}: {len(out):,} rows, {out.currency.nunique()} currencies, "
+        f"{long.Date.min()} to {long.Date.max()}"
+    )
 
 
 if __name__ == "__main__":

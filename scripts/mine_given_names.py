@@ -17,13 +17,13 @@ its two names) and lists the YAML pairs no entry shows. Run from the repository 
 from __future__ import annotations
 
 import csv
-import io
 import sys
 from collections import Counter
 from itertools import combinations
-from pathlib import Path
 
 import yaml
+from mining_sources import DATA, HELD_OUT, LISTS
+from mining_sources import rows as _rows
 
 from roundabout.lists import un
 from roundabout.lists.ofac import person_name
@@ -33,16 +33,6 @@ from roundabout.matching.normalize import analyze, is_patronymic
 
 # Mine the names as written: without the folding the YAML feeds (which would hide its pairs).
 normalize.given_names = dict  # type: ignore[assignment]
-
-ROOT = Path(__file__).resolve().parent.parent
-LISTS = ROOT / "src/roundabout/lists/data"
-DATA = ROOT / "src/roundabout/matching/data"
-HELD_OUT = "RUSSIA-EO14024"
-
-
-def _rows(path: Path) -> list[list[str]]:
-    text = path.read_text("utf-8").replace("\x1a", "")
-    return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text)) if r]
 
 
 def person_names() -> dict[str, list[str]]:

@@ -17,29 +17,19 @@ of names counted (``--candidates`` prints the strongest), and checked by hand.
 from __future__ import annotations
 
 import csv
-import io
 import sys
 from collections import Counter, defaultdict
 from itertools import combinations
-from pathlib import Path
 
 import yaml
+from mining_sources import DATA, HELD_OUT, LISTS
+from mining_sources import rows as _rows
 
 from roundabout.lists import un
 from roundabout.lists.ofac import person_name
 from roundabout.matching.legal_forms import strip
 from roundabout.matching.tokenize import ascii_tokens
 from roundabout.matching.vocabulary import word_key
-
-ROOT = Path(__file__).resolve().parent.parent
-LISTS = ROOT / "src/roundabout/lists/data"
-DATA = ROOT / "src/roundabout/matching/data"
-HELD_OUT = "RUSSIA-EO14024"
-
-
-def _rows(path: Path) -> list[list[str]]:
-    text = path.read_text("utf-8").replace("\x1a", "")
-    return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text)) if r]
 
 
 def entity_names() -> dict[str, list[str]]:
