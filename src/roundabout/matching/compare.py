@@ -260,8 +260,15 @@ SHORT_ONLY_WORD: Final = 6
 FORM_WORD = 0.25
 
 
+#: Weight factor of a descriptive word of organisation names (:func:`vocabulary.descriptive`:
+#: ``engineering``, ``oil``, ``money``) not in :data:`LIGHT`: that of a generic business word.
+DESCRIPTIVE_WEIGHT: Final = 0.5
+
+
 def _light(token: str, skel: str) -> float:
-    light = LIGHT.get(token, 1.0)
+    light = LIGHT.get(token)
+    if light is None:
+        light = DESCRIPTIVE_WEIGHT if token in vocabulary.descriptive() else 1.0
     return FORM_WORD if light > FORM_WORD and skel in legal_forms.vocabulary() else light
 
 
@@ -273,9 +280,28 @@ def _base_weight(token: str) -> float:
 
 
 def substantive(token: str) -> bool:
-    """Whether a left-over ``token`` is a substantive word (the "different words" rule). The
-    nouns that say what kind of body an organisation is (:data:`INSTITUTIONAL`) are not."""
-    return _base_weight(token) >= 0.35 and token not in INSTITUTIONAL
+    """Whether a left-over ``token`` may be a substantive word (the "different words" rule).
+    The nouns that say what kind of body an organisation is (:data:`INSTITUTIONAL`) are not,
+    nor are descriptive words (:func:`vocabulary.descriptive`), which :func:`compare` counts
+    only in person names and in organisation names that align no distinctive word
+    (:func:`_descriptive_left`): this is the widest reading, the one the index bounds with."""
+    return (
+        _base_weight(token) >= 0.35
+        and token not in INSTITUTIONAL
+        and token not in vocabulary.descriptive()
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _descriptive_left(token: str) -> bool:
+    """A descriptive word that would be substantive if it were not descriptive (weighed at
+    its length and :data:`LIGHT` factor only: ``oil``, ``gas`` count)."""
+    if token not in vocabulary.descriptive() or token in INSTITUTIONAL:
+        return False
+    light = LIGHT.get(token, 1.0)
+    if light > FORM_WORD and skeleton(token) in legal_forms.vocabulary():
+        light = FORM_WORD
+    return max(min(len(token), 8) / 8, 0.25) * light >= 0.35
 
 
 @lru_cache(maxsize=200_000)
@@ -713,8 +739,25 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         notes.append(rule.text())
     n_aligned_all = len(pairs) + len(merged)
     # A substantive word on each side left unexplained: a different name, not a variant.
+    # Descriptive words left over ("SEPANIR" / "SEPANIR OIL AND GAS ENGINEERING COMPANY") are
+    # not other names when a distinctive word aligns; in names of persons, or of two bodies
+    # that share only descriptive words ("CHEMICAL GROUP" / "CHEMICAL INDUSTRIES GROUP"),
+    # they are.
+    core = person is False and (
+        bool(merged)
+        or any(
+            how != "number" and (substantive(qt[i]) or substantive(ct[j])) for i, j, _, how in pairs
+        )
+    )
     sub_q = [qt[i] for i in free_q if substantive(qt[i])]
     sub_c = [ct[j] for j in free_c if substantive(ct[j])]
+    desc_q = [qt[i] for i in free_q if _descriptive_left(qt[i])]
+    desc_c = [ct[j] for j in free_c if _descriptive_left(ct[j])]
+    if not core or ((sub_q or desc_q) and (sub_c or desc_c)):
+        # Only words left over on one side are a longer name's description: on both sides
+        # ("SAUDI ARABIAN GAS COMPANY" / "SAUDI ARABIAN OIL COMPANY") they are two bodies.
+        sub_q += desc_q
+        sub_c += desc_c
 
     if sub_q and sub_c:
         best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)

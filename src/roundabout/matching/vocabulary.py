@@ -43,7 +43,7 @@ from roundabout.matching import yaml_data
 from roundabout.matching.keys import skeleton
 from roundabout.matching.tokenize import ascii_tokens
 
-__all__ = ["Vocabulary", "canonicalize", "places", "stem", "table", "word_key"]
+__all__ = ["Vocabulary", "canonicalize", "descriptive", "places", "stem", "table", "word_key"]
 
 #: Case endings of romanised Russian, Ukrainian and Belarusian adjectives and nouns, longest
 #: first (``-skogo``, ``-naya``, ``-noye``, ``-nykh``, ``-iya`` ...).
@@ -207,3 +207,19 @@ def places() -> frozenset[str]:
         resources.files("roundabout.matching").joinpath("data/place_names.yml").read_text("utf-8")
     )
     return frozenset(str(x) for x in yaml_data.safe_load(text)["places"])
+
+
+@cache
+def descriptive() -> frozenset[str]:
+    """Descriptive words of organisation names (``engineering``, ``oil``, ``money``,
+    ``exchange``): what a body does or what kind it is, not which one. From
+    ``data/descriptive_words.yml`` (mined by ``scripts/mine_descriptive_words.py`` from the
+    words one name of a list entry has more than another of its names, checked by hand; the
+    evidence is ``data/descriptive_words_evidence.csv``). Proper names, countries and the words
+    armed or political groups are named with are not listed."""
+    text = (
+        resources.files("roundabout.matching")
+        .joinpath("data/descriptive_words.yml")
+        .read_text("utf-8")
+    )
+    return frozenset(str(x) for x in yaml_data.safe_load(text)["words"])
