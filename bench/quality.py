@@ -47,7 +47,7 @@ from typing import Any, Final
 
 from roundabout.lists.model import ListEntity
 from roundabout.matching import features
-from roundabout.matching.compare import compare, substantive
+from roundabout.matching.compare import compare, descriptive_left, substantive
 from roundabout.matching.matcher import DEFAULT_THRESHOLD, person_flag
 from roundabout.matching.model import Party
 from roundabout.matching.normalize import analyze
@@ -120,8 +120,10 @@ def miss_pattern(c: Case) -> str:
     cmp = compare(analyze(c.a, flag), analyze(c.b, flag), person=flag)
     if not cmp.pairs:
         return "no word aligned"
-    left = [t for t in cmp.unmatched_left if substantive(t)]
-    right = [t for t in cmp.unmatched_right if substantive(t)]
+    # Descriptive words count as substantive here (as they did before they were told apart),
+    # so the counts compare across versions.
+    left = [t for t in cmp.unmatched_left if substantive(t) or descriptive_left(t)]
+    right = [t for t in cmp.unmatched_right if substantive(t) or descriptive_left(t)]
     if left and right:
         return "a substantive word left over on each side"
     if left or right:

@@ -1,13 +1,18 @@
 """Rule classes of issue 12 item 5, each with pairs that must match and near misses that must
 not (none of them taken from the bench sets): scripts the transliterator used to lose (kana
 voicing marks, Indic vowel signs, Khmer), syllables of Hangul and kana, a region or bracketed
-qualifier of an organisation, initialisms, and two names written either side of a slash."""
+qualifier of an organisation, initialisms, two names written either side of a slash, and a
+short name inside a long one whose extra words are descriptive."""
+
+import csv
+from importlib import resources
 
 import pytest
 
 from roundabout.matching.compare import compare
 from roundabout.matching.normalize import analyze
 from roundabout.matching.translit import to_ascii
+from roundabout.matching.vocabulary import descriptive
 
 ACCEPT = 0.72
 
@@ -232,3 +237,82 @@ def test_western_names_are_not_read_as_syllables() -> None:
     # nothing only Korean or Chinese romanisation spells: initials are not folded
     assert score("Tina TURNER", "Dina DURNER", True) < ACCEPT
     assert score("Jan LEE", "Chan LEE", True) < ACCEPT
+
+
+# -- containment: a short name inside a longer one (data/descriptive_words.yml) --------------
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("ZELENOGOR ARMATURA", "ZELENOGOR ARMATURA ENGINEERING AND CONSTRUCTION"),
+        ("NORTHWIND AMBER", "NORTHWIND AMBER MONEY EXCHANGE"),
+        ("KARAVAN TUREK", "KARAVAN TUREK MARINE SERVICES LLC"),
+    ],
+)
+def test_a_short_name_inside_a_long_descriptive_one_matches(short: str, long: str) -> None:
+    cmp = compare(analyze(short, False), analyze(long, False), person=False)
+    assert ACCEPT <= cmp.score < score(short, short, False)  # the name itself ranks first
+    assert any(n.startswith("described more fully") for n in cmp.notes)
+
+
+def test_another_distinctive_name_is_still_an_extra_word() -> None:
+    cmp = compare(
+        analyze("NORTHWIND AMBER", False),
+        analyze("NORTHWIND AMBER KOVALENKO", False),
+        person=False,
+    )
+    assert cmp.score < ACCEPT
+    assert any(n.startswith("extra words") for n in cmp.notes)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("NORTHWIND AMBER OIL", "NORTHWIND AMBER GAS"),  # sister companies, not one
+        ("NORTHWIND AMBER AIRLINES", "NORTHWIND AMBER INSURANCE"),
+    ],
+)
+def test_descriptive_words_on_both_sides_still_differ(a: str, b: str) -> None:
+    cmp = compare(analyze(a, False), analyze(b, False), person=False)
+    assert cmp.score < ACCEPT
+    assert any(n.startswith("different words") for n in cmp.notes)
+
+
+def test_names_of_descriptive_words_only_keep_their_extra_words() -> None:
+    # no distinctive word aligned: the word more is what tells the two bodies apart
+    cmp = compare(
+        analyze("CHEMICAL INDUSTRIES GROUP", False),
+        analyze("CHEMICAL INDUSTRIES DEVELOPMENT GROUP", False),
+        person=False,
+    )
+    assert any(n.startswith("extra words") for n in cmp.notes)
+    assert cmp.score < score("ZELENOGOR ARMATURA", "ZELENOGOR ARMATURA DEVELOPMENT", False)
+
+
+def test_descriptive_words_are_not_exempt_in_person_names() -> None:
+    cmp = compare(analyze("Ivan HOTEL", True), analyze("Ivan MARINE", True), person=True)
+    assert any(n.startswith("different words") for n in cmp.notes)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("AL-NOOR HAWALA", "AL-NOOR MONEY EXCHANGE"),  # hawala / sarafi / money exchange
+        ("TOSEE SAHAND BANK", "SAHAND DEVELOPMENT BANK"),  # Persian tose'e
+        ("NORTHWIND MARITIME SERVICES", "NORTHWIND MARINE SERVICES"),
+        ("NORTHWIND TRADE PTY CO., LTD", "NORTHWIND TRADE PTY LTD"),
+        ("NORTHWIND AMBER BVBA", "NORTHWIND AMBER"),  # Belgian private limited company
+    ],
+)
+def test_descriptive_vocabulary_and_legal_forms(a: str, b: str) -> None:
+    assert score(a, b, False) >= 0.9
+
+
+def test_descriptive_words_have_evidence() -> None:
+    # every listed word was mined (scripts/mine_descriptive_words.py) and has its evidence row
+    path = resources.files("roundabout.matching").joinpath("data/descriptive_words_evidence.csv")
+    with path.open(encoding="utf-8") as fh:
+        rows = {r["word"]: r for r in csv.DictReader(fh)}
+    assert descriptive() == frozenset(rows)
+    assert all(int(r["entries"]) >= 2 for r in rows.values())

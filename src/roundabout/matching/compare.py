@@ -284,7 +284,7 @@ def substantive(token: str) -> bool:
     The nouns that say what kind of body an organisation is (:data:`INSTITUTIONAL`) are not,
     nor are descriptive words (:func:`vocabulary.descriptive`), which :func:`compare` counts
     only in person names and in organisation names that align no distinctive word
-    (:func:`_descriptive_left`): this is the widest reading, the one the index bounds with."""
+    (:func:`descriptive_left`): this is the widest reading, the one the index bounds with."""
     return (
         _base_weight(token) >= 0.35
         and token not in INSTITUTIONAL
@@ -293,7 +293,7 @@ def substantive(token: str) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def _descriptive_left(token: str) -> bool:
+def descriptive_left(token: str) -> bool:
     """A descriptive word that would be substantive if it were not descriptive (weighed at
     its length and :data:`LIGHT` factor only: ``oil``, ``gas`` count)."""
     if token not in vocabulary.descriptive() or token in INSTITUTIONAL:
@@ -751,13 +751,16 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     )
     sub_q = [qt[i] for i in free_q if substantive(qt[i])]
     sub_c = [ct[j] for j in free_c if substantive(ct[j])]
-    desc_q = [qt[i] for i in free_q if _descriptive_left(qt[i])]
-    desc_c = [ct[j] for j in free_c if _descriptive_left(ct[j])]
+    desc_q = [qt[i] for i in free_q if descriptive_left(qt[i])]
+    desc_c = [ct[j] for j in free_c if descriptive_left(ct[j])]
     if not core or ((sub_q or desc_q) and (sub_c or desc_c)):
         # Only words left over on one side are a longer name's description: on both sides
         # ("SAUDI ARABIAN GAS COMPANY" / "SAUDI ARABIAN OIL COMPANY") they are two bodies.
         sub_q += desc_q
         sub_c += desc_c
+    elif desc_q or desc_c:
+        rule = name_rule("descriptive_extra")
+        notes.append(rule.text(detail=" ".join(desc_q or desc_c)))
 
     if sub_q and sub_c:
         best = max(Indel.normalized_similarity(a, b) for a in sub_q for b in sub_c)
