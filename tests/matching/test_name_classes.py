@@ -288,6 +288,13 @@ def test_names_of_descriptive_words_only_keep_their_extra_words() -> None:
     )
     assert any(n.startswith("extra words") for n in cmp.notes)
     assert cmp.score < score("ZELENOGOR ARMATURA", "ZELENOGOR ARMATURA DEVELOPMENT", False)
+    # generic business words (international, trading) are no distinctive word either
+    generic = compare(
+        analyze("INTERNATIONAL TRADING", False),
+        analyze("INTERNATIONAL TRADING ENGINEERING", False),
+        person=False,
+    )
+    assert not any(n.startswith("described more fully") for n in generic.notes)
 
 
 def test_descriptive_words_are_not_exempt_in_person_names() -> None:

@@ -292,6 +292,12 @@ def substantive(token: str) -> bool:
     )
 
 
+def _distinctive(token: str) -> bool:
+    """A substantive word that is not a generic business word of :data:`LIGHT` either (what
+    makes an organisation name this one: ``sepanir``, ``korea``, not ``international``)."""
+    return substantive(token) and token not in LIGHT
+
+
 @lru_cache(maxsize=100_000)
 def descriptive_left(token: str) -> bool:
     """A descriptive word that would be substantive if it were not descriptive (weighed at
@@ -746,7 +752,8 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     core = person is False and (
         bool(merged)
         or any(
-            how != "number" and (substantive(qt[i]) or substantive(ct[j])) for i, j, _, how in pairs
+            how != "number" and (_distinctive(qt[i]) or _distinctive(ct[j]))
+            for i, j, _, how in pairs
         )
     )
     sub_q = [qt[i] for i in free_q if substantive(qt[i])]
