@@ -27,9 +27,11 @@ explanation text of each are data), each with a note in the explanation: differi
 patronymics, conflicting middle initials (``Hans O`` / ``Hans Joachim``), names swapped around
 ``bin``/``ibn``, another given name first (``Ali Saddam Hussein`` / ``Saddam Hussein``), a
 substantive word on each side left unexplained, an organisation with a word more than the
-other (a subsidiary: ``Banco Santander México``), the whole-name view, legal forms of different
-families (``AG`` / ``GmbH``; less within LLC/LLP or JSC/PJSC/Inc.), designations of different
-kinds (:mod:`roundabout.matching.vocabulary`) and acronyms.
+other (a subsidiary: ``Banco Santander México``) unless the words more are descriptive
+(:func:`roundabout.matching.vocabulary.descriptive`: ``SEPANIR`` / ``SEPANIR OIL AND GAS
+ENGINEERING COMPANY`` is a short name inside a long one), the whole-name view, legal forms
+of different families (``AG`` / ``GmbH``; less within LLC/LLP or JSC/PJSC/Inc.), designations
+of different kinds (:mod:`roundabout.matching.vocabulary`) and acronyms.
 
 **Blocking contract.** Two tokens align only if their keys *meet*
 (:func:`roundabout.matching.keys.meet`: equal or one edit apart), either their skeletons
