@@ -38,8 +38,10 @@ def test_entity_id_single_strings_and_weights(api):
         "id": "mine-1",
     }
     assert answer["results"][0]["match"]
+    # a name feature of yente's: accepted, reported as not applied (tests/api/test_weights.py)
     assert r.json()["weights"] == {"name_literal_match": 2.0}
     assert r.json()["weights_applied"] is False
+    assert list(r.json()["weights_ignored"]) == ["name_literal_match"]
 
 
 def _features(result: dict[str, object]) -> list[str]:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from roundabout.analytics.params import DEFAULT_GOODS, DEFAULT_TARGET
+from roundabout.api import weights
 from roundabout.api.settings import DEFAULTS, MIN_THRESHOLD
+from roundabout.api.weights import MAX_ABS
 
 STRICT = ConfigDict(strict=True, extra="forbid")
 LAX_CLOSED = ConfigDict(extra="forbid")
@@ -127,18 +129,27 @@ class MatchEntity(BaseModel):
 class MatchRequest(BaseModel):
     """``POST /match``: named entities to match (yente's ``queries``).
 
-    ``weights`` is accepted as yente takes it (feature name -> weight) so that yente clients
-    work unchanged, but roundabout's scoring does not use it: each answer says so in
-    ``weights_applied: false``."""
+    ``weights`` is yente's (feature name -> weight): roundabout's own entity rule names and
+    the yente features with a counterpart among them reweigh those rules for this request
+    (:mod:`roundabout.api.weights`); every other name is reported as not applied. Names are
+    plain words (at most 80 characters of letters, digits, ``_.-``), values finite numbers
+    within +-10; a weight outside its rule's range is refused naming it."""
 
     model_config = STRICT
 
     queries: dict[
         Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")], MatchEntity
     ] = Field(min_length=1)
-    weights: dict[Annotated[str, StringConstraints(max_length=80)], float] = Field(
-        default_factory=dict, max_length=100
-    )
+    weights: dict[
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,80}$")],
+        Annotated[float, Field(allow_inf_nan=False, ge=-MAX_ABS, le=MAX_ABS)],
+    ] = Field(default_factory=dict, max_length=100)
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_in_range(cls, v: dict[str, float]) -> dict[str, float]:
+        weights.plan(v)  # ValueError naming the weight at fault -> 422
+        return v
 
 
 class PartyIn(BaseModel):

@@ -266,14 +266,26 @@ class YenteResponse(Out):
     query: YenteQuery
 
 
+class WeightUsed(Out):
+    """A weight applied: the rule it reweighs (for one identifier kind, or every kind), and
+    the rule's weight for this request in the rule's own unit (``rules.yml``)."""
+
+    rule: str
+    identifier: str | None
+    weight: float
+
+
 class MatchAnswer(Out):
     """yente's ``/match`` answer: one response per named query."""
 
     responses: dict[str, YenteResponse]
     limit: int
     threshold: float
+    #: The request's ``weights`` as sent, and what they did (:mod:`roundabout.api.weights`).
     weights: dict[str, float] | None = None
     weights_applied: bool | None = None
+    weights_used: dict[str, WeightUsed] | None = None
+    weights_ignored: dict[str, str] | None = None
 
 
 class AuditBroken(Out):

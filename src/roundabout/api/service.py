@@ -30,7 +30,7 @@ from typing import Any
 
 from roundabout.analytics import LeakParams, LeakResult, Span, Unavailable
 from roundabout.analytics.params import DEFAULT_HUBS, parse_codes
-from roundabout.api import key_requests
+from roundabout.api import key_requests, weights
 from roundabout.api import keys as keys_mod
 from roundabout.api.jobs import Job, Outcome, Results
 from roundabout.api.models import (
@@ -50,6 +50,7 @@ from roundabout.lists.countries import to_iso2
 from roundabout.lists.remarks import normalize_id
 from roundabout.matching.matcher import DEFAULT_THRESHOLD, Screener
 from roundabout.matching.model import Hit, Party
+from roundabout.matching.rules import overridden
 from roundabout.report import charts
 from roundabout.report import data as report_data
 from roundabout.screening.decisions import Decision, DecisionRecord, decide
@@ -334,7 +335,28 @@ class Backend:
         deadline: Deadline,
         sources: frozenset[str] | None,
     ) -> dict[str, Any]:
-        """yente's ``/match`` answer: for each named query its results, total and echo."""
+        """yente's ``/match`` answer: for each named query its results, total and echo.
+
+        The request's ``weights`` (:func:`roundabout.api.weights.plan`) are in force while
+        its queries are scored, in this worker thread only; the answer says which were
+        applied (``weights_used``) and which not and why (``weights_ignored``)."""
+        plan = weights.plan(body.weights)
+        with overridden(plan.overrides):
+            responses = self._match_responses(body, threshold, limit, deadline, sources)
+        answer: dict[str, Any] = {"responses": responses, "limit": limit, "threshold": threshold}
+        if body.weights:
+            answer["weights"] = body.weights
+            answer.update(plan.answer())
+        return answer
+
+    def _match_responses(
+        self,
+        body: MatchRequest,
+        threshold: float,
+        limit: int,
+        deadline: Deadline,
+        sources: frozenset[str] | None,
+    ) -> dict[str, Any]:
         responses: dict[str, Any] = {}
         for name, entity in body.queries.items():
             hits = self.match(entity, threshold, limit, deadline, sources)
@@ -347,11 +369,7 @@ class Backend:
                 "total": {"value": len(hits), "relation": "eq"},
                 "query": query,
             }
-        answer: dict[str, Any] = {"responses": responses, "limit": limit, "threshold": threshold}
-        if body.weights:
-            answer["weights"] = body.weights
-            answer["weights_applied"] = False
-        return answer
+        return responses
 
     def datasets(self) -> list[str]:
         """The list sources ``/match/{dataset}`` may name (those of the index)."""

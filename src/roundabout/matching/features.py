@@ -12,6 +12,8 @@ The name comparison gives the base score. Then, in order (weights and texts are 
 * country: a shared country adds 0.03, no country in common multiplies by 0.92.
 
 Every step that fires adds a :class:`~roundabout.matching.model.Feature` to the explanation.
+The rules are looked up as each step fires, so a request's reweighted rules
+(:func:`roundabout.matching.rules.overridden`; the identifier rules per kind) apply.
 """
 
 from __future__ import annotations
@@ -54,11 +56,11 @@ def score(
             if kind not in mine:
                 continue
             if value in mine[kind]:
-                rule = entity_rule("identifier_match")
+                rule = entity_rule("identifier_match", kind)
                 s = _fire(rule, s, feats, "identifier", kind=kind.upper(), value=value)
             else:
                 listed = ", ".join(sorted(mine[kind]))
-                rule = entity_rule("identifier_conflict")
+                rule = entity_rule("identifier_conflict", kind)
                 s = _fire(
                     rule, s, feats, "identifier", kind=kind.upper(), value=value, listed=listed
                 )
