@@ -27,7 +27,6 @@ def test_the_scorer_accepts_them(query: str, listed: str) -> None:
     assert compare(analyze(query, False), analyze(listed, False), person=False).score >= 0.72
 
 
-@pytest.mark.xfail(strict=True, reason="the index has no key for these alignments yet")
 @pytest.mark.parametrize(("query", "listed"), PAIRS)
 def test_the_screener_finds_them(query: str, listed: str) -> None:
     entity = ListEntity(entity_id="t", schema="Organization", name=listed)
