@@ -13,10 +13,33 @@ initials align by first letter. Every list name is indexed under exactly those k
 * each token's stem (``*``, :func:`roundabout.matching.keys.stem`) when it has a suffix;
 * each token's consonant skeleton (``%``; those of one or two letters also under ``&`` for
   names in abjad script, the only ones a Latin query aligns on them with);
-* the whole name joined (``=``) and its acronyms (``^``).
+* the whole name joined (``=``) and its acronyms (``^``);
+* for initialisms (``U.S.`` / ``United States``: ``compare`` aligns a 2-5 letter word written
+  in capitals with the first letters of consecutive words of the other name): the initials of
+  every run of 2-5 of its words, light words between them spelt or skipped (``@``,
+  :func:`spelt_runs`), and each of its words that may be an initialism (``#``); a query looks
+  up ``@`` + its own initialism words and ``#`` + the initials of its runs;
+* for Russian place adjectives (``Kazan`` / ``Kazanskiy``, organisations only): each token's
+  place keys (``$p``: itself and itself without its last letter, four letters or more) and,
+  for an adjective, the forms of the place name it is made from (``$a``,
+  :func:`adjective_forms`), upper-case ``$P`` / ``$A`` for names screened as persons by
+  default; a query looks its place keys up among adjective forms and the reverse. The
+  scorer's fuzzy branch (the adjective's stem and a place name of six letters or more at an
+  Indel similarity of 0.88) is keyed by the token keys of the stem (``$f``), looked up by a
+  query's place names, and a query's adjective stem looks up the ordinary token keys; they
+  meet when the skeletons are at most two deletions apart: every such pair of the
+  bundled lists' vocabulary (704 accepted pairs) is covered, but not every one-letter variant
+  (3.5% of the one-edit variants of the adjective stems, mostly where a skeleton rule
+  amplifies the edit: ``aerokosmicihe`` / ``aerokosmicheskie``). That is the one residual gap
+  of the argument below; requiring the keys to meet in ``compare.place_adjective``'s fuzzy
+  branch would close it.
 
 Numbers left over on both sides pair up whatever their value (``compare``: "numbers differ"),
 so when both names hold a number, the bound counts those tokens as matched, like initials.
+A region or bracketed word left over on one side only (``FABERLIC EUROPE`` / ``FABERLIC``)
+weighs a quarter and lifts the one-word cap to ``BRANCH_CAP``:
+:meth:`NameIndex.qualifier_bound` bounds that case, and the key-sharing filter keeps the names
+one query token hits when the query's other tokens are all such words.
 
 A query looks up the same keys and, per list name, collects which of its own tokens and which
 of the list name's tokens shared a key (bit masks). From the token weights
@@ -28,12 +51,16 @@ below the floor are not scored; all others are. A name that shares no key at all
 initials, which the scorer caps at ``WEAK_CAP``. Hence, for any floor above ``WEAK_CAP`` (0.69;
 the default threshold is 0.72), **every list name that ``compare`` would score at or above the
 floor is among the candidates: recall against exhaustive pair scoring is 1.0 by construction**
-(``tests/matching/test_index.py`` checks it against all pairs).
+(``tests/matching/test_index.py`` checks it against all pairs, ``test_index_gaps.py`` on
+generated initialism, place-adjective and qualifier pairs), save the fuzzy place-adjective
+variants above and the names either side of a ``/``, which ``compare`` also scores apart and
+this bound does not model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -41,9 +68,16 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from roundabout.matching import vocabulary
 from roundabout.matching.compare import (
+    _ADJECTIVE,
+    _INITIALISM_LEN,
+    _PARTICLES,
     LIGHT,
+    PLACE_WEIGHT,
     WEAK_CAP,
+    _bracketed,
+    _written_in_capitals,
     join_key,
     side_keys,
     substantive,
@@ -134,9 +168,128 @@ def _digits(tokens: Sequence[str]) -> int:
     return sum(1 << i for i, t in enumerate(tokens) if t.isdigit())
 
 
+#: The cap of a name whose words left over on one side are a qualifier (a region, a bracketed
+#: word: :func:`roundabout.matching.compare._place_qualifier`), instead of the one-word cap.
+BRANCH_CAP = name_rule("branch_qualifier").weight
+
+
+def _places(form: NameForm) -> int:
+    """Mask of the tokens that may be a qualifier when left over: a region name or a word
+    written in parentheses (:func:`roundabout.matching.compare._place_qualifier`)."""
+    places = vocabulary.places()
+    mask = sum(1 << i for i, t in enumerate(form.tokens) if t in places)
+    if "(" in form.raw:
+        bracketed = _bracketed(form.raw)
+        mask |= sum(1 << i for i, t in enumerate(form.tokens) if t in bracketed)
+    return mask
+
+
 def _initials(tokens: Sequence[str]) -> int:
     """Mask of the one-letter tokens."""
     return sum(1 << i for i, t in enumerate(tokens) if len(t) == 1)
+
+
+def _initialism(token: str, raw: str) -> bool:
+    """Whether ``compare`` may read ``token`` of a name written ``raw`` as an initialism
+    (:func:`roundabout.matching.compare._initialisms`: 2-5 letters, no particle or light word,
+    written in capitals)."""
+    lo, hi = _INITIALISM_LEN
+    return (
+        lo <= len(token) <= hi
+        and token.isalpha()
+        and token not in LIGHT
+        and token not in _PARTICLES
+        and _written_in_capitals(raw, token)
+    )
+
+
+def _skippable(token: str) -> bool:
+    """A word a run of spelt words may skip (:func:`roundabout.matching.compare._spelt_run`)."""
+    return LIGHT.get(token, 1.0) <= 0.25
+
+
+@lru_cache(maxsize=1 << 16)
+def spelt_runs(tokens: tuple[str, ...]) -> frozenset[tuple[str, int]]:
+    """Every initialism that runs of consecutive words of ``tokens`` may spell, with the mask of
+    the positions the run covers (first to last word spelt, skipped words included): the
+    initials of 2-5 words of two letters or more, light words (``of``, ``the``) between them
+    either spelt or skipped. A superset of what
+    :func:`roundabout.matching.compare._spelt_run` can align (it spells a light word whose
+    letter comes next instead of skipping it, and takes only free words)."""
+    out: set[tuple[str, int]] = set()
+    n = len(tokens)
+    hi = _INITIALISM_LEN[1]
+    for start, first in enumerate(tokens):
+        if len(first) < 2 or not first[0].isalpha():
+            continue
+        low = (1 << start) - 1
+        stack = [(start + 1, first[0])]
+        while stack:
+            k, letters = stack.pop()
+            if len(letters) == hi:
+                continue
+            while k < n:
+                t = tokens[k]
+                if len(t) > 1 and t[0].isalpha():
+                    spelt = letters + t[0]
+                    out.add((spelt, ((1 << (k + 1)) - 1) ^ low))
+                    stack.append((k + 1, spelt))
+                if not _skippable(t):
+                    break
+                k += 1
+    return frozenset(out)
+
+
+def _place_keys(token: str) -> tuple[str, ...]:
+    """What ``token`` is looked up by as the place name of a place adjective
+    (:func:`roundabout.matching.compare.place_adjective`: the shorter word, four letters or
+    more, itself or without its last letter, is one of the adjective's forms)."""
+    if len(token) < 4 or not token.isalpha():
+        return ()
+    return (token, token[:-1])
+
+
+@lru_cache(maxsize=1 << 18)
+def adjective_forms(token: str) -> tuple[str, ...]:
+    """The forms of the place name that the Russian adjective ``token`` is made from, as
+    :func:`roundabout.matching.compare.place_adjective` spells them, the stem its fuzzy
+    comparison uses first (``kazanskiy`` -> ``kazan``, ``kazansk``; ``yaltinskaya`` ->
+    ``yaltin``, ``yalt``, ``yaltsk``, ``yaltinsk``); ``()`` if it is no such adjective."""
+    m = _ADJECTIVE.match(token)
+    if m is None:
+        return ()
+    base, link = m.group(1), m.group(2) or ""
+    return tuple(dict.fromkeys((base + link, base, base + "sk", base + link + "sk")))
+
+
+#: The scorer's fuzzy place adjectives need a place name of six letters or more at an Indel
+#: similarity of 0.88 with the adjective's stem: stems of five letters or more.
+_FUZZY_STEM_MIN = 5
+#: ... and place names of six letters or more.
+_FUZZY_PLACE_MIN = 6
+
+
+def _alignment_keys(form: NameForm, org: bool) -> list[tuple[str, int]]:
+    """The keys of a list name for the alignments that share no spelling key: initialisms
+    (``@`` + the initials of each run of its words, ``#`` + each word that may be an
+    initialism) and place adjectives (``$p`` + its place keys, ``$a`` + its adjective forms,
+    upper-case ``$P`` / ``$A`` for names screened as persons by default; the stem's token keys
+    for the fuzzy comparison, ``$f`` / ``$F``), with the masks of the tokens they cover."""
+    toks = form.tokens
+    out = [("@" + letters, mask) for letters, mask in spelt_runs(toks)]
+    out.extend(("#" + t, 1 << j) for j, t in enumerate(toks) if _initialism(t, form.raw))
+    if form.abjad:  # the scorer compares no place adjectives in abjad script
+        return out
+    p, a, f = ("$p", "$a", "$f") if org else ("$P", "$A", "$F")
+    for j, t in enumerate(toks):
+        out.extend((p + x, 1 << j) for x in _place_keys(t))
+        forms = adjective_forms(t)
+        out.extend((a + x, 1 << j) for x in forms)
+        if forms and len(forms[0]) >= _FUZZY_STEM_MIN:
+            # the fuzzy comparison of the stem (``yekaterinburg`` / ``ekaterinburg``): the
+            # stem's token keys, which a place name's own token keys meet (``$f`` / ``$F``)
+            out.extend((f + key, 1 << j) for key in token_keys(skeleton(forms[0])))
+    return out
 
 
 class NameIndex:
@@ -184,6 +337,8 @@ class NameIndex:
                         add("%" + key, nid, 1 << j)
                 if len(k) < 3 and form.abjad:
                     add("&" + k, nid, 1 << j)
+            for key, mask in _alignment_keys(form, item.person is False):
+                add(key, nid, mask)
             for key in join_keys("".join(keys)):
                 add("=" + key, nid, full)
             if n > 1:
@@ -209,6 +364,9 @@ class NameIndex:
         self.initials = [_initials(item.form.tokens) for item in self.names]
         self.digits = [_digits(item.form.tokens) for item in self.names]
         self.substantive = [_substantive(item.form.tokens) for item in self.names]
+        #: Tokens that may be a qualifier left over (:func:`_places`), and the names with any.
+        self.places = [_places(item.form) for item in self.names]
+        self.with_place = frozenset(nid for nid, m in enumerate(self.places) if m)
         #: Names with a number token (numbers left over on both sides pair up).
         self.with_digit = frozenset(nid for nid, m in enumerate(self.digits) if m)
         by_initial: dict[str, set[int]] = {}
@@ -222,6 +380,7 @@ class NameIndex:
         self.token_arrays = lru_cache(maxsize=TOKEN_CACHE)(self._token_arrays_uncached)
         self._joined_cached = lru_cache(maxsize=TOKEN_CACHE)(self._joined_hits_uncached)
         self.joined_arrays = lru_cache(maxsize=TOKEN_CACHE)(self._joined_arrays_uncached)
+        self._adjective_cached = lru_cache(maxsize=TOKEN_CACHE)(self._adjective_hits_uncached)
         # The per-name arrays of the vectorised bound: token weights and kept weights padded
         # with zeros to the longest name, token counts, totals, flags, initials and digits.
         # Column 64 stays 0.0: where the bit loop of the vectorised bound lands for a name
@@ -312,6 +471,52 @@ class NameIndex:
                     out[nid] = out.get(nid, 0) | cm
         return out
 
+    def alignment_hits(
+        self, form: NameForm, person: bool | Literal["list"] | None = "list"
+    ) -> list[tuple[int, dict[int, int]]]:
+        """(mask of query tokens, list name id -> mask of its tokens) for the alignments that
+        share no spelling key (:func:`_alignment_keys`): a query word that may be an initialism
+        against runs of list words spelling it, runs of query words against list words that
+        may be initialisms, and, when ``compare`` may get ``person=False`` (``person`` is
+        False, or ``"list"`` for the list's organisation names), place names against their
+        Russian adjectives either way. The dicts are not to be modified."""
+        post = self.postings
+        toks = form.tokens
+        out: list[tuple[int, dict[int, int]]] = []
+        for i, t in enumerate(toks):
+            if (d := post.get("@" + t)) is not None and _initialism(t, form.raw):
+                out.append((1 << i, d))
+        for letters, mask in spelt_runs(toks):
+            if (d := post.get("#" + letters)) is not None:
+                out.append((mask, d))
+        if form.abjad or not (person == "list" or person is False):
+            return out
+        for i, t in enumerate(toks):
+            if len(t) >= 4 and (d := self._adjective_cached(t, person is False)):
+                out.append((1 << i, d))
+        return out
+
+    def _adjective_hits_uncached(self, token: str, persons: bool) -> dict[int, int]:
+        """List name id -> mask of its tokens that may be the place name or the adjective of
+        query word ``token`` (``persons``: also in names screened as persons by default)."""
+        adj, place, fuzzy = (
+            (("$a", "$A"), ("$p", "$P"), ("$f", "$F")) if persons else (("$a",), ("$p",), ("$f",))
+        )
+        keys = [a + x for x in _place_keys(token) for a in adj]
+        forms = adjective_forms(token)
+        keys.extend(p + x for x in forms for p in place)
+        if len(token) >= _FUZZY_PLACE_MIN and token.isalpha():  # against adjectives' stems
+            keys.extend(f + k for k in token_keys(skeleton(token)) for f in fuzzy)
+        if forms and len(forms[0]) >= _FUZZY_STEM_MIN:  # its stem against place names
+            keys.extend(token_keys(skeleton(forms[0])))
+        out: dict[int, int] = {}
+        for k in keys:
+            d = self.postings.get(k)
+            if d is not None:
+                for nid, cm in d.items():
+                    out[nid] = out.get(nid, 0) | cm
+        return out
+
     def _sure(self, form: NameForm) -> set[int]:
         """Names hit by the whole-name or acronym keys: always scored."""
         keys = side_keys(form)
@@ -385,6 +590,69 @@ class NameIndex:
             b *= DIFFERENT_MAX
         return b
 
+    def qualifier_bound(
+        self, nid: int, qm: int, cmask: int, wq: Sequence[float], q_init: int, q_place: int
+    ) -> float:
+        """Upper bound of an organisation score under the qualifier rule (words left over on
+        one side only, all regions or bracketed words, weighing :data:`PLACE_WEIGHT`; capped
+        at :data:`BRANCH_CAP` instead of ``WEAK_CAP``); 0.0 if the rule cannot fire. ``qm``,
+        ``cmask``: the query and list tokens that shared a key; ``q_place``: :func:`_places`
+        of the query. Initials on one side may align anything on the other, so none of its
+        words is certainly left over."""
+        wc: Sequence[float] = self.weights[nid]
+        c_init = self.initials[nid]
+        q_full = (1 << len(wq)) - 1
+        c_full = (1 << len(wc)) - 1
+        q_free = q_full & ~(qm | q_init)
+        c_free = c_full & ~(cmask | c_init)
+        if not q_free and c_free and not c_free & ~self.places[nid]:
+            free, weights, certain = c_free, wc, not q_init
+        elif not c_free and q_free and not q_free & ~q_place:
+            free, weights, certain = q_free, wq, not c_init
+        else:
+            return 0.0
+        u = sum(w for j, w in enumerate(weights) if free >> j & 1) if certain else 0.0
+        c = sum(wq) + self.total[nid] - u
+        return min(c / (c + PLACE_WEIGHT * u), BRANCH_CAP)
+
+    def _qualified(
+        self,
+        form: NameForm,
+        keep: set[int],
+        out: dict[int, float],
+        floor: float,
+        fixed: bool | None,
+        dicts: Sequence[tuple[int, dict[int, int]]],
+        wq: Sequence[float],
+        q_init: int,
+        q_dig: int,
+    ) -> None:
+        """Raise ``out`` to :meth:`qualifier_bound` where the qualifier rule may fire: names
+        compared as organisations, with a region or bracketed word on the query side (any
+        candidate) or on their own (the candidates in :attr:`with_place`)."""
+        if fixed is True or floor > BRANCH_CAP:
+            return
+        q_place = _places(form)
+        cands = keep if q_place else keep & self.with_place
+        if not cands:
+            return
+        flags, digits = self.flags, self.digits
+        for nid in cands:
+            if fixed is None and flags[nid]:
+                continue  # compared as a person
+            qm = cmask = 0
+            for bits, d in dicts:
+                m = d.get(nid)
+                if m is not None:
+                    qm |= bits
+                    cmask |= m
+            if q_dig and (c_dig := digits[nid]):
+                qm |= q_dig
+                cmask |= c_dig
+            b = self.qualifier_bound(nid, qm, cmask, wq, q_init, q_place)
+            if b >= floor and b > out.get(nid, -1.0):
+                out[nid] = b
+
     def candidates(
         self, form: NameForm, floor: float = 0.0, person: bool | Literal["list"] | None = "list"
     ) -> list[int]:
@@ -423,15 +691,31 @@ class NameIndex:
             self._joined_hits(join_key(toks[i], toks[i + 1], form.abjad), form.abjad)
             for i in range(n - 1)
         ]
+        extra = self.alignment_hits(form, person)
         if floor > WEAK_CAP and n > 1 and not q_init:
             # A name whose key hits cover fewer than two query tokens scores at most WEAK_CAP
             # (one alignment, query not fully matched), unless it has an initial of its own
-            # that may align with another query token. Set intersections run in C.
+            # that may align with another query token. Set intersections run in C. A query
+            # token's hits include those of its initialism and place adjective keys; a list
+            # word that may spell several query words is one alignment covering them all.
             keep: set[int] = set()
+            tok_keys: list[AbstractSet[int]] = [d.keys() for d in per_tok]
+            for bits, d in extra:
+                if bits & (bits - 1):
+                    keep.update(d)  # several query tokens spelt by one list word
+                else:
+                    i = bits.bit_length() - 1
+                    tok_keys[i] = tok_keys[i] | d.keys()
+            # ... or the other query tokens are all a qualifier (regions, bracketed words).
+            q_place = _places(form) if person is not True and person is not None else 0
+            rest_places = (1 << n) - 1 if q_place else 0
             for i in range(n):
-                pi = per_tok[i].keys()
+                pi = tok_keys[i]
+                if q_place and not rest_places & ~(1 << i) & ~q_place:
+                    keep.update(pi)
+                    continue
                 for j in range(i + 1, n):
-                    keep |= pi & per_tok[j].keys()
+                    keep |= pi & tok_keys[j]
                 # ... or an initial that may align with another query token.
                 for j, t in enumerate(toks):
                     if j != i and (ini := self.with_initial.get(t[0])) is not None:
@@ -442,15 +726,21 @@ class NameIndex:
             for jd in joins:
                 keep.update(jd)
         else:
-            keep = set().union(*per_tok, *joins)
+            keep = set().union(*per_tok, *joins, *(d for _, d in extra))
         out: dict[int, float] = dict.fromkeys(self._sure(form), 1.0)
         wq = [token_weight(t, s) for t, s in zip(form.tokens, form.skeletons, strict=True)]
         kq = _kept(form.tokens, wq)
         q_sub = _substantive(form.tokens)
         sides: dict[int, _QuerySide] = {}
         fixed = None if person == "list" else person is not False
+        tok_dicts = [(1 << i, d) for i, d in enumerate(per_tok) if d]
+        join_dicts = [(3 << i, d) for i, d in enumerate(joins) if d]
+        join_dicts.extend(extra)
         if len(keep) >= vector_min and n <= _VECTOR_MAX_TOKENS and self._vector_ok:
-            self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig, q_sub)
+            self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig, q_sub, extra)
+            self._qualified(
+                form, keep, out, floor, fixed, tok_dicts + join_dicts, wq, q_init, q_dig
+            )
             return out
         # The loop below is :meth:`bound` inlined (it runs ~100 times per query): same
         # arithmetic, no method calls, attribute lookups hoisted.
@@ -461,8 +751,6 @@ class NameIndex:
             self.digits,
             self.flags,
         )
-        tok_dicts = [(1 << i, d) for i, d in enumerate(per_tok) if d]
-        join_dicts = [(3 << i, d) for i, d in enumerate(joins) if d]
         weak = WEAK_CAP
         substantives, different = self.substantive, DIFFERENT_MAX
         for nid in keep:
@@ -538,6 +826,7 @@ class NameIndex:
                 b *= different
             if b >= floor:
                 out[nid] = b
+        self._qualified(form, keep, out, floor, fixed, tok_dicts + join_dicts, wq, q_init, q_dig)
         return out
 
     def _bounds_vector(
@@ -552,6 +841,7 @@ class NameIndex:
         q_init: int,
         q_dig: int,
         q_sub: int = 0,
+        extra: Sequence[tuple[int, dict[int, int]]] = (),
     ) -> None:
         """The scalar loop of :meth:`bounds` on arrays: the same float64 operations in the same
         order for every name (sums run token by token; adding or subtracting 0.0 for a token
@@ -570,6 +860,7 @@ class NameIndex:
             (3 << i, self.joined_arrays(join_key(toks[i], toks[i + 1], form.abjad), form.abjad))
             for i in range(len(keys) - 1)
         )
+        hits.extend((bits, self._arrays(d)) for bits, d in extra)
         for bits, (nids, masks) in hits:
             if not len(nids):
                 continue
