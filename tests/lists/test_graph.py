@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -276,3 +277,105 @@ def test_bad_links_never_crash_and_never_block_silently(
         TODAY,
     )
     assert "ownership cycle: B (b), C (c)" in cyc.warnings
+
+
+def _rule(
+    rule: str, rows: list[tuple[int, int, bool, float | None, list[int], str]]
+) -> status_columns.RuleStatuses:
+    """One rule's columns from (position, basis, blocked, share, via positions, text) rows."""
+    width = max([len(v) for *_, v, _ in rows] + [0]) + 1
+    via = np.full((len(rows), width), -1, dtype=np.int64)
+    for i, (*_, v, _) in enumerate(rows):
+        via[i, : len(v)] = v
+    return status_columns.build(
+        rule,
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [float("nan") if r[3] is None else r[3] for r in rows],
+        via,
+        np.array([len(r[4]) for r in rows], dtype=np.int64),
+        [r[5] for r in rows],
+    )
+
+
+status_rows = st.tuples(
+    st.sampled_from(["none", "us", "eu", "both"]),
+    st.integers(0, 3),
+    st.booleans(),
+    st.none() | st.floats(0, 1),
+    st.lists(st.integers(0, 5), max_size=4, unique=True),
+    st.text(),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(status_rows, min_size=6, max_size=6),
+    st.lists(st.text(max_size=6), min_size=6, max_size=6, unique=True),
+    st.lists(st.integers(0, 5), max_size=8),
+)
+def test_status_json_of_many_entries_is_json_dumps(
+    rows: list[tuple[str, int, bool, float | None, list[int], str]],
+    ids: list[str],
+    positions: list[int],
+) -> None:
+    """Both rules' status JSON of several entries at once (written column-wise by Arrow) is
+    ``json.dumps`` of their statuses, for entries with one rule's status, both or none, in any
+    order and repeated."""
+    by_rule = {
+        rule: _rule(rule, [(x, *r[1:]) for x, r in enumerate(rows) if r[0] in (rule, "both")])
+        for rule in ("us", "eu")
+    }
+    a = graph.Assessment(ids, by_rule, ())
+    statuses = a.statuses
+    want = [
+        json.dumps(
+            {r: s[ids[x]].to_dict() for r, s in statuses.items() if ids[x] in s},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        for x in positions
+    ]
+    assert a.status_json_at(positions) == want
+
+
+def test_status_json_of_texts_arrow_cannot_hold_is_json_dumps() -> None:
+    """A lone surrogate (from JSON read back) in an explanation or an id: the texts are
+    written one by one instead, the same as ``json.dumps``."""
+    for eid, text in (("x", "owned \ud800 by"), ("\udcff", "plain")):
+        s = graph.Status(eid, "us", "owned", True, 0.5, (), text)
+        want = json.dumps(
+            {r: s.to_dict() for r in ("us", "eu")}, sort_keys=True, ensure_ascii=False
+        )
+        assert _one(s).status_json(eid) == want
+
+
+def test_via_computed_once_when_both_rules_have_the_same_sources(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The EU rule reuses the US rule's ``via`` only when its sources are the same: the
+    contributing owners are the same under both thresholds; a director blocked under one rule
+    only (A, owned exactly 50% by listed T: blocked under the US rule, not the EU one) is a
+    source under that rule only, so the second rule's ``via`` is computed again."""
+    calls = []
+    real = graph.via_lists
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(graph, "via_lists", counted)
+    people = [
+        ListEntity("t", "Person", "T"),
+        ListEntity("a", "Company", "A", listed=False),
+        ListEntity("b", "Company", "B", listed=False),
+    ]
+    links = [Relation("r1", "ownership", "t", "a", share_text="50")]
+    a = graph.assess(people, links, TODAY)
+    assert len(calls) == 1
+    assert a.statuses["us"]["a"].via == a.statuses["eu"]["a"].via == ("t",)
+    directed = [*links, Relation("r2", "directorship", "a", "b", role="director")]
+    a = graph.assess(people, directed, TODAY)
+    assert len(calls) == 3
+    assert a.statuses["us"]["b"].via == ("t", "a") and "b" not in a.statuses["eu"]

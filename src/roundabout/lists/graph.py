@@ -141,7 +141,19 @@ class Assessment:
     def status_json_at(self, positions: Sequence[int]) -> list[str]:
         """Both rules' statuses of each entity at ``positions`` as JSON (hashed into the
         entry's version): ``json.dumps({rule: status.to_dict()}, sort_keys=True,
-        ensure_ascii=False)``, ``{}`` for an entity without any."""
+        ensure_ascii=False)``, ``{}`` for an entity without any. Written column-wise by
+        Arrow (:mod:`roundabout.lists.status_text`), or one by one for texts Arrow cannot
+        hold (a lone surrogate)."""
+        import pyarrow as pa  # only where statuses are written
+
+        from roundabout.lists import status_text
+
+        try:
+            return status_text.entries_json(self.rules, self.ids, positions)
+        except (UnicodeEncodeError, pa.ArrowInvalid):
+            return self._status_json_one_by_one(positions)
+
+    def _status_json_one_by_one(self, positions: Sequence[int]) -> list[str]:
         pos = np.asarray(positions, dtype=np.int64)
         parts: list[list[str]] = [[] for _ in range(len(pos))]
         for rule in sorted(self.rules):
@@ -292,6 +304,7 @@ def assess(
     c_dst = np.array([b for _, b, _ in g.control], dtype=np.int64)
     warnings = list(g.warnings)
     rules: dict[str, columns.RuleStatuses] = {}
+    via_seen = _ViaMemo()
     for rule in RULES:
         eu = rule == "eu"
         c = close_arrays(
@@ -306,8 +319,9 @@ def assess(
                     f"ownership cycle of {len(cyc)} entities ({g.ids[cyc[0]]}, ...): too large "
                     "to enumerate; indirect holdings through it left out"
                 )
-        rules[rule] = _statuses(rule, g, names, is_listed, c, c_src, c_dst)
+        rules[rule] = _statuses(rule, g, names, is_listed, c, c_src, c_dst, via_seen)
         del c
+    del via_seen
     ids, future = g.ids, g.future
     del g, names, c_src, c_dst  # the graph's lists of links, before the second graph is built
     if future:
@@ -368,6 +382,40 @@ def pending(
                 by_id[eid] = Status(eid, rule, "related", False, None, (), note)
 
 
+class _ViaMemo:
+    """The last :func:`~roundabout.ownership.via.via_lists` computed, with its inputs: the
+    second rule usually has the same source edges and levels as the first (the owners that
+    contribute are those reached from listed persons through holdings, whatever the
+    threshold; only control that blocks, or a cycle the rules treat differently, changes
+    them), and then its ``via`` is the same, computed once."""
+
+    __slots__ = ("inputs", "result")
+
+    def __init__(self) -> None:
+        self.inputs: tuple[np.ndarray, ...] | None = None
+        self.result: tuple[np.ndarray, np.ndarray] | None = None
+
+    def via(
+        self,
+        n: int,
+        is_listed: np.ndarray,
+        x: np.ndarray,
+        o: np.ndarray,
+        node_level: np.ndarray,
+        in_cycle: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        inputs = (is_listed, x, o, node_level, in_cycle)
+        if (
+            self.result is not None
+            and self.inputs is not None
+            and all(np.array_equal(a, b) for a, b in zip(self.inputs, inputs, strict=True))
+        ):
+            return self.result
+        self.result = via_lists(n, is_listed, x, o, node_level, in_cycle, MAX_VIA)
+        self.inputs = inputs
+        return self.result
+
+
 def _statuses(
     rule: str,
     g: _Graph,
@@ -376,6 +424,7 @@ def _statuses(
     c: ClosureArrays,
     c_src: np.ndarray,
     c_dst: np.ndarray,
+    via_memo: _ViaMemo | None = None,
 ) -> columns.RuleStatuses:
     """One rule's statuses: the numbers per node in numpy, then one explanation per entity
     reached (the owners that contribute, sorted by share, named with what makes them count)."""
@@ -391,14 +440,13 @@ def _statuses(
     n_ins = np.bincount(g.h_dst, minlength=n).tolist()
     # via: sources are the contributing owners and the blocked directors
     ctl_on = blocked[c_src] if len(c_src) else np.zeros(0, dtype=bool)
-    rows, counts = via_lists(
+    rows, counts = (via_memo or _ViaMemo()).via(
         n,
         is_listed,
         np.concatenate([cd, c_dst[ctl_on]]),
         np.concatenate([cs, c_src[ctl_on]]),
         c.node_level,
         c.in_cycle,
-        MAX_VIA,
     )
     blocked_l = blocked.tolist()
     listed_l = is_listed.tolist()

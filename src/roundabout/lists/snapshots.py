@@ -17,7 +17,7 @@ import numpy as np
 from roundabout.errors import NotFoundError
 from roundabout.lists import graph
 from roundabout.lists.model import ListEntity, ParsedList
-from roundabout.store import Store, ownership
+from roundabout.store import Store, arrow_append, ownership
 from roundabout.store import snapshots as stored
 
 
@@ -61,8 +61,9 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
     control links to a listed one (under either rule, :mod:`roundabout.lists.graph`, as of the
     load date); the other context entities, the links, the statuses and the warnings are kept
     beside them (:mod:`roundabout.store.ownership`). Rows are written in Arrow batches
-    (:mod:`roundabout.lists.snapshot_batches`); the statuses are let go once written, before
-    the links are.
+    (:mod:`roundabout.lists.snapshot_batches`), by DuckDB on one thread
+    (:func:`roundabout.store.arrow_append.one_thread`); the statuses are let go once written,
+    before the links are.
     """
     from roundabout.lists import snapshot_batches as batches  # PyArrow: only where lists load
 
@@ -85,7 +86,7 @@ def save(store: Store, parsed: ParsedList, audit: bool = True) -> LoadOutcome:
     context = [parsed.entities[x] for x in np.flatnonzero(~(listed | reached)).tolist()]
     del reached, listed
     warnings = (*parsed.warnings, *(assessment.warnings if assessment else ()))
-    with store.transaction():
+    with arrow_append.one_thread(store), store.transaction():
         ownership.create_tables(store)
         stored.insert_snapshot(
             store,
