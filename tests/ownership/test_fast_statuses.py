@@ -87,3 +87,44 @@ def test_chains_cycles_and_via_at_its_limit() -> None:
     fast = graph.assess([*listed, *chain], rel, TODAY)
     assert len(fast.statuses["us"]["c29"].via) == graph.MAX_VIA
     assert fast.statuses["us"]["c0"].blocked  # 25 x 4% = 100%
+
+
+@settings(max_examples=60, deadline=None)
+@given(graphs())
+def test_one_by_one_explanations_match_reference(
+    g: tuple[list[ListEntity], list[Relation]],
+) -> None:
+    """Without the names as an Arrow array (a name Arrow cannot hold), every explanation is
+    written one by one: the same statuses as the reference, and as the column-wise path."""
+    from unittest import mock
+
+    column_wise = graph.assess(*g, TODAY)
+    with mock.patch.object(graph, "_arrow_strings", lambda texts: None):
+        same(*g)
+        one_by_one = graph.assess(*g, TODAY)
+    assert one_by_one.statuses == column_wise.statuses
+
+
+def test_names_arrow_cannot_hold_fall_back() -> None:
+    """A lone surrogate in a name (JSON read back can carry one) and quotes, accents and
+    commas in others: the explanations name them as the reference does."""
+    entities = [
+        ListEntity("l0", "Person", 'SIDORENKO "THE OWNER"', listed=True),
+        ListEntity("l1", "Person", "БОРИС, Ёлкин", listed=True),
+        ListEntity("l2", "Person", "BAD \ud800 NAME", listed=True),
+        ListEntity("c0", "Company", "ALFA STROY INVEST", listed=False),
+        ListEntity("c1", "Company", "ÖMER & CO", listed=False),
+    ]
+    rel = [
+        Relation("a", "ownership", "l0", "c0", share_text="30"),
+        Relation("b", "ownership", "l1", "c0", share_text="25"),
+        Relation("c", "ownership", "l2", "c1", share_text="20"),
+        Relation("d", "ownership", "c0", "c1", share_text="40"),
+    ]
+    same(entities, rel)
+    fast = graph.assess(entities, rel, TODAY)
+    assert fast.statuses["us"]["c0"].explanation == (
+        'owned 55% by SIDORENKO "THE OWNER" (30%) and БОРИС, Ёлкин (25%), both listed'
+    )
+    assert "BAD \ud800 NAME (20%, listed)" in fast.statuses["us"]["c1"].explanation
+    assert graph._arrow_strings([e.name for e in entities]) is None

@@ -305,6 +305,7 @@ def assess(
     warnings = list(g.warnings)
     rules: dict[str, columns.RuleStatuses] = {}
     via_seen = _ViaMemo()
+    names_arrow = _arrow_strings(names)
     for rule in RULES:
         eu = rule == "eu"
         c = close_arrays(
@@ -319,7 +320,7 @@ def assess(
                     f"ownership cycle of {len(cyc)} entities ({g.ids[cyc[0]]}, ...): too large "
                     "to enumerate; indirect holdings through it left out"
                 )
-        rules[rule] = _statuses(rule, g, names, is_listed, c, c_src, c_dst, via_seen)
+        rules[rule] = _statuses(rule, g, names, is_listed, c, c_src, c_dst, via_seen, names_arrow)
         del c
     del via_seen
     ids, future = g.ids, g.future
@@ -332,6 +333,17 @@ def assess(
             have[rs.index] = True
             rules[rule] = columns.extend(rs, reached[~have[reached]], columns.RELATED, note)
     return Assessment(ids, rules, tuple(warnings))
+
+
+def _arrow_strings(texts: list[str]) -> Any:
+    """``texts`` as an Arrow string array, or None when one is a text Arrow cannot hold (a
+    lone surrogate, from JSON read back): the explanations are then written one by one."""
+    import pyarrow as pa  # only where statuses are computed
+
+    try:
+        return pa.array(texts, pa.string())
+    except (UnicodeEncodeError, pa.ArrowInvalid):
+        return None
 
 
 def pending_note(today: str) -> str:
@@ -425,9 +437,12 @@ def _statuses(
     c_src: np.ndarray,
     c_dst: np.ndarray,
     via_memo: _ViaMemo | None = None,
+    names_arrow: Any = None,
 ) -> columns.RuleStatuses:
     """One rule's statuses: the numbers per node in numpy, then one explanation per entity
-    reached (the owners that contribute, sorted by share, named with what makes them count)."""
+    reached (the owners that contribute, sorted by share, named with what makes them count):
+    column-wise from ``names_arrow`` (the names as an Arrow array, :mod:`.owner_texts`) for
+    the common statuses, one by one for the others (all of them without ``names_arrow``)."""
     n = len(g.ids)
     eu = rule == "eu"
     blocked, own = c.blocked, c.own
@@ -436,7 +451,6 @@ def _statuses(
     cs, cd, cv = g.h_src[contrib], g.h_dst[contrib], g.h_share[contrib]
     order = np.lexsort((cs, -cv, cd))
     cs, cd, cv = cs[order], cd[order], cv[order]
-    first = np.searchsorted(cd, np.arange(n + 1)).tolist()
     n_ins = np.bincount(g.h_dst, minlength=n).tolist()
     # via: sources are the contributing owners and the blocked directors
     ctl_on = blocked[c_src] if len(c_src) else np.zeros(0, dtype=bool)
@@ -482,26 +496,70 @@ def _statuses(
             text = pcts[share] = pct(share)
         return text
 
-    # each contributing holding's part of its asset's owners text, written once
-    shares_u, share_i = np.unique(cv, return_inverse=True)
-    share_txt = [pct(v) for v in shares_u.tolist()]
-    plain_l = (np.bincount(cd[~is_listed[cs]], minlength=n) == 0).tolist()
-    kind = np.where(
-        np.asarray(plain_l, dtype=bool)[cd],
-        0,
-        np.where(is_listed[cs], 1, np.where(blocked[cs], 2, 3)),
+    first_a = np.searchsorted(cd, np.arange(n + 1))
+    first = first_a.tolist()
+    plain = np.bincount(cd[~is_listed[cs]], minlength=n) == 0
+    kind = np.where(plain[cd], 0, np.where(is_listed[cs], 1, np.where(blocked[cs], 2, 3)))
+    threshold = "more than 50%" if eu else "50% or more"
+    tail = "" if eu else "; control alone does not block under the US rule"
+    aggregated = " (holdings aggregated; the EU assesses aggregation case by case)"
+
+    # the common statuses (owned, related by a share, controlled; nothing else to name),
+    # written column-wise (lists.owner_texts); the others one by one below
+    c_share, c_blocked = own[cand], blocked[cand]
+    passing = c_share > 0.5 + 1e-9 if eu else c_share >= 0.5 - 1e-9
+    owned = c_blocked & (c_share > 0) & passing
+    named = np.zeros(n, dtype=bool)
+    if directed_by or unstated_by or linked:
+        named[np.array([*directed_by, *unstated_by, *linked], dtype=np.int64)] = True
+    has_owners = np.diff(first_a)[cand] > 0
+    simple = ~named[cand] & (
+        (c_blocked & ~owned) | ((owned | (~c_blocked & (c_share > 0))) & has_owners)
     )
+    texts: list[str | None] = [None] * len(cand)
+    parts_arrow = None
+    if names_arrow is not None:
+        from roundabout.lists import owner_texts
+
+        parts_arrow = owner_texts.holding_parts(names_arrow, cs, cv, kind, weight)
+        at = cand[simple]
+        s_owned = owned[simple]
+        s_share = np.where(c_blocked[simple] & ~s_owned, 0.0, c_share[simple])
+        wanted = s_share > 0
+        found = owner_texts.owners(parts_arrow, cd, first_a, at[wanted], plain)
+        back = np.full(len(at), -1, dtype=np.int64)
+        back[wanted] = np.arange(int(wanted.sum()))
+        tails = ["", f" (below {threshold}: not blocked)", aggregated]
+        which = np.where(s_owned, np.where(eu & (np.asarray(n_ins)[at] > 1), 2, 0), 1)
+        written = owner_texts.explanations(
+            s_owned, s_share, found.take(pa_indices(back)), tails, which
+        ).to_pylist()
+        for j, t in zip(np.flatnonzero(simple).tolist(), written, strict=True):
+            texts[j] = t
+        rest = np.flatnonzero(~simple)
+    else:
+        rest = np.arange(len(cand))
+
     parts: list[str] = []
-    for o, i, k in zip(cs_l, share_i.tolist(), kind.tolist(), strict=True):
-        if k == 0:
-            parts.append(f"{names[o]} ({share_txt[i]})")
-        elif k == 1:
-            parts.append(f"{names[o]} ({share_txt[i]}, listed)")
-        elif k == 2:
-            parts.append(f"{names[o]} ({share_txt[i]}, itself blocked by ownership or control)")
-        else:
-            parts.append(f"{names[o]} ({share_txt[i]}; itself {p(weight_l[o])} owned by listed)")
+    if parts_arrow is not None:
+        if len(rest):
+            parts = parts_arrow.to_pylist()
+    else:
+        shares_u, share_i = np.unique(cv, return_inverse=True)
+        share_txt = [pct(v) for v in shares_u.tolist()]
+        for o, i, k in zip(cs_l, share_i.tolist(), kind.tolist(), strict=True):
+            if k == 0:
+                parts.append(f"{names[o]} ({share_txt[i]})")
+            elif k == 1:
+                parts.append(f"{names[o]} ({share_txt[i]}, listed)")
+            elif k == 2:
+                parts.append(f"{names[o]} ({share_txt[i]}, itself blocked by ownership or control)")
+            else:
+                parts.append(
+                    f"{names[o]} ({share_txt[i]}; itself {p(weight_l[o])} owned by listed)"
+                )
     suffix = {1: ", listed", 2: ", both listed"}
+    plain_l = plain.tolist()
 
     def owners_text(x: int) -> str:
         lo: int = first[x]
@@ -513,15 +571,12 @@ def _statuses(
             text += suffix.get(hi - lo, ", all listed")
         return text
 
-    k_index: list[int] = []
-    k_basis: list[int] = []
-    k_share: list[float] = []
-    k_text: list[str] = []
-    k_row: list[int] = []
-    threshold = "more than 50%" if eu else "50% or more"
-    tail = "" if eu else "; control alone does not block under the US rule"
-    nan = float("nan")
-    for j, x in enumerate(cand.tolist()):
+    cand_l = cand.tolist()
+    basis_of = np.where(owned, columns.OWNED, np.where(c_blocked, columns.CONTROLLED, -1))
+    basis_of = np.where((basis_of < 0) & (c_share > 0), columns.RELATED, basis_of)
+    keep = np.ones(len(cand), dtype=bool)
+    for j in rest.tolist():
+        x = cand_l[j]
         share = own_l[x]
         is_blocked = blocked_l[x]
         notes: list[str] = []
@@ -548,25 +603,32 @@ def _statuses(
                 notes.append(f"{rel.kind.replace('_', ' ')} of listed {names[o]}")
         if basis == columns.CONTEXT:
             if not notes:
+                keep[j] = False
                 continue
             basis = columns.RELATED
         explanation = "; ".join(notes)
         if eu and basis == columns.OWNED and n_ins[x] > 1:
-            explanation += " (holdings aggregated; the EU assesses aggregation case by case)"
-        k_row.append(j)
-        k_index.append(x)
-        k_basis.append(basis)
-        k_share.append(min(share, 1.0) if share > 0 else nan)
-        k_text.append(explanation)
-    kept = np.asarray(k_row, dtype=np.int64)
+            explanation += aggregated
+        basis_of[j] = basis
+        texts[j] = explanation
+    kept = np.flatnonzero(keep)
     at = cand[kept]
+    k_share = np.where(own[at] > 0, np.minimum(own[at], 1.0), np.nan)
+    k_text = texts if len(kept) == len(cand) else [texts[j] for j in kept.tolist()]
     return columns.build(
         rule,
-        k_index,
-        k_basis,
+        at,
+        basis_of[kept],
         blocked[at],
         k_share,
         rows[at],
         counts[at],
-        k_text,
+        k_text,  # type: ignore[arg-type]  # every kept row has its text
     )
+
+
+def pa_indices(back: np.ndarray) -> Any:
+    """``back`` as Arrow take indices, null where negative."""
+    import pyarrow as pa
+
+    return pa.array(back, mask=back < 0)

@@ -114,10 +114,10 @@ class RuleStatuses:
 
 def build(
     rule: str,
-    index: Sequence[int],
-    basis: Sequence[int],
+    index: Sequence[int] | np.ndarray,
+    basis: Sequence[int] | np.ndarray,
     blocked: Sequence[bool] | np.ndarray,
-    share: Sequence[float],
+    share: Sequence[float] | np.ndarray,
     via_rows: np.ndarray,
     via_counts: np.ndarray,
     explanation: list[str],
