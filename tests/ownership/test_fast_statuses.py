@@ -128,3 +128,38 @@ def test_names_arrow_cannot_hold_fall_back() -> None:
     )
     assert "BAD \ud800 NAME (20%, listed)" in fast.statuses["us"]["c1"].explanation
     assert graph._arrow_strings([e.name for e in entities]) is None
+
+
+def test_repeated_records_and_warnings_in_link_order() -> None:
+    """Three records of one holding, bad percentages, an unknown id and a self-link, mixed:
+    the warnings in the links' order and the holding kept as the reference keeps it; the links
+    given as a generator give the same."""
+    entities = [
+        ListEntity("l0", "Person", "OWNER", listed=True),
+        ListEntity("c0", "Company", "ONE", listed=False),
+        ListEntity("c1", "Company", "TWO", listed=False),
+    ]
+    rel = [
+        Relation("a", "ownership", "l0", "c0", share_text="30", start="2020-01-01"),
+        Relation("b", "ownership", "l0", "c1", share_text="abc"),
+        Relation("c", "ownership", "l0", "c0", share_text="60", start="2021-01-01"),
+        Relation("d", "ownership", "ghost", "c0", share_text="60"),
+        Relation("e", "ownership", "l0", "c0", share_text="40", start="2020-06-01"),
+        Relation("f", "family", "c1", "c1"),
+        Relation("g", "ownership", "l0", "c1", share_text="150"),
+    ]
+    same(entities, rel)
+    fast = graph.assess(entities, rel, TODAY)
+    assert [w.split(":")[0] for w in fast.warnings] == [
+        "ownership b",
+        "ownership c",
+        "ownership d",
+        "ownership e",
+        "family f",
+        "ownership g",
+    ]
+    assert fast.statuses["us"]["c0"].owned_share == 0.6
+    from_list = graph._build(entities, rel, TODAY.isoformat())
+    from_iter = graph._build(entities, iter(rel), TODAY.isoformat())
+    assert from_iter.warnings == from_list.warnings == list(fast.warnings)
+    assert from_iter.h_share.tolist() == from_list.h_share.tolist() == [0.6]

@@ -17,7 +17,7 @@ string).
 from __future__ import annotations
 
 import json.encoder
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -27,11 +27,14 @@ if TYPE_CHECKING:
 _enc: Final = json.encoder.encode_basestring
 
 
-def _strs(xs: Iterable[str]) -> str:
-    return "[" + ", ".join(map(_enc, xs)) + "]"
+def _strs(xs: Sequence[str]) -> str:
+    # most context entities have no aliases, countries, ...: "[]" without a join
+    return "[" + ", ".join(map(_enc, xs)) + "]" if xs else "[]"
 
 
-def _idents(pairs: Iterable[tuple[str, str]]) -> str:
+def _idents(pairs: Sequence[tuple[str, str]]) -> str:
+    if not pairs:
+        return "[]"
     return "[" + ", ".join(f"[{_enc(k)}, {_enc(v)}]" for k, v in pairs) + "]"
 
 

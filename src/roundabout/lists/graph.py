@@ -30,6 +30,7 @@ import json.encoder
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from typing import Any, Final
 
 import numpy as np
@@ -197,6 +198,10 @@ class _Graph:
     future: int  # links not in force yet (a start after today, no end passed)
 
 
+#: Link kinds by code in :func:`_build` (any other kind: 2, family, associate, ...).
+_KIND_CODES: Final = {"ownership": 0, "directorship": 1}
+
+
 def _build(
     entities: Sequence[ListEntity],
     relations: Iterable[Relation],
@@ -204,89 +209,115 @@ def _build(
     *,
     from_today: bool = False,
 ) -> _Graph:
-    """The links in force on ``today`` as arrays (one pass over the links; the shares'
-    texts parsed once each); with ``from_today``, also those that start later."""
+    """The links in force on ``today`` as arrays; with ``from_today``, also those that start
+    later. Each test is a pass over one column of the links (the ids looked up with
+    ``map(dict.get, ...)``, the dates and kinds compared, each share text parsed once), and
+    only the links that warn, inform or repeat a holding are handled one by one; the warnings
+    come in the links' order, as a loop over the links wrote them."""
     ids = [e.entity_id for e in entities]
     index = {eid: i for i, eid in enumerate(ids)}
     n = len(ids)
+    rels = relations if isinstance(relations, Sequence) else list(relations)
+    m = len(rels)
     get = index.get
-    warnings: list[str] = []
-    unstated: list[tuple[int, int, Relation]] = []
-    control: list[tuple[int, int, Relation]] = []
-    other: list[tuple[int, int, Relation]] = []
-    pos: dict[int, int] = {}  # a * n + b -> place in the holding lists
-    h_a: list[int] = []
-    h_b: list[int] = []
-    h_s: list[float] = []
-    h_rel: list[Relation] = []
-    parsed: dict[str | None, tuple[float | None, str | None]] = {}
-    future = 0
-    for rel in relations:
-        a, b = get(rel.source), get(rel.target)
-        if a is None or b is None:
-            unknown = [x for x in (rel.source, rel.target) if x not in index]
-            warnings.append(
-                f"{rel.kind} {rel.relation_id}: unknown entity {', '.join(unknown)}; link skipped"
-            )
-            continue
-        end, start = rel.end, rel.start
-        if end and end[:10] < today:
-            continue
-        if start and start[:10] > today:
-            future += 1
-            if not from_today:
-                continue
-        if a == b:
-            warnings.append(
-                f"{rel.kind} {rel.relation_id}: {rel.source} linked to itself; link skipped"
-            )
-            continue
-        kind = rel.kind
-        if kind == "directorship":
-            control.append((a, b, rel))
-            continue
-        if kind != "ownership":
-            other.append((a, b, rel))
-            continue
-        text = rel.share_text
-        got = parsed.get(text)
-        if got is None:
-            got = parsed[text] = parse_share(text)
-        share, problem = got
-        if problem:
-            warnings.append(
-                f"{kind} {rel.relation_id}: {problem}; kept as a holding of unstated share"
-            )
-        if share is None:
-            unstated.append((a, b, rel))
-            continue
-        key = a * n + b
-        at = pos.get(key)
-        if at is None:
-            pos[key] = len(h_a)
-            h_a.append(a)
-            h_b.append(b)
-            h_s.append(share)
-            h_rel.append(rel)
-            continue
-        prev = h_rel[at]
-        keep = max(prev, rel, key=lambda r: (r.start or "", parse_share(r.share_text)[0]))
-        kept = parse_share(keep.share_text)[0] or 0.0
-        warnings.append(
-            f"{kind} {rel.relation_id}: {rel.source} holds {rel.target} in several records in "
-            f"force ({prev.relation_id}, {rel.relation_id}); using the latest, {pct(kept)}"
+    src = np.fromiter(map(get, [r.source for r in rels], repeat(-1)), np.int64, m)
+    dst = np.fromiter(map(get, [r.target for r in rels], repeat(-1)), np.int64, m)
+    said: list[tuple[int, str]] = []  # (link's place, warning): one warning per link at most
+    unknown = (src < 0) | (dst < 0)
+    for i in np.flatnonzero(unknown).tolist():
+        rel = rels[i]
+        missing = [x for x in (rel.source, rel.target) if x not in index]
+        said.append(
+            (i, f"{rel.kind} {rel.relation_id}: unknown entity {', '.join(missing)}; link skipped")
         )
-        h_rel[at] = keep
-        h_s[at] = kept
-    src = np.array(h_a, dtype=np.int64)
-    dst = np.array(h_b, dtype=np.int64)
-    shares = np.array(h_s, dtype=np.float64)
-    totals = np.bincount(dst, weights=shares, minlength=n)
+    ended = np.zeros(m, dtype=bool)
+    ended[[i for i, r in enumerate(rels) if r.end and r.end[:10] < today]] = True
+    later = np.zeros(m, dtype=bool)
+    later[[i for i, r in enumerate(rels) if r.start and r.start[:10] > today]] = True
+    alive = ~unknown & ~ended
+    future = int((alive & later).sum())
+    if not from_today:
+        alive &= ~later
+    itself = alive & (src == dst)
+    for i in np.flatnonzero(itself).tolist():
+        rel = rels[i]
+        said.append(
+            (i, f"{rel.kind} {rel.relation_id}: {rel.source} linked to itself; link skipped")
+        )
+    alive &= ~itself
+    kind = np.fromiter(map(_KIND_CODES.get, [r.kind for r in rels], repeat(2)), np.int8, m)
+
+    def triples(mask: np.ndarray) -> list[tuple[int, int, Relation]]:
+        at = np.flatnonzero(mask).tolist()
+        return [
+            (a, b, rels[i]) for i, a, b in zip(at, src[at].tolist(), dst[at].tolist(), strict=True)
+        ]
+
+    control = triples(alive & (kind == 1))
+    other = triples(alive & (kind == 2))
+    owning = np.flatnonzero(alive & (kind == 0))
+    texts = [rels[i].share_text for i in owning.tolist()]
+    parsed = {t: parse_share(t) for t in dict.fromkeys(texts)}
+    value = {t: np.nan if s is None else s for t, (s, _) in parsed.items()}
+    share = np.fromiter(map(value.__getitem__, texts), np.float64, len(texts))
+    bad = {t: why for t, (_, why) in parsed.items() if why}
+    if bad:
+        for i, t in zip(owning.tolist(), texts, strict=True):
+            if t in bad:
+                rel = rels[i]
+                said.append(
+                    (
+                        i,
+                        f"{rel.kind} {rel.relation_id}: {bad[t]}; kept as a holding of "
+                        "unstated share",
+                    )
+                )
+    stated = ~np.isnan(share)
+    no_share = np.zeros(m, dtype=bool)
+    no_share[owning[~stated]] = True
+    unstated = triples(no_share)
+    held = owning[stated]
+    h_share = share[stated]
+    # one holding per (owner, asset) pair, in the order of its first record
+    keys = src[held] * n + dst[held]
+    _, first_at, group, repeats = np.unique(
+        keys, return_index=True, return_inverse=True, return_counts=True
+    )
+    group = group.reshape(-1)
+    firsts = np.sort(first_at)
+    h_src, h_dst, shares = src[held[firsts]], dst[held[firsts]], h_share[firsts]
+    twice = np.flatnonzero(repeats[group] > 1)
+    if len(twice):
+        place = np.empty(len(keys), dtype=np.int64)
+        place[firsts] = np.arange(len(firsts))
+        kept: dict[int, Relation] = {}  # group -> the record kept so far
+        for j in twice.tolist():
+            gr = int(group[j])
+            rel = rels[int(held[j])]
+            prev = kept.get(gr)
+            if prev is None:
+                kept[gr] = rel
+                continue
+            keep = max(prev, rel, key=lambda r: (r.start or "", parse_share(r.share_text)[0]))
+            share_kept = parse_share(keep.share_text)[0] or 0.0
+            said.append(
+                (
+                    int(held[j]),
+                    f"ownership {rel.relation_id}: {rel.source} holds {rel.target} in several "
+                    f"records in force ({prev.relation_id}, {rel.relation_id}); using the "
+                    f"latest, {pct(share_kept)}",
+                )
+            )
+            kept[gr] = keep
+            shares[place[first_at[gr]]] = share_kept
+    said.sort(key=lambda w: w[0])
+    warnings = [w for _, w in said]
+    totals = np.bincount(h_dst, weights=shares, minlength=n)
     for b in np.flatnonzero(totals > 1.0 + 1e-9).tolist():
         warnings.append(
             f"{ids[b]}: holdings in force add up to {pct(float(totals[b]))} (over 100%)"
         )
-    return _Graph(ids, index, src, dst, shares, unstated, control, other, warnings, future)
+    return _Graph(ids, index, h_src, h_dst, shares, unstated, control, other, warnings, future)
 
 
 def assess(
