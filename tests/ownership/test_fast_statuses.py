@@ -163,3 +163,18 @@ def test_repeated_records_and_warnings_in_link_order() -> None:
     from_iter = graph._build(entities, iter(rel), TODAY.isoformat())
     assert from_iter.warnings == from_list.warnings == list(fast.warnings)
     assert from_iter.h_share.tolist() == from_list.h_share.tolist() == [0.6]
+
+
+@settings(max_examples=40, deadline=None)
+@given(graphs())
+def test_explanations_in_small_slices_match_reference(
+    g: tuple[list[ListEntity], list[Relation]],
+) -> None:
+    """The column-wise explanations written two statuses at a time: the same as the
+    reference (the slices' boundaries fall inside every graph)."""
+    from unittest import mock
+
+    from roundabout.lists import owner_texts
+
+    with mock.patch.object(owner_texts, "CHUNK", 2):
+        same(*g)

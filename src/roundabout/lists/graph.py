@@ -548,34 +548,27 @@ def _statuses(
         (c_blocked & ~owned) | ((owned | (~c_blocked & (c_share > 0))) & has_owners)
     )
     texts: list[str | None] = [None] * len(cand)
-    parts_arrow = None
+    rest = np.arange(len(cand))
+    written: dict[int, str] = {}  # asset -> owners text, for the statuses explained one by one
+    count = np.diff(first_a)
     if names_arrow is not None:
         from roundabout.lists import owner_texts
 
-        parts_arrow = owner_texts.holding_parts(names_arrow, cs, cv, kind, weight)
+        h = owner_texts.Holdings(names_arrow, cs, cv, cd, kind, weight, first_a, plain)
         at = cand[simple]
         s_owned = owned[simple]
         s_share = np.where(c_blocked[simple] & ~s_owned, 0.0, c_share[simple])
-        wanted = s_share > 0
-        found = owner_texts.owners(parts_arrow, cd, first_a, at[wanted], plain)
-        back = np.full(len(at), -1, dtype=np.int64)
-        back[wanted] = np.arange(int(wanted.sum()))
         tails = ["", f" (below {threshold}: not blocked)", aggregated]
         which = np.where(s_owned, np.where(eu & (np.asarray(n_ins)[at] > 1), 2, 0), 1)
-        written = owner_texts.explanations(
-            s_owned, s_share, found.take(pa_indices(back)), tails, which
-        ).to_pylist()
-        for j, t in zip(np.flatnonzero(simple).tolist(), written, strict=True):
+        done = owner_texts.explanations(h, at, s_owned, s_share, tails, which)
+        for j, t in zip(np.flatnonzero(simple).tolist(), done, strict=True):
             texts[j] = t
         rest = np.flatnonzero(~simple)
-    else:
-        rest = np.arange(len(cand))
+        xs = cand[rest][count[cand[rest]] > 0]
+        written = dict(zip(xs.tolist(), owner_texts.owners(h, xs).to_pylist(), strict=True))
 
     parts: list[str] = []
-    if parts_arrow is not None:
-        if len(rest):
-            parts = parts_arrow.to_pylist()
-    else:
+    if names_arrow is None or ((count[cand[rest]] == 0) & (own[cand[rest]] > 0)).any():
         shares_u, share_i = np.unique(cv, return_inverse=True)
         share_txt = [pct(v) for v in shares_u.tolist()]
         for o, i, k in zip(cs_l, share_i.tolist(), kind.tolist(), strict=True):
@@ -593,6 +586,8 @@ def _statuses(
     plain_l = plain.tolist()
 
     def owners_text(x: int) -> str:
+        if x in written:
+            return written[x]
         lo: int = first[x]
         hi: int = first[x + 1]
         text: str = (
@@ -656,10 +651,3 @@ def _statuses(
         counts[at],
         k_text,  # type: ignore[arg-type]  # every kept row has its text
     )
-
-
-def pa_indices(back: np.ndarray) -> Any:
-    """``back`` as Arrow take indices, null where negative."""
-    import pyarrow as pa
-
-    return pa.array(back, mask=back < 0)

@@ -19,6 +19,7 @@ director, holding of unstated share or family link of a blocked person to name. 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -27,6 +28,8 @@ import pyarrow.compute as pc
 
 from roundabout.lists.graph import pct
 
+#: Statuses explained at a time.
+CHUNK: Final = 50_000
 #: The tail of a holding's part by its kind: 0 (all the asset's contributing owners are
 #: listed), 1 (listed), 2 (blocked by ownership or control); kind 3 (partly owned by listed
 #: persons) names that share and is written per value.
@@ -54,65 +57,88 @@ def percentages(values: np.ndarray) -> pa.Array:
     return _take([pct(v) for v in uniq.tolist()], at.reshape(-1))
 
 
-def holding_parts(
-    names: pa.Array, cs: np.ndarray, cv: np.ndarray, kind: np.ndarray, weight: np.ndarray
-) -> pa.Array:
-    """Each contributing holding's part of its asset's owners text: ``NAME (30%)``, ``NAME
-    (30%, listed)``, ``NAME (30%, itself blocked by ownership or control)`` or ``NAME (30%;
-    itself 40% owned by listed)`` by ``kind`` (0-3); ``cs``: the owners' positions in
-    ``names``, ``cv`` the shares held, ``weight`` the owners' share held by blocked persons
-    by position."""
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """The contributing holdings of one rule, sorted by asset: owner ``cs[i]`` holds ``cv[i]``
+    of asset ``cd[i]``, of ``kind[i]`` (0-3, :data:`_TAILS`); asset ``v``'s holdings are
+    ``first[v]:first[v + 1]``; ``plain[v]``: all of its contributing owners listed; ``weight``:
+    the share held by blocked persons (1 for a blocked owner) by position; ``names`` the
+    entities' names by position."""
+
+    names: pa.Array
+    cs: np.ndarray
+    cv: np.ndarray
+    cd: np.ndarray
+    kind: np.ndarray
+    weight: np.ndarray
+    first: np.ndarray
+    plain: np.ndarray
+
+
+def holding_parts(h: Holdings, at: np.ndarray) -> pa.Array:
+    """The part of the holdings at ``at`` in their asset's owners text: ``NAME (30%)``,
+    ``NAME (30%, listed)``, ``NAME (30%, itself blocked by ownership or control)`` or ``NAME
+    (30%; itself 40% owned by listed)``, by kind."""
+    kind = h.kind[at]
     tails = _take(list(_TAILS), kind)
     partly = kind == 3
     if partly.any():
-        own = percentages(weight[cs[partly]])
+        own = percentages(h.weight[h.cs[at][partly]])
         tails = pc.replace_with_mask(
             tails, pa.array(partly), _cat("; itself ", own, " owned by listed)")
         )
-    return _cat(names.take(pa.array(cs)), " (", percentages(cv), tails)
+    return _cat(h.names.take(pa.array(h.cs[at])), " (", percentages(h.cv[at]), tails)
 
 
-def owners(
-    parts: pa.Array, cd: np.ndarray, first: np.ndarray, x: np.ndarray, plain: np.ndarray
-) -> pa.Array:
+def owners(h: Holdings, x: np.ndarray) -> pa.Array:
     """The owners text of each asset at ``x`` (each with one contributing holding at least):
-    its parts (``parts``, the holdings sorted by asset, ``cd``; asset ``v``'s are
-    ``first[v]:first[v + 1]``) joined, with ``listed`` / ``both listed`` / ``all listed``
-    after them where ``plain`` (all its contributing owners listed)."""
-    count = np.diff(first)
-    rank = np.arange(len(cd)) - first[cd]
-    sep = np.where(rank == 0, 0, np.where(rank == count[cd] - 1, 2, 1))
-    pieces = _cat(_take(list(_SEPARATORS), sep), parts)
-    lo, k = first[x], count[x]
+    its holdings' parts joined (``", "``, ``" and "`` before the last), with ``listed`` /
+    ``both listed`` / ``all listed`` after them where all its contributing owners are listed."""
+    lo, k = h.first[x], h.first[x + 1] - h.first[x]
     ends = np.cumsum(k)
-    at = np.repeat(lo - (ends - k), k) + np.arange(int(ends[-1]) if len(ends) else 0)
+    rank = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - k, k)
+    at = np.repeat(lo, k) + rank
+    last = np.repeat(k - 1, k)
+    sep = np.where(rank == 0, 0, np.where(rank == last, 2, 1))
+    pieces = _cat(_take(list(_SEPARATORS), sep), holding_parts(h, at))
     offsets = np.zeros(len(x) + 1, dtype=np.int32)
     offsets[1:] = ends
-    joined = pc.binary_join(
-        pa.ListArray.from_arrays(pa.array(offsets), pieces.take(pa.array(at))), ""
-    )
-    tail = np.where(plain[x], np.minimum(k, 3), 0)
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), pieces), "")
+    tail = np.where(h.plain[x], np.minimum(k, 3), 0)
     return _cat(joined, _take(list(_ALL_LISTED), tail))
 
 
 def explanations(
-    owned: np.ndarray, share: np.ndarray, owner_texts: pa.Array, tails: list[str], tail: np.ndarray
-) -> pa.Array:
-    """The explanation of each status owned (``owned``) or related by a share: ``owned 55%
-    by OWNERS`` (the share capped at 100%) or ``30% owned by OWNERS (below 50% or more: not
-    blocked)``, then ``tails[tail[i]]``; a status neither (controlled, no share) gets ``""``
-    (``share`` 0, its owners text null)."""
-    has = share > 0
-    value = np.where(owned, np.minimum(share, 1.0), share)
-    text = percentages(value[has])
-    full = np.full(len(share), -1, dtype=np.int64)
-    full[has] = np.arange(int(has.sum()))
-    text = text.take(pa.array(full, mask=~has))
-    out = _cat(
-        _take(["", "owned "], owned.astype(np.int8)),
-        text,
-        _take([" owned by ", " by "], owned.astype(np.int8)),
-        owner_texts,
-        _take(tails, tail),
-    )
-    return pc.fill_null(out, "")
+    h: Holdings,
+    x: np.ndarray,
+    owned: np.ndarray,
+    share: np.ndarray,
+    tails: list[str],
+    tail: np.ndarray,
+    size: int | None = None,
+) -> list[str]:
+    """The explanation of each status at ``x`` owned (``owned``) or related by a share:
+    ``owned 55% by OWNERS`` (the share capped at 100%) or ``30% owned by OWNERS (below 50% or
+    more: not blocked)``, then ``tails[tail[i]]``; a status neither (controlled: ``share``
+    0) gets ``""``. Written ``size`` (default :data:`CHUNK`) statuses at a time (Arrow's
+    columns of one slice live at once), and the memory Arrow took given back at the end."""
+    size = size or CHUNK
+    out: list[str] = []
+    for lo in range(0, len(x), size):
+        hi = min(lo + size, len(x))
+        has = share[lo:hi] > 0
+        value = np.where(owned[lo:hi], np.minimum(share[lo:hi], 1.0), share[lo:hi])
+        back = np.full(hi - lo, -1, dtype=np.int64)
+        back[has] = np.arange(int(has.sum()))
+        where = pa.array(back, mask=~has)
+        code = owned[lo:hi].astype(np.int8)
+        text = _cat(
+            _take(["", "owned "], code),
+            percentages(value[has]).take(where),
+            _take([" owned by ", " by "], code),
+            owners(h, x[lo:hi][has]).take(where),
+            _take(tails, tail[lo:hi]),
+        )
+        out += pc.fill_null(text, "").to_pylist()
+    pa.default_memory_pool().release_unused()
+    return out
