@@ -47,6 +47,30 @@ def test_entry_json_and_version_are_json_dumps(e: ListEntity) -> None:
     assert e.content_hash() == _old_content_hash(e)
 
 
+bare_entities = st.builds(
+    ListEntity,
+    entity_id=texts,
+    schema=st.sampled_from(["Person", "Company"]),
+    name=texts,
+    record=st.integers(-(2**40), 2**40),
+    listed=st.booleans(),
+)
+
+
+@given(bare_entities)
+def test_bare_entry_json_and_version_are_json_dumps(e: ListEntity) -> None:
+    """An entry with nothing but its id, schema, name and record (most context entities of an
+    ownership graph) takes the short form: still byte for byte ``json.dumps``."""
+    assert e.to_json() == json.dumps(e._data(), ensure_ascii=False)
+    assert e.content_hash() == _old_content_hash(e)
+
+
+def test_bare_entry_of_unexpected_types_takes_json_dumps() -> None:
+    e = ListEntity("x-1", "Company", 7, listed=False)  # type: ignore[arg-type]
+    assert e.to_json() == json.dumps(e._data(), ensure_ascii=False)
+    assert e.content_hash() == _old_content_hash(e)
+
+
 def test_entry_of_unexpected_types_takes_json_dumps() -> None:
     e = ListEntity("x-1", "Company", "X", identifiers=(("inn", 7),), record=True)  # type: ignore[arg-type]
     assert e.to_json() == json.dumps(e._data(), ensure_ascii=False)

@@ -28,14 +28,30 @@ _enc: Final = json.encoder.encode_basestring
 
 
 def _strs(xs: Sequence[str]) -> str:
-    # most context entities have no aliases, countries, ...: "[]" without a join
-    return "[" + ", ".join(map(_enc, xs)) + "]" if xs else "[]"
+    return "[" + ", ".join(map(_enc, xs)) + "]"
 
 
 def _idents(pairs: Sequence[tuple[str, str]]) -> str:
-    if not pairs:
-        return "[]"
     return "[" + ", ".join(f"[{_enc(k)}, {_enc(v)}]" for k, v in pairs) + "]"
+
+
+def _bare(e: ListEntity) -> bool:
+    """No aliases, countries, identifiers, birth dates, programs, addresses or listing date
+    (most context entities of an ownership graph): the lists are written as ``[]`` directly."""
+    return (
+        e.aliases == ()
+        and e.countries == ()
+        and e.identifiers == ()
+        and e.birth_dates == ()
+        and e.programs == ()
+        and e.addresses == ()
+        and e.listed_on is None
+    )
+
+
+#: ``"listed": false`` as each form writes it, for a context entity.
+_UNLISTED_SORTED: Final = '"listed": false, '
+_UNLISTED_STORED: Final = ', "listed": false'
 
 
 def sorted_content(e: ListEntity) -> str | None:
@@ -44,6 +60,13 @@ def sorted_content(e: ListEntity) -> str | None:
     if type(e.listed) is not bool:
         return None
     try:
+        if _bare(e):
+            return (
+                f'{{"aliases": [], "birth_dates": [], "countries": [], '
+                f'"entity_id": {_enc(e.entity_id)}, "identifiers": [], '
+                f'{"" if e.listed else _UNLISTED_SORTED}"name": {_enc(e.name)}, '
+                f'"programs": [], "schema": {_enc(e.schema)}}}'
+            )
         head = f'{{"addresses": {_strs(e.addresses)}, ' if e.addresses else "{"
         listed = "" if e.listed else '"listed": false, '
         listed_on = "" if e.listed_on is None else f'"listed_on": {_enc(e.listed_on)}, '
@@ -63,6 +86,13 @@ def stored(e: ListEntity) -> str | None:
     if type(e.listed) is not bool or type(e.record) is not int:
         return None
     try:
+        if _bare(e):
+            return (
+                f'{{"entity_id": {_enc(e.entity_id)}, "schema": {_enc(e.schema)}, '
+                f'"name": {_enc(e.name)}, "aliases": [], "countries": [], "identifiers": [], '
+                f'"birth_dates": [], "programs": [], "record": {int.__repr__(e.record)}'
+                f"{'' if e.listed else _UNLISTED_STORED}}}"
+            )
         tail = "" if e.listed_on is None else f', "listed_on": {_enc(e.listed_on)}'
         if not e.listed:
             tail += ', "listed": false'
