@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from typing import Final, TypeVar
 
+import numpy as np
 import pyarrow as pa
 
 from roundabout.lists import graph
@@ -127,16 +128,14 @@ def statuses(assessment: graph.Assessment, size: int = BATCH) -> Iterator[pa.Tab
             hi = min(lo + size, len(rs))
             off = rs.via_offsets[lo : hi + 1]
             via = ids.take(pa.array(rs.via[off[0] : off[-1]]))
+            share = rs.rounded(lo, hi)
             yield pa.table(
                 {
                     "rule": _strings([rule] * (hi - lo)),
                     "entity_id": ids.take(pa.array(rs.index[lo:hi])),
                     "basis": pa.array(BASES, pa.string()).take(pa.array(rs.basis[lo:hi])),
                     "blocked": pa.array(rs.blocked[lo:hi], pa.bool_()),
-                    "owned_share": pa.array(
-                        [None if v is None else round(v, 4) for v in rs.shares(lo, hi)],
-                        pa.float64(),
-                    ),
+                    "owned_share": pa.array(share, mask=np.isnan(share)),
                     "via": pa.ListArray.from_arrays(pa.array(off - off[0], pa.int32()), via),
                     "explanation": _strings(rs.explanation[lo:hi]),
                 }

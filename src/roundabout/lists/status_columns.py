@@ -77,6 +77,13 @@ class RuleStatuses:
         """The rows' shares as Python numbers (None: no holding known)."""
         return [None if v != v else v for v in self.share[lo:hi].tolist()]
 
+    def rounded(self, lo: int, hi: int) -> np.ndarray:
+        """The rows' shares as their JSON writes them (``round(share, 4)``, NaN: no holding
+        known), each distinct value rounded once."""
+        values, at = np.unique(self.share[lo:hi], return_inverse=True)
+        done = np.array([round(v, 4) for v in values.tolist()], dtype=np.float64)
+        return done[at.reshape(-1)] if len(values) else np.zeros(0, dtype=np.float64)
+
     def json_rows(self, rows: Sequence[int], ids: Sequence[str]) -> list[str]:
         """:func:`status_json` of the given rows (the ``via`` ids of all of them taken from
         ``ids`` at once, then sliced per row)."""
