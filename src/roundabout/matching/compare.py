@@ -647,6 +647,8 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     # Liberation Army").
     inits = _initialisms(q, qt, ct, used_q, used_c)
     inits += [(b, a, s) for a, b, s in _initialisms(c, ct, qt, used_c, used_q)]
+    if inits:
+        inits = _supported(inits, pairs, merged, qt, ct, used_q, used_c)
     merged = merged + inits
     wq = [token_weight(t, k) for t, k in zip(qt, q.skeletons, strict=True)]
     wc = [token_weight(t, k) for t, k in zip(ct, c.skeletons, strict=True)]
@@ -684,7 +686,11 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             notes.append("extra names on the query side discounted")
     # Organisations: place names left over on one side only, the other side fully aligned
     # ("FABERLIC" / "FABERLIC EUROPE"): a branch's qualifier, weighed lightly.
-    place = _place_qualifier(q, c, qt, ct, free_q, free_c) if person is False and strong else ""
+    place = (
+        _place_qualifier(q, c, qt, ct, free_q, free_c)
+        if person is False and strong and _same_words(pairs, merged, qt, ct)
+        else ""
+    )
     if place:
         den -= sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c)
         den += PLACE_WEIGHT * (sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c))
@@ -890,6 +896,59 @@ INITIALISM_SIM: Final = 0.85
 _INITIALISM_LEN: Final = (2, 5)
 
 
+#: Similarity of two spellings of the same word (equal skeletons: ``Alpha`` / ``Alfa``).
+SAME_SIM: Final = 0.97
+
+
+def _same_words(
+    pairs: list[tuple[int, int, float, str]],
+    merged: list[tuple[tuple[int, ...], tuple[int, ...], float]],
+    qt: list[str],
+    ct: list[str],
+) -> bool:
+    """Every aligned word is the same word on both sides (exact or another romanisation,
+    :data:`SAME_SIM`; numbers apart) and one of them is distinctive (:func:`_distinctive`):
+    what the qualifier rule needs before it lifts the one-word cap. A branch carries its
+    parent's name as written (``FABERLIC EUROPE``, ``DEUTSCHE BANK (SCHWEIZ)``); a near
+    miss beside a region (``SISTEMA ASIA`` / ``Systems``, ``TRADEX`` / ``Trade Asia``) or a
+    generic word (``SERVICE``) is another company."""
+    words = [(i, j, sim) for i, j, sim, how in pairs if how != "number"]
+    if not words or any(sim < SAME_SIM for _, _, sim in words):
+        return False
+    if any(sim < SAME_SIM for _, _, sim in merged):
+        return False
+    return any(_distinctive(qt[i]) or _distinctive(ct[j]) for i, j, _ in words)
+
+
+def _supported(
+    inits: list[tuple[tuple[int, ...], tuple[int, ...], float]],
+    pairs: list[tuple[int, int, float, str]],
+    merged: list[tuple[tuple[int, ...], tuple[int, ...], float]],
+    qt: list[str],
+    ct: list[str],
+    used_q: set[int],
+    used_c: set[int],
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """The initialisms that stand: one of two letters only beside a word aligned at full
+    credit (:data:`CREDIT_FULL`; ``EN BANK`` / ``EGHTESAD NOVIN BANK``, ``JC Juncker``). Two
+    capital letters are the initials of one name in 700 (``DM`` of every "David Miller", ``IS``
+    of "Ibrahim Saleh" beside a near miss Hassan / Khorasan), and lists write every name in
+    capitals: in the labelled sets every two-letter initialism of a match has such a word
+    beside it. The others' tokens are freed (``used_q``, ``used_c``)."""
+    sure = any(how != "number" and sim >= CREDIT_FULL for _, _, sim, how in pairs) or any(
+        sim >= CREDIT_FULL for _, _, sim in merged
+    )
+    out = []
+    for qi, cj, sim in inits:
+        short = qt[qi[0]] if len(qi) == 1 else ct[cj[0]]
+        if len(short) > 2 or sure:
+            out.append((qi, cj, sim))
+        else:
+            used_q.difference_update(qi)
+            used_c.difference_update(cj)
+    return out
+
+
 def _initialisms(
     form: NameForm, a: list[str], b: list[str], used_a: set[int], used_b: set[int]
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
@@ -910,7 +969,9 @@ def _initialisms(
         ):
             continue
         run = _spelt_run(tok, b, used_b)
-        if run:
+        # People (a patronymic among the words spelt) have no initialisms: "AMG" does not
+        # spell Aleksandr Mikhaylovich Grigorev (as in :func:`_acronym`).
+        if run and not any(is_patronymic(b[k]) for k in run):
             used_a.add(i)
             used_b.update(run)
             out.append(((i,), run, INITIALISM_SIM))
