@@ -467,7 +467,13 @@ def place_adjective(a: str, b: str) -> bool:
     forms = {base, base + link, base + "sk", base + link + "sk"}
     if short in forms or short[:-1] in forms:  # Yalt(a), Moskv(a)
         return True
-    return len(short) >= 6 and Indel.normalized_similarity(base + link, short) >= 0.88
+    # The fuzzy comparison only where the stem's keys meet the place name's: the candidate
+    # index keys the stem (``index.adjective_forms``), so it finds every pair accepted here.
+    return (
+        len(short) >= 6
+        and Indel.normalized_similarity(base + link, short) >= 0.88
+        and meet(skeleton(base + link), skeleton(short))
+    )
 
 
 @lru_cache(maxsize=1 << 20)
@@ -726,10 +732,18 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             score = rule.apply(score)
             notes.append(rule.text(detail=lead))
     n_aligned = len(pairs) + len(merged)
+    inside = (
+        _short_name_inside(qt, ct, pairs, free_q, free_c)
+        if person is False and n_aligned == 1 and not merged
+        else ""
+    )
     if place:
         rule = name_rule("branch_qualifier")
         score = rule.apply(score)
         notes.append(rule.text(detail=place))
+    elif inside:
+        rule = name_rule("short_name_inside")
+        notes.append(rule.text(detail=inside))
     elif (
         (n_aligned == 1 and (free_q or free_c))
         or (n_aligned and not strong and not merged)
@@ -896,8 +910,43 @@ INITIALISM_SIM: Final = 0.85
 _INITIALISM_LEN: Final = (2, 5)
 
 
+def _short_name_inside(
+    qt: list[str],
+    ct: list[str],
+    pairs: list[tuple[int, int, float, str]],
+    free_q: list[int],
+    free_c: list[int],
+) -> str:
+    """The words left over when an organisation's one aligned word is the same word on both
+    sides (:data:`SAME_SIM`), distinctive (:func:`_distinctive`), and every word left over
+    on either side is not: generic business words, descriptive words, the nouns of
+    :data:`INSTITUTIONAL`, legal-form words (``STROYTRANSGAZ`` / ``STROYTRANSGAZ GROUP``,
+    ``SANOVERA`` / ``SANOVERA PHARM COMPANY SARL``, ``BANK RUBLEV`` / ``JOINT STOCK COMMERCIAL
+    BANK RUBLEV``): a short name inside its long form, not one word shared among several.
+    ``""`` otherwise (the one-shared-word cap applies). The candidate index mirrors it: it
+    lifts its one-word cap only where no distinctive word of either name is certainly left
+    over (:mod:`roundabout.matching.index`)."""
+    ((i, j, sim, how),) = pairs
+    if how == "number" or not _same_word(qt[i], ct[j], sim):
+        return ""
+    if not (_distinctive(qt[i]) or _distinctive(ct[j])):
+        return ""
+    left = [qt[k] for k in free_q] + [ct[k] for k in free_c]
+    if not left or any(_distinctive(t) for t in left):
+        return ""
+    return " ".join(left)
+
+
 #: Similarity of two spellings of the same word (equal skeletons: ``Alpha`` / ``Alfa``).
 SAME_SIM: Final = 0.97
+
+
+def _same_word(a: str, b: str, sim: float) -> bool:
+    """``a`` and ``b``, aligned at ``sim``, are one word: the same spelling or skeleton
+    (:data:`SAME_SIM`), or a near spelling at full credit (:data:`CREDIT_FULL`) of two words
+    longer than :data:`SHORT_ONLY_WORD` (``Mamunah`` / ``Maimunah``): in short words one
+    letter makes another word (``Sevan`` / ``Sevin``, ``Star`` / ``Start``)."""
+    return sim >= SAME_SIM or (sim >= CREDIT_FULL and min(len(a), len(b)) > SHORT_ONLY_WORD)
 
 
 def _same_words(
@@ -906,14 +955,14 @@ def _same_words(
     qt: list[str],
     ct: list[str],
 ) -> bool:
-    """Every aligned word is the same word on both sides (exact or another romanisation,
-    :data:`SAME_SIM`; numbers apart) and one of them is distinctive (:func:`_distinctive`):
+    """Every aligned word is the same word on both sides (:func:`_same_word`; numbers apart)
+    and one of them is distinctive (:func:`_distinctive`):
     what the qualifier rule needs before it lifts the one-word cap. A branch carries its
     parent's name as written (``FABERLIC EUROPE``, ``DEUTSCHE BANK (SCHWEIZ)``); a near
     miss beside a region (``SISTEMA ASIA`` / ``Systems``, ``TRADEX`` / ``Trade Asia``) or a
     generic word (``SERVICE``) is another company."""
     words = [(i, j, sim) for i, j, sim, how in pairs if how != "number"]
-    if not words or any(sim < SAME_SIM for _, _, sim in words):
+    if not words or not all(_same_word(qt[i], ct[j], sim) for i, j, sim in words):
         return False
     if any(sim < SAME_SIM for _, _, sim in merged):
         return False
