@@ -216,3 +216,22 @@ def test_short_names_inside_long_ones_are_candidates(
     b = " ".join([*long_[:1], name, *long_[1:], other]).strip().upper()
     listed, query = (a, b) if reverse else (b, a)
     _check([listed], query, schema)
+
+
+ARTICLE = [
+    ("Lazher Ben Khalifa ROUINE", "Al-Azhar Ben Khalifa ROUINE"),
+    ("LAKHDAR", "AL AKHDAR"),
+    ("Larbi Mansour", "El Arbi Mansour"),
+]
+
+
+@pytest.mark.parametrize(("query", "listed"), [*ARTICLE, *((b, a) for a, b in ARTICLE)])
+def test_the_screener_finds_merged_articles(query: str, listed: str) -> None:
+    assert compare(analyze(query, True), analyze(listed, True), person=True).score >= 0.72
+    entity = ListEntity(entity_id="t", schema="Person", name=listed)
+    screener = Screener([ScreenEntry(entity, "test:1", entity.content_hash())])
+    for schema in ("Person", None):
+        hits = screener.screen(Party("p", query, schema=schema))
+        assert [h.entity_id for h in hits if h.match] == ["t"], schema
+    _check([listed], query, "Person")
+    _check([listed], query, "Organization")

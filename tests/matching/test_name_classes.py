@@ -377,3 +377,23 @@ def test_short_name_inside_is_explained() -> None:
     cmp = compare(analyze("ZELENOGOR", False), analyze("ZELENOGOR GROUP", False), person=False)
     assert any("short name inside a long one" in n for n in cmp.notes)
     assert "group" in cmp.explain()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Lazher Ben Khalifa", "Al-Azhar Ben Khalifa"),  # the article merged as a bare L
+        ("Larbi Mansour", "El Arbi Mansour"),
+        ("Lakhdar Brahimi", "al-Akhdar Brahimi"),
+    ],
+)
+def test_maghrebi_article_merged_as_l(a: str, b: str) -> None:
+    assert score(a, b, True) >= ACCEPT
+    assert score(b, a, None) >= ACCEPT
+
+
+def test_article_merge_does_not_swallow_a_shared_word() -> None:
+    # "al aqsa" is not merged into the other side's "aqsa" (which does not start with l)
+    cmp = compare(analyze("AL-AQSA FOUNDATION", False), analyze("AL-AQSA", False), person=False)
+    assert {(p.left, p.right) for p in cmp.pairs} >= {("al", "al"), ("aqsa", "aqsa")}
+    assert score("Lazher Ben Khalifa", "Al-Azhar Ben Youssef", True) < ACCEPT

@@ -37,7 +37,9 @@ of different kinds (:mod:`roundabout.matching.vocabulary`) and acronyms.
 (:func:`roundabout.matching.keys.meet`: equal or one edit apart), either their skeletons
 (consonant skeletons for a name in abjad script) or their consonant skeletons (``Mirziyoyev`` /
 ``Mirzieev``: ``mrzv``), or if their stems are equal (the index keeps a stem key); a merge
-(``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when the joined keys meet; the
+(``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when the joined keys meet
+(for the Maghrebi article merged as a bare ``l``, ``Lazher`` / ``al-Azhar``, the key of ``l``
++ the name; ``ibn``, ``ben`` and ``ebn`` are read as ``bin`` when names are analysed); the
 acronym rule needs an exact acronym. Initials align with any token of the same first letter.
 :mod:`roundabout.matching.index` looks names up by exactly these keys and bounds the score of
 everything else, which is what makes its candidate set complete.
@@ -648,6 +650,12 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         merged = merged + _merges(qt, q.abjad, ct, cs, used_q, used_c)
     if len(ct) - len(used_c) >= 2 and len(qt) - len(used_q) >= 1:
         merged = merged + [(b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)]
+    # The Maghrebi article merged as a bare L ("Lazher" / "al-Azhar", "Larbi" / "el Arabi"),
+    # among the words left free.
+    if not abjad and not _ARTICLES.isdisjoint(qt[:-1]):
+        merged = merged + _article_merges(qt, ct, cs, used_q, used_c)
+    if not abjad and not _ARTICLES.isdisjoint(ct[:-1]):
+        merged = merged + [(b, a, s) for a, b, s in _article_merges(ct, qt, qs, used_c, used_q)]
     # A short token written in capitals that spells the first letters of words left over on
     # the other side ("U.S." / "United States", "JC" / "Jean-Claude", "PLA" / "People's
     # Liberation Army").
@@ -1080,6 +1088,50 @@ def _short_fuzzy(a: str, b: str) -> bool:
 def _credit(sim: float) -> float:
     """Near-misses count for less than their raw similarity (Castillo/Castro is not a typo)."""
     return sim if sim >= CREDIT_FULL else max(0.0, sim - CREDIT_SLOPE * (CREDIT_FULL - sim))
+
+
+#: The Arabic article, which Maghrebi and French romanisations merge into the name as a bare
+#: ``l`` (Lazhar = al-Azhar, Lakhdar = al-Akhdar, Larbi = al-Arabi).
+_ARTICLES: Final = frozenset({"al", "el"})
+
+
+def article_join(name: str) -> str:
+    """``name`` with the article merged as Maghrebi spellings write it: ``l`` + ``name``."""
+    return "l" + name
+
+
+def article_similarity(joined: str, token: str) -> float:
+    """Similarity of a name with the article merged (:func:`article_join`) and a token: the
+    best of their Indel similarity and :func:`token_similarity` (the vowels of such names
+    vary: Lazhar / Lazher)."""
+    sim = Indel.normalized_similarity(joined, token)
+    return max(sim, token_similarity(joined, skeleton(joined), token, skeleton(token), False)[0])
+
+
+def _article_merges(
+    a: list[str], b: list[str], kb: list[str], used_a: set[int], used_b: set[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """An article of ``a`` and the next free token, written as one free token of ``b`` with
+    the article as a bare ``l`` (``al Azhar`` / ``Lazher``; a word of ``b`` starting with
+    ``l``, four letters at least, left free by the other alignments): the joined key
+    (``skeleton("l" + name)``) must meet the token's key ``kb[j]``, as the candidate index keys
+    it (``index._alignment_keys``, ``NameIndex.alignment_hits``). Marks the tokens used."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    for i in range(len(a) - 1):
+        if i in used_a or i + 1 in used_a or a[i] not in _ARTICLES:
+            continue
+        joined = article_join(a[i + 1])
+        jkey = skeleton(joined)
+        for j, tok in enumerate(b):
+            if j in used_b or len(tok) < 4 or tok[0] != "l" or not meet_merged(jkey, kb[j]):
+                continue
+            sim = article_similarity(joined, tok)
+            if sim >= 0.85:
+                used_a.update((i, i + 1))
+                used_b.add(j)
+                out.append(((i, i + 1), (j,), sim))
+                break
+    return out
 
 
 def _merges(

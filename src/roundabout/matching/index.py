@@ -72,6 +72,7 @@ import numpy.typing as npt
 from roundabout.matching import vocabulary
 from roundabout.matching.compare import (
     _ADJECTIVE,
+    _ARTICLES,
     _INITIALISM_LEN,
     _PARTICLES,
     LIGHT,
@@ -80,6 +81,7 @@ from roundabout.matching.compare import (
     _bracketed,
     _distinctive,
     _written_in_capitals,
+    article_join,
     join_key,
     side_keys,
     substantive,
@@ -305,6 +307,9 @@ def _alignment_keys(form: NameForm, org: bool) -> list[tuple[str, int]]:
     out.extend(("#" + t, 1 << j) for j, t in enumerate(toks) if _initialism(t, form.raw))
     if form.abjad:  # the scorer compares no place adjectives in abjad script
         return out
+    for j in range(len(toks) - 1):  # the article merged as l (al Azhar / Lazher), as a join
+        if toks[j] in _ARTICLES:
+            out.extend((key, 3 << j) for key in join_keys(skeleton(article_join(toks[j + 1]))))
     p, a, f = ("$p", "$a", "$f") if org else ("$P", "$A", "$F")
     for j, t in enumerate(toks):
         out.extend((p + x, 1 << j) for x in _place_keys(t))
@@ -516,6 +521,12 @@ class NameIndex:
         for letters, mask in spelt_runs(toks):
             if (d := post.get("#" + letters)) is not None:
                 out.append((mask, d))
+        if not form.abjad:  # an article and the next word against a word merging them
+            for i in range(len(toks) - 1):
+                if toks[i] in _ARTICLES:
+                    jk = skeleton(article_join(toks[i + 1]))
+                    if d := self._joined_hits(jk):
+                        out.append((3 << i, d))
         if form.abjad or not (person == "list" or person is False):
             return out
         for i, t in enumerate(toks):
