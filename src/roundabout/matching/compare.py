@@ -927,22 +927,39 @@ def _short_name_inside(
 ) -> str:
     """The words left over when an organisation's one aligned word is the same word on both
     sides (:data:`SAME_SIM`), distinctive (:func:`_distinctive`), and every word left over
-    on either side is not: generic business words, descriptive words, the nouns of
-    :data:`INSTITUTIONAL`, legal-form words (``STROYTRANSGAZ`` / ``STROYTRANSGAZ GROUP``,
+    on either side is a word the vocabularies know as generic (:func:`generic_word`: business
+    words, descriptive words, the nouns of :data:`INSTITUTIONAL`, legal-form words;
+    ``STROYTRANSGAZ`` / ``STROYTRANSGAZ GROUP``,
     ``SANOVERA`` / ``SANOVERA PHARM COMPANY SARL``, ``BANK RUBLEV`` / ``JOINT STOCK COMMERCIAL
     BANK RUBLEV``): a short name inside its long form, not one word shared among several.
     ``""`` otherwise (the one-shared-word cap applies). The candidate index mirrors it: it
-    lifts its one-word cap only where no distinctive word of either name is certainly left
-    over (:mod:`roundabout.matching.index`)."""
+    lifts its one-word cap only where no word of either name that is not generic is certainly
+    left over (:mod:`roundabout.matching.index`)."""
     ((i, j, sim, how),) = pairs
     if how == "number" or not _same_word(qt[i], ct[j], sim):
         return ""
     if not (_distinctive(qt[i]) or _distinctive(ct[j])):
         return ""
     left = [qt[k] for k in free_q] + [ct[k] for k in free_c]
-    if not left or any(_distinctive(t) for t in left):
+    if not left or not all(generic_word(t) for t in left):
         return ""
     return " ".join(left)
+
+
+@lru_cache(maxsize=100_000)
+def generic_word(token: str) -> bool:
+    """A word the vocabularies know says nothing of which body it is: a generic business word
+    or particle (:data:`LIGHT`), a descriptive word (:func:`vocabulary.descriptive`), a noun of
+    :data:`INSTITUTIONAL`, a word legal forms are made of or a one-word legal form. Unknown
+    short words are not: ``AG TERMINAL``, ``IQ COMPONENTS``, ``M INVEST`` may be initials of
+    another name. (Never a distinctive word, :func:`_distinctive`.)"""
+    return (
+        token in LIGHT
+        or token in INSTITUTIONAL
+        or token in vocabulary.descriptive()
+        or skeleton(token) in legal_forms.vocabulary()
+        or (token,) in legal_forms.table().forms  # a one-word form left in (CO, SA)
+    )
 
 
 #: Similarity of two spellings of the same word (equal skeletons: ``Alpha`` / ``Alfa``).

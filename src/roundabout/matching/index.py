@@ -79,9 +79,9 @@ from roundabout.matching.compare import (
     PLACE_WEIGHT,
     WEAK_CAP,
     _bracketed,
-    _distinctive,
     _written_in_capitals,
     article_join,
+    generic_word,
     join_key,
     side_keys,
     substantive,
@@ -177,12 +177,13 @@ def _substantive(tokens: Sequence[str]) -> int:
 
 
 def _distinctive_mask(tokens: Sequence[str]) -> int:
-    """Mask of the distinctive tokens (:func:`roundabout.matching.compare._distinctive`). The
-    scorer lifts the one-word cap for an organisation whose words left over are all not
-    distinctive (``_short_name_inside``: ``STROYTRANSGAZ`` / ``STROYTRANSGAZ GROUP``), so the
-    bound keeps that cap only where a distinctive word shared no key on either side (or the
-    names are compared as persons)."""
-    return sum(1 << i for i, t in enumerate(tokens) if _distinctive(t))
+    """Mask of the tokens that are not generic words
+    (:func:`roundabout.matching.compare.generic_word`; distinctive words among them). The
+    scorer lifts the one-word cap for an organisation whose words left over are all generic
+    (``_short_name_inside``: ``STROYTRANSGAZ`` / ``STROYTRANSGAZ GROUP``), so the bound keeps
+    that cap only where such a word shared no key on either side (or the names are compared
+    as persons)."""
+    return sum(1 << i for i, t in enumerate(tokens) if not generic_word(t))
 
 
 #: Most the "different words" rule leaves of a score (a substantive word left over on each
