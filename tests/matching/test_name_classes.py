@@ -1,8 +1,10 @@
 """Rule classes of issue 12 item 5, each with pairs that must match and near misses that must
 not (none of them taken from the bench sets): scripts the transliterator used to lose (kana
 voicing marks, Indic vowel signs, Khmer), syllables of Hangul and kana, a region or bracketed
-qualifier of an organisation, initialisms, two names written either side of a slash, and a
-short name inside a long one whose extra words are descriptive."""
+qualifier of an organisation, initialisms, two names written either side of a slash, a
+short name inside a long one whose extra words are descriptive; and (issue 12, second round)
+two-letter initialisms, qualifiers beside near misses, one-word short names inside long ones,
+"son of" particles and the Maghrebi article merged as L."""
 
 import csv
 from importlib import resources

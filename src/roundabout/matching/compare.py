@@ -29,7 +29,9 @@ patronymics, conflicting middle initials (``Hans O`` / ``Hans Joachim``), names 
 substantive word on each side left unexplained, an organisation with a word more than the
 other (a subsidiary: ``Banco Santander México``) unless the words more are descriptive
 (:func:`roundabout.matching.vocabulary.descriptive`: ``SEPANIR`` / ``SEPANIR OIL AND GAS
-ENGINEERING COMPANY`` is a short name inside a long one), the whole-name view, legal forms
+ENGINEERING COMPANY`` is a short name inside a long one; with one distinctive word and only
+generic words left, the one-shared-word cap does not apply either: ``STROYTRANSGAZ`` /
+``STROYTRANSGAZ GROUP``), the whole-name view, legal forms
 of different families (``AG`` / ``GmbH``; less within LLC/LLP or JSC/PJSC/Inc.), designations
 of different kinds (:mod:`roundabout.matching.vocabulary`) and acronyms.
 
