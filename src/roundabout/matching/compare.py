@@ -702,11 +702,9 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             notes.append("extra names on the query side discounted")
     # Organisations: place names left over on one side only, the other side fully aligned
     # ("FABERLIC" / "FABERLIC EUROPE"): a branch's qualifier, weighed lightly.
-    place = (
-        _place_qualifier(q, c, qt, ct, free_q, free_c)
-        if person is False and strong and _same_words(pairs, merged, qt, ct)
-        else ""
-    )
+    place = _place_qualifier(q, c, qt, ct, free_q, free_c) if person is False and strong else ""
+    if place and not _same_words(pairs, merged, qt, ct):
+        place = ""
     if place:
         den -= sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c)
         den += PLACE_WEIGHT * (sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c))
