@@ -151,6 +151,7 @@ def test_inlined_bounds_equal_the_reference_bound(screener: Screener, vector_min
     from roundabout.matching.compare import join_key, side_keys, token_weight
     from roundabout.matching.index import (
         _digits,
+        _distinctive_mask,
         _initials,
         _kept,
         _places,
@@ -188,7 +189,9 @@ def test_inlined_bounds_equal_the_reference_bound(screener: Screener, vector_min
             if q_dig and index.digits[nid]:
                 qm |= q_dig
                 cm |= index.digits[nid]
-            side = _QuerySide.of(qm | q_init, wq, kq, q_init, _substantive(q.tokens))
+            side = _QuerySide.of(
+                qm | q_init, wq, kq, q_init, _substantive(q.tokens), _distinctive_mask(q.tokens)
+            )
             ref = index.bound(nid, cm, side, index.names[nid].person is not False)
             if index.names[nid].person is False:
                 ref = max(ref, index.qualifier_bound(nid, qm, cm, wq, q_init, _places(q)))

@@ -171,3 +171,67 @@ def test_qualifiers_are_candidates(
     qualified = f"{other} {' '.join(regions).upper()}"
     listed, query = (qualified, name) if reverse else (name, qualified)
     _check([listed], query, "Organization")
+
+
+#: A short name of one distinctive word inside a long one whose other words are generic,
+#: descriptive or legal-form words: the scorer lifts the one-word cap, the index must too.
+INSIDE = [
+    ("STROYTRANSGAZ", "STROYTRANSGAZ GROUP"),
+    ("BANK RUBLEV", "JOINT STOCK COMMERCIAL BANK RUBLEV"),
+    ("SANOVERA", "SANOVERA PHARM COMPANY SARL"),
+    ("AGROGATE COMPANY", "AGROGATE HOLDING"),
+]
+
+
+@pytest.mark.parametrize(("query", "listed"), [*INSIDE, *((b, a) for a, b in INSIDE)])
+def test_the_screener_finds_short_names_inside_long_ones(query: str, listed: str) -> None:
+    assert compare(analyze(query, False), analyze(listed, False), person=False).score >= 0.72
+    entity = ListEntity(entity_id="t", schema="Organization", name=listed)
+    screener = Screener([ScreenEntry(entity, "test:1", entity.content_hash())])
+    for schema in ("Organization", None):
+        hits = screener.screen(Party("p", query, schema=schema))
+        assert [h.entity_id for h in hits if h.match] == ["t"], schema
+
+
+NAMES = ["stroytransgaz", "rublev", "sanovera", "kovalenko", "agrogate", "zelenogor"]
+GENERIC = ["group", "bank", "company", "holding", "trading", "pharm", "foundation", "oil", "gas"]
+GENERIC += ["joint stock company", "llc", "international", "systems", "institute", "exchange"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(NAMES),
+    st.lists(st.sampled_from(GENERIC), min_size=0, max_size=2, unique=True),
+    st.lists(st.sampled_from(GENERIC), min_size=1, max_size=3, unique=True),
+    st.sampled_from(["", "kazan", "nord", "7"]),
+    st.booleans(),
+    st.sampled_from(["Organization", "Person"]),
+)
+def test_short_names_inside_long_ones_are_candidates(
+    name: str, short: list[str], long_: list[str], other: str, reverse: bool, schema: str
+) -> None:
+    """One distinctive word, generic words around it on either side (or another distinctive
+    word, which keeps the one-word cap), either side."""
+    a = " ".join([*short, name]).upper()
+    b = " ".join([*long_[:1], name, *long_[1:], other]).strip().upper()
+    listed, query = (a, b) if reverse else (b, a)
+    _check([listed], query, schema)
+
+
+ARTICLE = [
+    ("Lazher Ben Khalifa ROUINE", "Al-Azhar Ben Khalifa ROUINE"),
+    ("LAKHDAR", "AL AKHDAR"),
+    ("Larbi Mansour", "El Arbi Mansour"),
+]
+
+
+@pytest.mark.parametrize(("query", "listed"), [*ARTICLE, *((b, a) for a, b in ARTICLE)])
+def test_the_screener_finds_merged_articles(query: str, listed: str) -> None:
+    assert compare(analyze(query, True), analyze(listed, True), person=True).score >= 0.72
+    entity = ListEntity(entity_id="t", schema="Person", name=listed)
+    screener = Screener([ScreenEntry(entity, "test:1", entity.content_hash())])
+    for schema in ("Person", None):
+        hits = screener.screen(Party("p", query, schema=schema))
+        assert [h.entity_id for h in hits if h.match] == ["t"], schema
+    _check([listed], query, "Person")
+    _check([listed], query, "Organization")

@@ -29,7 +29,9 @@ patronymics, conflicting middle initials (``Hans O`` / ``Hans Joachim``), names 
 substantive word on each side left unexplained, an organisation with a word more than the
 other (a subsidiary: ``Banco Santander México``) unless the words more are descriptive
 (:func:`roundabout.matching.vocabulary.descriptive`: ``SEPANIR`` / ``SEPANIR OIL AND GAS
-ENGINEERING COMPANY`` is a short name inside a long one), the whole-name view, legal forms
+ENGINEERING COMPANY`` is a short name inside a long one; with one distinctive word and only
+generic words left, the one-shared-word cap does not apply either: ``STROYTRANSGAZ`` /
+``STROYTRANSGAZ GROUP``), the whole-name view, legal forms
 of different families (``AG`` / ``GmbH``; less within LLC/LLP or JSC/PJSC/Inc.), designations
 of different kinds (:mod:`roundabout.matching.vocabulary`) and acronyms.
 
@@ -37,7 +39,9 @@ of different kinds (:mod:`roundabout.matching.vocabulary`) and acronyms.
 (:func:`roundabout.matching.keys.meet`: equal or one edit apart), either their skeletons
 (consonant skeletons for a name in abjad script) or their consonant skeletons (``Mirziyoyev`` /
 ``Mirzieev``: ``mrzv``), or if their stems are equal (the index keeps a stem key); a merge
-(``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when the joined keys meet; the
+(``Jin Ping`` / ``Jinping``) and the whole-name rule only fire when the joined keys meet
+(for the Maghrebi article merged as a bare ``l``, ``Lazher`` / ``al-Azhar``, the key of ``l``
++ the name; ``ibn``, ``ben`` and ``ebn`` are read as ``bin`` when names are analysed); the
 acronym rule needs an exact acronym. Initials align with any token of the same first letter.
 :mod:`roundabout.matching.index` looks names up by exactly these keys and bounds the score of
 everything else, which is what makes its candidate set complete.
@@ -467,7 +471,13 @@ def place_adjective(a: str, b: str) -> bool:
     forms = {base, base + link, base + "sk", base + link + "sk"}
     if short in forms or short[:-1] in forms:  # Yalt(a), Moskv(a)
         return True
-    return len(short) >= 6 and Indel.normalized_similarity(base + link, short) >= 0.88
+    # The fuzzy comparison only where the stem's keys meet the place name's: the candidate
+    # index keys the stem (``index.adjective_forms``), so it finds every pair accepted here.
+    return (
+        len(short) >= 6
+        and Indel.normalized_similarity(base + link, short) >= 0.88
+        and meet(skeleton(base + link), skeleton(short))
+    )
 
 
 @lru_cache(maxsize=1 << 20)
@@ -642,11 +652,19 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         merged = merged + _merges(qt, q.abjad, ct, cs, used_q, used_c)
     if len(ct) - len(used_c) >= 2 and len(qt) - len(used_q) >= 1:
         merged = merged + [(b, a, s) for a, b, s in _merges(ct, c.abjad, qt, qs, used_c, used_q)]
+    # The Maghrebi article merged as a bare L ("Lazher" / "al-Azhar", "Larbi" / "el Arabi"),
+    # among the words left free.
+    if not abjad and not _ARTICLES.isdisjoint(qt[:-1]):
+        merged = merged + _article_merges(qt, ct, cs, used_q, used_c)
+    if not abjad and not _ARTICLES.isdisjoint(ct[:-1]):
+        merged = merged + [(b, a, s) for a, b, s in _article_merges(ct, qt, qs, used_c, used_q)]
     # A short token written in capitals that spells the first letters of words left over on
     # the other side ("U.S." / "United States", "JC" / "Jean-Claude", "PLA" / "People's
     # Liberation Army").
     inits = _initialisms(q, qt, ct, used_q, used_c)
     inits += [(b, a, s) for a, b, s in _initialisms(c, ct, qt, used_c, used_q)]
+    if inits:
+        inits = _supported(inits, pairs, merged, qt, ct, used_q, used_c)
     merged = merged + inits
     wq = [token_weight(t, k) for t, k in zip(qt, q.skeletons, strict=True)]
     wc = [token_weight(t, k) for t, k in zip(ct, c.skeletons, strict=True)]
@@ -685,6 +703,8 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     # Organisations: place names left over on one side only, the other side fully aligned
     # ("FABERLIC" / "FABERLIC EUROPE"): a branch's qualifier, weighed lightly.
     place = _place_qualifier(q, c, qt, ct, free_q, free_c) if person is False and strong else ""
+    if place and not _same_words(pairs, merged, qt, ct):
+        place = ""
     if place:
         den -= sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c)
         den += PLACE_WEIGHT * (sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c))
@@ -720,10 +740,18 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             score = rule.apply(score)
             notes.append(rule.text(detail=lead))
     n_aligned = len(pairs) + len(merged)
+    inside = (
+        _short_name_inside(qt, ct, pairs, free_q, free_c)
+        if person is False and n_aligned == 1 and not merged
+        else ""
+    )
     if place:
         rule = name_rule("branch_qualifier")
         score = rule.apply(score)
         notes.append(rule.text(detail=place))
+    elif inside:
+        rule = name_rule("short_name_inside")
+        notes.append(rule.text(detail=inside))
     elif (
         (n_aligned == 1 and (free_q or free_c))
         or (n_aligned and not strong and not merged)
@@ -890,6 +918,111 @@ INITIALISM_SIM: Final = 0.85
 _INITIALISM_LEN: Final = (2, 5)
 
 
+def _short_name_inside(
+    qt: list[str],
+    ct: list[str],
+    pairs: list[tuple[int, int, float, str]],
+    free_q: list[int],
+    free_c: list[int],
+) -> str:
+    """The words left over when an organisation's one aligned word is the same word on both
+    sides (:data:`SAME_SIM`), distinctive (:func:`_distinctive`), and every word left over
+    on either side is a word the vocabularies know as generic (:func:`generic_word`: business
+    words, descriptive words, the nouns of :data:`INSTITUTIONAL`, legal-form words;
+    ``STROYTRANSGAZ`` / ``STROYTRANSGAZ GROUP``,
+    ``SANOVERA`` / ``SANOVERA PHARM COMPANY SARL``, ``BANK RUBLEV`` / ``JOINT STOCK COMMERCIAL
+    BANK RUBLEV``): a short name inside its long form, not one word shared among several.
+    ``""`` otherwise (the one-shared-word cap applies). The candidate index mirrors it: it
+    lifts its one-word cap only where no word of either name that is not generic is certainly
+    left over (:mod:`roundabout.matching.index`)."""
+    ((i, j, sim, how),) = pairs
+    if how == "number" or not _same_word(qt[i], ct[j], sim):
+        return ""
+    if not (_distinctive(qt[i]) or _distinctive(ct[j])):
+        return ""
+    left = [qt[k] for k in free_q] + [ct[k] for k in free_c]
+    if not left or not all(generic_word(t) for t in left):
+        return ""
+    return " ".join(left)
+
+
+@lru_cache(maxsize=100_000)
+def generic_word(token: str) -> bool:
+    """A word the vocabularies know says nothing of which body it is: a generic business word
+    or particle (:data:`LIGHT`), a descriptive word (:func:`vocabulary.descriptive`), a noun of
+    :data:`INSTITUTIONAL`, a word legal forms are made of or a one-word legal form. Unknown
+    short words are not: ``AG TERMINAL``, ``IQ COMPONENTS``, ``M INVEST`` may be initials of
+    another name. (Never a distinctive word, :func:`_distinctive`.)"""
+    return (
+        token in LIGHT
+        or token in INSTITUTIONAL
+        or token in vocabulary.descriptive()
+        or skeleton(token) in legal_forms.vocabulary()
+        or (token,) in legal_forms.table().forms  # a one-word form left in (CO, SA)
+    )
+
+
+#: Similarity of two spellings of the same word (equal skeletons: ``Alpha`` / ``Alfa``).
+SAME_SIM: Final = 0.97
+
+
+def _same_word(a: str, b: str, sim: float) -> bool:
+    """``a`` and ``b``, aligned at ``sim``, are one word: the same spelling or skeleton
+    (:data:`SAME_SIM`), or a near spelling at full credit (:data:`CREDIT_FULL`) of two words
+    longer than :data:`SHORT_ONLY_WORD` (``Mamunah`` / ``Maimunah``): in short words one
+    letter makes another word (``Sevan`` / ``Sevin``, ``Star`` / ``Start``)."""
+    return sim >= SAME_SIM or (sim >= CREDIT_FULL and min(len(a), len(b)) > SHORT_ONLY_WORD)
+
+
+def _same_words(
+    pairs: list[tuple[int, int, float, str]],
+    merged: list[tuple[tuple[int, ...], tuple[int, ...], float]],
+    qt: list[str],
+    ct: list[str],
+) -> bool:
+    """Every aligned word is the same word on both sides (:func:`_same_word`; numbers apart)
+    and one of them is distinctive (:func:`_distinctive`):
+    what the qualifier rule needs before it lifts the one-word cap. A branch carries its
+    parent's name as written (``FABERLIC EUROPE``, ``DEUTSCHE BANK (SCHWEIZ)``); a near
+    miss beside a region (``SISTEMA ASIA`` / ``Systems``, ``TRADEX`` / ``Trade Asia``) or a
+    generic word (``SERVICE``) is another company."""
+    words = [(i, j, sim) for i, j, sim, how in pairs if how != "number"]
+    if not words or not all(_same_word(qt[i], ct[j], sim) for i, j, sim in words):
+        return False
+    if any(sim < SAME_SIM for _, _, sim in merged):
+        return False
+    return any(_distinctive(qt[i]) or _distinctive(ct[j]) for i, j, _ in words)
+
+
+def _supported(
+    inits: list[tuple[tuple[int, ...], tuple[int, ...], float]],
+    pairs: list[tuple[int, int, float, str]],
+    merged: list[tuple[tuple[int, ...], tuple[int, ...], float]],
+    qt: list[str],
+    ct: list[str],
+    used_q: set[int],
+    used_c: set[int],
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """The initialisms that stand: one of two letters only beside a word aligned at full
+    credit (:data:`CREDIT_FULL`; ``EN BANK`` / ``EGHTESAD NOVIN BANK``, ``JC Juncker``). Two
+    capital letters are the initials of one name in 700 (``DM`` of every "David Miller", ``IS``
+    of "Ibrahim Saleh" beside a near miss Hassan / Khorasan), and lists write every name in
+    capitals: in the labelled sets every two-letter initialism of a match has such a word
+    beside it. The others' tokens are freed (``used_q``, ``used_c``)."""
+    sure = any(how != "number" and sim >= CREDIT_FULL for _, _, sim, how in pairs) or any(
+        sim >= CREDIT_FULL for _, _, sim in merged
+    )
+    out = []
+    for qi, cj, sim in inits:
+        short = qt[qi[0]] if len(qi) == 1 else ct[cj[0]]
+        if len(short) > 2 or sure:
+            out.append((qi, cj, sim))
+        else:
+            used_q.difference_update(qi)
+            used_c.difference_update(cj)
+    return out
+
+
 def _initialisms(
     form: NameForm, a: list[str], b: list[str], used_a: set[int], used_b: set[int]
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
@@ -910,7 +1043,9 @@ def _initialisms(
         ):
             continue
         run = _spelt_run(tok, b, used_b)
-        if run:
+        # People (a patronymic among the words spelt) have no initialisms: "AMG" does not
+        # spell Aleksandr Mikhaylovich Grigorev (as in :func:`_acronym`).
+        if run and not any(is_patronymic(b[k]) for k in run):
             used_a.add(i)
             used_b.update(run)
             out.append(((i,), run, INITIALISM_SIM))
@@ -970,6 +1105,50 @@ def _short_fuzzy(a: str, b: str) -> bool:
 def _credit(sim: float) -> float:
     """Near-misses count for less than their raw similarity (Castillo/Castro is not a typo)."""
     return sim if sim >= CREDIT_FULL else max(0.0, sim - CREDIT_SLOPE * (CREDIT_FULL - sim))
+
+
+#: The Arabic article, which Maghrebi and French romanisations merge into the name as a bare
+#: ``l`` (Lazhar = al-Azhar, Lakhdar = al-Akhdar, Larbi = al-Arabi).
+_ARTICLES: Final = frozenset({"al", "el"})
+
+
+def article_join(name: str) -> str:
+    """``name`` with the article merged as Maghrebi spellings write it: ``l`` + ``name``."""
+    return "l" + name
+
+
+def article_similarity(joined: str, token: str) -> float:
+    """Similarity of a name with the article merged (:func:`article_join`) and a token: the
+    best of their Indel similarity and :func:`token_similarity` (the vowels of such names
+    vary: Lazhar / Lazher)."""
+    sim = Indel.normalized_similarity(joined, token)
+    return max(sim, token_similarity(joined, skeleton(joined), token, skeleton(token), False)[0])
+
+
+def _article_merges(
+    a: list[str], b: list[str], kb: list[str], used_a: set[int], used_b: set[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """An article of ``a`` and the next free token, written as one free token of ``b`` with
+    the article as a bare ``l`` (``al Azhar`` / ``Lazher``; a word of ``b`` starting with
+    ``l``, four letters at least, left free by the other alignments): the joined key
+    (``skeleton("l" + name)``) must meet the token's key ``kb[j]``, as the candidate index keys
+    it (``index._alignment_keys``, ``NameIndex.alignment_hits``). Marks the tokens used."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    for i in range(len(a) - 1):
+        if i in used_a or i + 1 in used_a or a[i] not in _ARTICLES:
+            continue
+        joined = article_join(a[i + 1])
+        jkey = skeleton(joined)
+        for j, tok in enumerate(b):
+            if j in used_b or len(tok) < 4 or tok[0] != "l" or not meet_merged(jkey, kb[j]):
+                continue
+            sim = article_similarity(joined, tok)
+            if sim >= 0.85:
+                used_a.update((i, i + 1))
+                used_b.add(j)
+                out.append(((i, i + 1), (j,), sim))
+                break
+    return out
 
 
 def _merges(

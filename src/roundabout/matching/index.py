@@ -30,9 +30,8 @@ initials align by first letter. Every list name is indexed under exactly those k
   meet when the skeletons are at most two deletions apart: every such pair of the
   bundled lists' vocabulary (704 accepted pairs) is covered, but not every one-letter variant
   (3.5% of the one-edit variants of the adjective stems, mostly where a skeleton rule
-  amplifies the edit: ``aerokosmicihe`` / ``aerokosmicheskie``). That is the one residual gap
-  of the argument below; requiring the keys to meet in ``compare.place_adjective``'s fuzzy
-  branch would close it.
+  amplifies the edit: ``aerokosmicihe`` / ``aerokosmicheskie``): ``compare.place_adjective``'s
+  fuzzy branch requires the keys to meet, which closes that gap.
 
 Numbers left over on both sides pair up whatever their value (``compare``: "numbers differ"),
 so when both names hold a number, the bound counts those tokens as matched, like initials.
@@ -45,15 +44,17 @@ A query looks up the same keys and, per list name, collects which of its own tok
 of the list name's tokens shared a key (bit masks). From the token weights
 (:func:`roundabout.matching.compare.token_weight`) of those tokens, plus anything initials could
 align, :meth:`NameIndex.bound` gives an upper bound of the name score: the aligned share of the
-weight, with the largest discount the scorer can give to extra names, and the one-alignment cap.
+weight, with the largest discount the scorer can give to extra names, and the one-alignment cap
+(kept only where the scorer cannot read a short name inside a long one: compared as persons, or
+a distinctive word of either name shares no key, :func:`_distinctive_mask`).
 A list name that shares no key with the query can score nothing (bound 0). Names whose bound is
 below the floor are not scored; all others are. A name that shares no key at all can only align
 initials, which the scorer caps at ``WEAK_CAP``. Hence, for any floor above ``WEAK_CAP`` (0.69;
 the default threshold is 0.72), **every list name that ``compare`` would score at or above the
 floor is among the candidates: recall against exhaustive pair scoring is 1.0 by construction**
 (``tests/matching/test_index.py`` checks it against all pairs, ``test_index_gaps.py`` on
-generated initialism, place-adjective and qualifier pairs), save the fuzzy place-adjective
-variants above and the names either side of a ``/``, which ``compare`` also scores apart and
+generated initialism, place-adjective, qualifier and short-name-inside pairs), save the
+names either side of a ``/``, which ``compare`` also scores apart and
 this bound does not model.
 """
 
@@ -71,6 +72,7 @@ import numpy.typing as npt
 from roundabout.matching import vocabulary
 from roundabout.matching.compare import (
     _ADJECTIVE,
+    _ARTICLES,
     _INITIALISM_LEN,
     _PARTICLES,
     LIGHT,
@@ -78,6 +80,8 @@ from roundabout.matching.compare import (
     WEAK_CAP,
     _bracketed,
     _written_in_capitals,
+    article_join,
+    generic_word,
     join_key,
     side_keys,
     substantive,
@@ -134,15 +138,29 @@ class _QuerySide:
     initials: int  # number of one-letter query tokens
     #: substantive query tokens that shared no key: certainly left over (mask)
     sub_free: int = 0
+    #: distinctive query tokens that shared no key (mask): the one-word cap holds
+    dist_free: int = 0
 
     @staticmethod
     def of(
-        qm: int, wq: Sequence[float], kq: Sequence[float], q_init: int, q_sub: int = 0
+        qm: int,
+        wq: Sequence[float],
+        kq: Sequence[float],
+        q_init: int,
+        q_sub: int = 0,
+        q_dist: int = 0,
     ) -> _QuerySide:
         matched = sum(w for i, w in enumerate(wq) if qm >> i & 1)
         kept_free = sum(k for i, k in enumerate(kq) if not qm >> i & 1)
         return _QuerySide(
-            matched, kept_free, sum(wq), max(wq), qm.bit_count(), q_init.bit_count(), q_sub & ~qm
+            matched,
+            kept_free,
+            sum(wq),
+            max(wq),
+            qm.bit_count(),
+            q_init.bit_count(),
+            q_sub & ~qm,
+            q_dist & ~qm,
         )
 
 
@@ -156,6 +174,16 @@ def _substantive(tokens: Sequence[str]) -> int:
     """Mask of the tokens that count as substantive words when left over
     (:func:`roundabout.matching.compare.substantive`)."""
     return sum(1 << i for i, t in enumerate(tokens) if substantive(t))
+
+
+def _distinctive_mask(tokens: Sequence[str]) -> int:
+    """Mask of the tokens that are not generic words
+    (:func:`roundabout.matching.compare.generic_word`; distinctive words among them). The
+    scorer lifts the one-word cap for an organisation whose words left over are all generic
+    (``_short_name_inside``: ``STROYTRANSGAZ`` / ``STROYTRANSGAZ GROUP``), so the bound keeps
+    that cap only where such a word shared no key on either side (or the names are compared
+    as persons)."""
+    return sum(1 << i for i, t in enumerate(tokens) if not generic_word(t))
 
 
 #: Most the "different words" rule leaves of a score (a substantive word left over on each
@@ -280,6 +308,9 @@ def _alignment_keys(form: NameForm, org: bool) -> list[tuple[str, int]]:
     out.extend(("#" + t, 1 << j) for j, t in enumerate(toks) if _initialism(t, form.raw))
     if form.abjad:  # the scorer compares no place adjectives in abjad script
         return out
+    for j in range(len(toks) - 1):  # the article merged as l (al Azhar / Lazher), as a join
+        if toks[j] in _ARTICLES:
+            out.extend((key, 3 << j) for key in join_keys(skeleton(article_join(toks[j + 1]))))
     p, a, f = ("$p", "$a", "$f") if org else ("$P", "$A", "$F")
     for j, t in enumerate(toks):
         out.extend((p + x, 1 << j) for x in _place_keys(t))
@@ -364,6 +395,7 @@ class NameIndex:
         self.initials = [_initials(item.form.tokens) for item in self.names]
         self.digits = [_digits(item.form.tokens) for item in self.names]
         self.substantive = [_substantive(item.form.tokens) for item in self.names]
+        self.distinctive = [_distinctive_mask(item.form.tokens) for item in self.names]
         #: Tokens that may be a qualifier left over (:func:`_places`), and the names with any.
         self.places = [_places(item.form) for item in self.names]
         self.with_place = frozenset(nid for nid, m in enumerate(self.places) if m)
@@ -402,6 +434,7 @@ class NameIndex:
         self._initials = np.array(self.initials, dtype=np.int64)
         self._digits = np.array(self.digits, dtype=np.int64)
         self._substantive = np.array(self.substantive, dtype=np.int64)
+        self._distinctive = np.array(self.distinctive, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -489,6 +522,12 @@ class NameIndex:
         for letters, mask in spelt_runs(toks):
             if (d := post.get("#" + letters)) is not None:
                 out.append((mask, d))
+        if not form.abjad:  # an article and the next word against a word merging them
+            for i in range(len(toks) - 1):
+                if toks[i] in _ARTICLES:
+                    jk = skeleton(article_join(toks[i + 1]))
+                    if d := self._joined_hits(jk):
+                        out.append((3 << i, d))
         if form.abjad or not (person == "list" or person is False):
             return out
         for i, t in enumerate(toks):
@@ -583,7 +622,11 @@ class NameIndex:
                 b = max(b, (q_total + mc) / (q_total + mc + max(kc_free, 0.0)))
             if full_c:
                 b = max(b, (mq + c_total) / (mq + c_total + kq_free))
-        if min(n_q, n_c) <= 1 and not (full_q and full_c):
+        if (
+            min(n_q, n_c) <= 1
+            and not (full_q and full_c)
+            and (discount or q.dist_free or self.distinctive[nid] & ~cmask)
+        ):
             b = min(b, WEAK_CAP)
         if q.sub_free and not q.initials and not c_init and self.substantive[nid] & ~cmask:
             # A substantive word certainly left over on each side (no initial to align it).
@@ -707,11 +750,15 @@ class NameIndex:
                     i = bits.bit_length() - 1
                     tok_keys[i] = tok_keys[i] | d.keys()
             # ... or the other query tokens are all a qualifier (regions, bracketed words).
-            q_place = _places(form) if person is not True and person is not None else 0
+            org = person is not True and person is not None
+            q_place = _places(form) if org else 0
             rest_places = (1 << n) - 1 if q_place else 0
+            # ... or the other query tokens are all not distinctive (a short name inside a
+            # long one: the scorer lifts the one-word cap for organisations).
+            q_dist = _distinctive_mask(toks) if org else -1
             for i in range(n):
                 pi = tok_keys[i]
-                if q_place and not rest_places & ~(1 << i) & ~q_place:
+                if (q_place and not rest_places & ~(1 << i) & ~q_place) or not q_dist & ~(1 << i):
                     keep.update(pi)
                     continue
                 for j in range(i + 1, n):
@@ -731,13 +778,16 @@ class NameIndex:
         wq = [token_weight(t, s) for t, s in zip(form.tokens, form.skeletons, strict=True)]
         kq = _kept(form.tokens, wq)
         q_sub = _substantive(form.tokens)
+        q_dist = _distinctive_mask(form.tokens)
         sides: dict[int, _QuerySide] = {}
         fixed = None if person == "list" else person is not False
         tok_dicts = [(1 << i, d) for i, d in enumerate(per_tok) if d]
         join_dicts = [(3 << i, d) for i, d in enumerate(joins) if d]
         join_dicts.extend(extra)
         if len(keep) >= vector_min and n <= _VECTOR_MAX_TOKENS and self._vector_ok:
-            self._bounds_vector(form, keep, out, floor, fixed, wq, kq, q_init, q_dig, q_sub, extra)
+            self._bounds_vector(
+                form, keep, out, floor, fixed, wq, kq, q_init, q_dig, q_sub, extra, q_dist
+            )
             self._qualified(
                 form, keep, out, floor, fixed, tok_dicts + join_dicts, wq, q_init, q_dig
             )
@@ -753,6 +803,7 @@ class NameIndex:
         )
         weak = WEAK_CAP
         substantives, different = self.substantive, DIFFERENT_MAX
+        distinctives = self.distinctive
         for nid in keep:
             if nid in out:
                 continue
@@ -774,7 +825,7 @@ class NameIndex:
                 cmask |= c_dig
             q = sides.get(qm)
             if q is None:
-                q = sides[qm] = _QuerySide.of(qm | q_init, wq, kq, q_init, q_sub)
+                q = sides[qm] = _QuerySide.of(qm | q_init, wq, kq, q_init, q_sub, q_dist)
             # --- bound(nid, cmask, q, discount) ---
             wc = weights[nid]
             c_init = initials[nid]
@@ -811,7 +862,8 @@ class NameIndex:
             full_q = mq >= q_total - _EPS
             full_c = mc >= c_total - _EPS
             b = (mq + mc) / (q_total + c_total)
-            if flags[nid] if fixed is None else fixed:
+            disc = flags[nid] if fixed is None else fixed
+            if disc:
                 if full_q:
                     b2 = (q_total + mc) / (q_total + mc + (kc_free if kc_free > 0.0 else 0.0))
                     if b2 > b:
@@ -820,7 +872,12 @@ class NameIndex:
                     b2 = (mq + c_total) / (mq + c_total + kq_free)
                     if b2 > b:
                         b = b2
-            if (n_q <= 1 or n_c <= 1) and not (full_q and full_c) and b > weak:
+            if (
+                (n_q <= 1 or n_c <= 1)
+                and not (full_q and full_c)
+                and b > weak
+                and (disc or q.dist_free or distinctives[nid] & ~cmask)
+            ):
                 b = weak
             if q.sub_free and not q_init and not c_init and substantives[nid] & ~cmask:
                 b *= different
@@ -842,6 +899,7 @@ class NameIndex:
         q_dig: int,
         q_sub: int = 0,
         extra: Sequence[tuple[int, dict[int, int]]] = (),
+        q_dist: int = 0,
     ) -> None:
         """The scalar loop of :meth:`bounds` on arrays: the same float64 operations in the same
         order for every name (sums run token by token; adding or subtracting 0.0 for a token
@@ -878,10 +936,11 @@ class NameIndex:
         q_kept_free = np.zeros(1 << len(keys))
         q_n = np.zeros(1 << len(keys), dtype=np.int64)
         q_sub_free = np.zeros(1 << len(keys), dtype=np.int64)
+        q_dist_free = np.zeros(1 << len(keys), dtype=np.int64)
         for u in set(qm.tolist()):
-            q0 = _QuerySide.of(u | q_init, wq, kq, q_init, q_sub)
+            q0 = _QuerySide.of(u | q_init, wq, kq, q_init, q_sub, q_dist)
             q_matched[u], q_kept_free[u], q_n[u] = q0.matched, q0.kept_free, q0.n
-            q_sub_free[u] = q0.sub_free
+            q_sub_free[u], q_dist_free[u] = q0.sub_free, q0.dist_free
         mq = q_matched[qm]
         kq_free = q_kept_free[qm]
         n_q = q_n[qm]
@@ -926,7 +985,10 @@ class NameIndex:
         b = np.where(disc & full_q & (b2 > b), b2, b)
         b3 = (mq + c_total) / (mq + c_total + kq_free)
         b = np.where(disc & full_c & (b3 > b), b3, b)
-        weak = ((n_q <= 1) | (n_c <= 1)) & ~(full_q & full_c) & (b > WEAK_CAP)
+        # the one-word cap, unless the scorer may read a short name inside a long one
+        # (an organisation, no distinctive word certainly left over)
+        held = disc | (q_dist_free[qm] != 0) | ((self._distinctive[cand] & ~cmask) != 0)
+        weak = ((n_q <= 1) | (n_c <= 1)) & ~(full_q & full_c) & (b > WEAK_CAP) & held
         b = np.where(weak, WEAK_CAP, b)
         if not q_init:
             diff = (q_sub_free[qm] != 0) & (c_init == 0) & ((self._substantive[cand] & ~cmask) != 0)

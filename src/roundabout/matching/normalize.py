@@ -88,6 +88,10 @@ TITLES: Final = frozenset(
 SYNONYMS: Final = {
     "ugli": "ogli", "ogly": "ogli", "oglu": "ogli", "ogli": "ogli", "ulu": "uly", "uly": "uly",
     "qyzy": "kyzy", "kizi": "qizi", "kyzy": "kyzy",
+    # "son of" written three ways (Arabic ibn / bin, Maghrebi and Hebrew ben, Persian ebn): the
+    # same particle ("Youssef ben Ali" / "Yusuf ibn Ali"), folded here so that the candidate
+    # index, which keys tokens, sees them equal too (their keys do not meet: ibn / ben).
+    "ibn": "bin", "ben": "bin", "ebn": "bin",
     # Abbreviations of words common in organisation names (Int'l, Nat'l, Dept.).
     "intl": "international", "natl": "national", "dept": "department", "univ": "university",
     "inst": "institute", "assn": "association", "mfg": "manufacturing", "bros": "brothers",

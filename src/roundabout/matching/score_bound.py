@@ -12,10 +12,11 @@ every token pair, and bounds :func:`roundabout.matching.compare.compare` as foll
   similarities for organisations), 0.5 for a number when the other name has a number (numbers
   pair up), the similarity of a merge it may be part of (two adjacent tokens written as one on
   the other side: joined key meeting the token's key, :func:`roundabout.matching.keys.
-  meet_merged`, similarity at least 0.85), and 1.0 when it may be an initialism of words of
-  the other name or one of those words. Likewise ``cc[j]``. An aligned pair adds
-  ``credit x (wq[i] + wc[j]) <= cq[i] wq[i] + cc[j] wc[j]`` to the numerator, so the numerator
-  is at most ``A = sum cq w + sum cc w``.
+  meet_merged`, similarity at least 0.85; an article merged as ``l``, ``Lazher`` / ``al
+  Azhar``, at :func:`roundabout.matching.compare.article_similarity`), and 1.0 when it may
+  be an initialism of words of the other name or one of those words. Likewise ``cc[j]``. An
+  aligned pair adds ``credit x (wq[i] + wc[j]) <= cq[i] wq[i] + cc[j] wc[j]`` to the
+  numerator, so the numerator is at most ``A = sum cq w + sum cc w``.
 * Without a discount the denominator is the sum of all weights: ``A / (Wq + Wc)``. With the
   person discount (the query fully aligned, extra list names counted at their kept share
   ``kc``) the score is at most ``A / (Wq + sum cc wc + K)``, ``K`` the kept weight of the list
@@ -43,7 +44,7 @@ scorer changes, the bound must follow.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from rapidfuzz.distance import Indel
@@ -51,6 +52,7 @@ from rapidfuzz.distance import Indel
 from roundabout.matching import vocabulary
 from roundabout.matching.compare import (
     _ACCEPT,
+    _ARTICLES,
     _PARTICLES,
     ADJECTIVE_SIM,
     LIGHT,
@@ -61,6 +63,8 @@ from roundabout.matching.compare import (
     _bracketed,
     _credit,
     _slash_parts,
+    article_join,
+    article_similarity,
     east_asian_pair,
     join_key,
     place_adjective,
@@ -69,7 +73,7 @@ from roundabout.matching.compare import (
     token_similarity,
     token_weight,
 )
-from roundabout.matching.keys import consonants, meet_joined, meet_merged
+from roundabout.matching.keys import consonants, meet_joined, meet_merged, skeleton
 from roundabout.matching.normalize import NameForm, is_patronymic
 from roundabout.matching.rules import table
 
@@ -94,6 +98,7 @@ class ListSide:
 
     __slots__ = (
         "alt",
+        "articles",
         "cons",
         "digit",
         "form",
@@ -125,6 +130,12 @@ class ListSide:
         self.joins = [
             (i, join_key(toks[i], toks[i + 1], form.abjad), toks[i] + toks[i + 1])
             for i in range(len(toks) - 1)
+        ]
+        #: An article and the next token, the article merged as ``l`` (Lazher / al-Azhar).
+        self.articles = [
+            (i, skeleton(j := article_join(toks[i + 1])), j)
+            for i in range(len(toks) - 1)
+            if toks[i] in _ARTICLES and not form.abjad
         ]
 
 
@@ -223,6 +234,8 @@ def _pair(qd: ListSide, cd: ListSide, person: bool | None, level: float) -> floa
         | _merges(cd.joins, c.abjad, qt, qs, cc, cq)
         | _initialisms(qt, ct, cq, cc)
         | _initialisms(ct, qt, cc, cq)
+        | (not abjad and _merges(qd.articles, False, ct, cs, cq, cc, article_similarity))
+        | (not abjad and _merges(cd.articles, False, qt, qs, cc, cq, article_similarity))
     ):
         b = _ratio(qd, cd, cq, cc, person)
     if person is False:
@@ -314,20 +327,24 @@ def _merges(
     kb: Sequence[str],
     ca: list[float],
     cb: list[float],
+    similarity: Callable[[str, str], float] | None = None,
 ) -> bool:
     """Credit at their similarity to two adjacent tokens of one name (``joins``: position,
     joined key, joined tokens) and a token of the other, ``b`` (keys ``kb``), that may merge:
-    the conditions of :func:`roundabout.matching.compare._merges`. Whether any may."""
+    the conditions of :func:`roundabout.matching.compare._merges` (and of
+    ``compare._article_merges``, with ``similarity`` its
+    :func:`roundabout.matching.compare.article_similarity`). Whether any may."""
     found = False
+    similarity = similarity or _INDEL
     for i, jkey, joined in joins:
         lj = len(jkey)
         for j, tok in enumerate(b):
-            if len(tok) < 4:
+            if len(tok) < 4 or (similarity is not _INDEL and tok[0] != "l"):
                 continue
             k = kb[j]
             # meet_merged needs -2 <= len(jkey) - len(k) <= 1 (keys and deletions)
             if -2 <= lj - len(k) <= 1 and meet_merged(jkey, k):
-                sim = Indel.normalized_similarity(joined, tok)
+                sim = similarity(joined, tok)
             elif a_abjad and len(cons := consonants(tok)) >= 3 and meet_joined(jkey, cons):
                 sim = 0.95 * (1.0 if jkey == cons else Indel.normalized_similarity(jkey, cons))
             else:
@@ -339,6 +356,8 @@ def _merges(
                 found = True
     return found
 
+
+_INDEL: Final = Indel.normalized_similarity
 
 #: Merges are made from this similarity of the joined tokens and the token (credited at it).
 _MERGE_MIN: Final = 0.85
