@@ -413,20 +413,29 @@ def _private_kb() -> int:
     return sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("Private_"))
 
 
-def _work(names: list[str]) -> tuple[int, int, int, int, float, int, int]:
+#: Whether the workers also return every hit (``--hits-out``).
+_KEEP_HITS = False
+
+
+def _work(names: list[str]) -> tuple[int, int, int, int, float, int, int, list[list[object]]]:
     """Screen ``names``: hits, matches, names with a match (alerts), peak RSS, CPU seconds,
-    private memory (KiB), pid."""
+    private memory (KiB), pid, and (with ``--hits-out``) each name's hits as
+    ``[entity id, score, matched name, match]`` lists."""
     assert _SCREENER is not None
     cpu0 = time.process_time()
     hits = matches = alerted = 0
+    kept: list[list[object]] = []
     for i, name in enumerate(names):
         found = _SCREENER.screen(Party(str(i), name))
         hits += len(found)
         m = sum(1 for h in found if h.match)
         matches += m
         alerted += m > 0
+        if _KEEP_HITS:
+            kept.append([[h.entity_id, h.score, h.matched_name, h.match] for h in found])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return hits, matches, alerted, rss, time.process_time() - cpu0, _private_kb(), os.getpid()
+    cpu = time.process_time() - cpu0
+    return hits, matches, alerted, rss, cpu, _private_kb(), os.getpid(), kept
 
 
 def _chunks(xs: list[str], size: int) -> Iterator[list[str]]:
@@ -447,8 +456,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="turn off the Screener's per-name result cache (every name scored afresh)",
     )
+    ap.add_argument(
+        "--hits-out",
+        type=Path,
+        help="write every name's hits (entity id, score, matched name, match), one JSON line "
+        "per generated name in order: two versions' files compare byte for byte",
+    )
     args = ap.parse_args(argv)
-    global _SCREENER
+    global _SCREENER, _KEEP_HITS
+    _KEEP_HITS = args.hits_out is not None
 
     t0 = time.perf_counter()
     lists = bundled.current()
@@ -478,18 +494,22 @@ def main(argv: list[str] | None = None) -> int:
     private: dict[int, int] = {}
     cpu = 0.0
     load_start = list(os.getloadavg())
+    per_name: list[list[object]] = []
     if args.workers > 1:
         ctx = mp.get_context("fork")
         with ctx.Pool(args.workers) as pool:
-            for h, m, a, rss, c, priv, pid in pool.imap_unordered(_work, _chunks(names, 5000)):
+            # in order when the hits are written (each chunk's hits follow the one before)
+            mapped = pool.imap if _KEEP_HITS else pool.imap_unordered
+            for h, m, a, rss, c, priv, pid, kept in mapped(_work, _chunks(names, 5000)):
                 hits += h
                 matches += m
                 alerted += a
                 worker_rss = max(worker_rss, rss)
                 private[pid] = max(private.get(pid, 0), priv)
                 cpu += c
+                per_name.extend(kept)
     else:
-        hits, matches, alerted, worker_rss, cpu, priv, pid = _work(names)
+        hits, matches, alerted, worker_rss, cpu, priv, pid, per_name = _work(names)
         private[pid] = 0
     t4 = time.perf_counter()
     rate = len(names) / (t4 - t3)
@@ -499,6 +519,11 @@ def main(argv: list[str] | None = None) -> int:
         f"CPU time {cpu:.0f} s: {cpu_rate:,.0f} names per CPU-second, "
         f"{cpu_rate * args.workers:,.0f} names/s projected on {args.workers} dedicated cores"
     )
+    if args.hits_out is not None:
+        with args.hits_out.open("w", encoding="utf-8") as out:
+            for row in per_name:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"wrote the hits of {len(per_name):,} names to {args.hits_out}")
     parent_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         f"screened {len(names):,} names in {t4 - t3:.1f} s with {args.workers} workers: "

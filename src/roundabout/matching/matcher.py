@@ -100,7 +100,10 @@ class Screener:
         best: dict[int, tuple[NameComparison, str]] = {}
         qflag = person_flag(schema)
         # Scores are rounded to 4 decimals: a bound this far below ``useful`` stays below.
-        tight = QueryBound(form) if useful > 0.0 else None
+        # The query side of the tight bound is built for the first candidate that needs it
+        # (most names have none).
+        tight: QueryBound | None = None
+        use_tight = useful > 0.0
         useful -= _ROUNDING
         sides = self._sides
         bounds = self.index.bounds(form, floor, "list" if schema is None else qflag)
@@ -119,7 +122,9 @@ class Screener:
                 continue  # another name of this entity already scores at least the bound
             e = self.entries[item.entity].entity
             person = person_flag(e.schema) if schema is None else qflag
-            if tight is not None:
+            if use_tight:
+                if tight is None:
+                    tight = QueryBound(form)
                 side = sides.get(nid)
                 if side is None:
                     side = sides[nid] = ListSide(item.form)
