@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from roundabout.lists.model import ListEntity
 from roundabout.matching import features
 from roundabout.matching.compare import NameComparison, compare
 from roundabout.matching.index import IndexedName, NameIndex
 from roundabout.matching.model import DEFAULT_THRESHOLD, Feature, Hit, Party
-from roundabout.matching.normalize import analyze
+from roundabout.matching.normalize import NameForm, analyze
 from roundabout.matching.score_bound import ListSide, QueryBound
 
 __all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag"]
@@ -96,41 +97,58 @@ class Screener:
     def _name_scores(
         self, name: str, schema: str | None, floor: float, useful: float = 0.0
     ) -> dict[int, tuple[NameComparison, str]]:
-        form = analyze(name, person_flag(schema))
-        best: dict[int, tuple[NameComparison, str]] = {}
         qflag = person_flag(schema)
+        form = analyze(name, qflag)
+        mode: bool | Literal["list"] | None = "list" if schema is None else qflag
+        best: dict[int, tuple[NameComparison, str]] = {}
         # Scores are rounded to 4 decimals: a bound this far below ``useful`` stays below.
         # The query side of the tight bound is built for the first candidate that needs it
         # (most names have none).
-        tight: QueryBound | None = None
+        tights: dict[bool | None, QueryBound] = {}
         use_tight = useful > 0.0
         useful -= _ROUNDING
         sides = self._sides
-        bounds = self.index.bounds(form, floor, "list" if schema is None else qflag)
+        names = self.index.names
+        bounds = self.index.bounds(form, floor, mode)
         if form.alt is not None:
-            for nid, b in self.index.bounds(
-                form.alt, floor, "list" if schema is None else qflag
-            ).items():
+            for nid, b in self.index.bounds(form.alt, floor, mode).items():
                 if b > bounds.get(nid, -1.0):
                     bounds[nid] = b
+        # A name of unknown type is read, against each list name, as the list reads its own:
+        # a person's name to a listed person, an organisation's to a listed organisation.
+        # Read as neither, "KHUN SA" loses "SA" (a legal form), "Shahid MAHMOOD" becomes
+        # "martyr MAHMOOD" (organisation vocabulary), "HAJI SALAM HAWALA" and "LADY LEILA"
+        # lose their first word (a title), and none matches its own entry. The list names of
+        # each kind take the bounds and scores of that reading.
+        readings = _readings(name) if qflag is None else {}
+        for flag, reading in readings.items():
+            bounds = {nid: b for nid, b in bounds.items() if names[nid].person is not flag}
+            for f in (reading,) if reading.alt is None else (reading, reading.alt):
+                for nid, b in self.index.bounds(f, floor, mode).items():
+                    if names[nid].person is flag and b > bounds.get(nid, -1.0):
+                        bounds[nid] = b
         # ties in the bound are taken in name order, so the reported name does not depend on
         # the order of a hash set (PYTHONHASHSEED)
         for nid in sorted(bounds, key=lambda n: (-bounds[n], n))[: self.max_candidates]:
-            item = self.index.names[nid]
+            item = names[nid]
             cur = best.get(item.entity)
             if cur is not None and cur[0].score >= bounds[nid]:
                 continue  # another name of this entity already scores at least the bound
             e = self.entries[item.entity].entity
             person = person_flag(e.schema) if schema is None else qflag
+            own = readings.get(item.person) if item.person is not None else None
+            qform = form if own is None else own
             if use_tight:
+                key = None if own is None else item.person
+                tight = tights.get(key)
                 if tight is None:
-                    tight = QueryBound(form)
+                    tight = tights[key] = QueryBound(qform)
                 side = sides.get(nid)
                 if side is None:
                     side = sides[nid] = ListSide(item.form)
                 if tight.below(side, person, useful):
                     continue  # certainly scores below what the caller can use
-            cmp = compare(form, item.form, person=person)
+            cmp = compare(qform, item.form, person=person)
             if cur is None or cmp.score > cur[0].score:
                 best[item.entity] = (cmp, item.form.raw)
         return best
@@ -154,7 +172,9 @@ class Screener:
             for i in self.by_id.get(ident, []):
                 if i not in best:
                     e = self.entries[i].entity
-                    form_q = analyze(party.name, person_flag(party.schema))
+                    qflag, eflag = person_flag(party.schema), person_flag(e.schema)
+                    # a name of unknown type read as the list reads its own (_name_scores)
+                    form_q = analyze(party.name, eflag if qflag is None else qflag)
                     form_c = analyze(e.name, person_flag(e.schema))
                     best[i] = (compare(form_q, form_c, person=person_flag(e.schema)), e.name)
         hits: list[Hit] = []
@@ -170,6 +190,19 @@ class Screener:
             hits.append(_hit(entry, matched, s, s >= threshold, feats))
         hits.sort(key=lambda h: (-h.score, h.entity_id))
         return hits
+
+
+def _readings(name: str) -> dict[bool, NameForm]:
+    """The readings of a name of unknown type as a person's (``True``) and an organisation's
+    (``False``) name, where they differ from the reading as neither (:func:`analyze` with
+    ``None``: titles and legal forms stripped, organisation vocabulary applied)."""
+    neither = analyze(name, None)
+    out: dict[bool, NameForm] = {}
+    for flag in (True, False):
+        reading = analyze(name, flag)
+        if reading.tokens != neither.tokens or reading.alt != neither.alt:
+            out[flag] = reading
+    return out
 
 
 def _hit(entry: ScreenEntry, matched: str, s: float, match: bool, feats: list[Feature]) -> Hit:
