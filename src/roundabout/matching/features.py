@@ -6,7 +6,9 @@ The name comparison gives the base score. Then, in order (weights and texts are 
 * identifiers (INN, OGRN, BIN, IMO, registration, passport): the same number of the same kind
   lifts the score to at least 0.9 (a renamed company keeps its INN); a different number of
   the same kind multiplies it by 0.75;
-* entity type: a person against an organisation (or vessel) multiplies by 0.7;
+* entity type: a person against an organisation (or vessel) multiplies by 0.7; a party of
+  unknown type whose name carries an organisation's legal form (``Kalashnikov Concern JSC``)
+  against a listed person multiplies by 0.8 (:mod:`roundabout.matching.party_kind`);
 * date of birth (persons): the same date adds 0.04, the same year is noted, a different year
   multiplies by 0.75;
 * country: a shared country adds 0.03, no country in common multiplies by 0.92.
@@ -21,6 +23,7 @@ from __future__ import annotations
 from roundabout.lists.model import ListEntity
 from roundabout.matching.compare import NameComparison
 from roundabout.matching.model import Feature, Party
+from roundabout.matching.party_kind import organisation_form
 from roundabout.matching.rules import Rule, entity_rule
 
 #: Most a shared country / an agreeing birth date adds to the name score.
@@ -28,6 +31,8 @@ COUNTRY_BONUS = entity_rule("country_shared").weight
 BIRTH_BONUS = entity_rule("birth_date_agrees").weight
 
 _ORGS = frozenset({"Organization", "Company", "LegalEntity"})
+#: Party types that say nothing of person or organisation.
+_UNKNOWN_KIND = frozenset({None, "LegalEntity"})
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -67,6 +72,11 @@ def score(
     if party.schema and not _compatible(party.schema, entity.schema):
         rule = entity_rule("entity_type_conflict")
         s = _fire(rule, s, feats, "entity_type", schema=party.schema, listed=entity.schema)
+    elif party.schema in _UNKNOWN_KIND and entity.is_person:
+        form = organisation_form(party.name, entity.names)
+        if form:
+            rule = entity_rule("kind_from_legal_form")
+            s = _fire(rule, s, feats, "entity_type", form=form, listed=entity.schema)
     if party.birth_date and entity.is_person and entity.birth_dates:
         year = party.birth_date[:4]
         if any(
