@@ -630,9 +630,12 @@ def _index_recall(screener: Screener, sample: list[str], threshold: float) -> di
             item = items[nid]
             flag = items[nid].entity
             e = screener.entries[flag].entity
-            from roundabout.matching.matcher import person_flag
+            from roundabout.matching.matcher import person_flag, query_form
 
-            if compare(forms[qi], item.form, person=person_flag(e.schema)).score >= threshold:
+            # the reading the screener compares with this list name (a name of unknown type
+            # is read as the list reads its own: matcher.query_form)
+            q = query_form(name, None, item.person)
+            if compare(q, item.form, person=person_flag(e.schema)).score >= threshold:
                 truth.add(item.entity)
         via_index = _pairs_via_index(screener, name, threshold)
         exhaustive += len(truth)

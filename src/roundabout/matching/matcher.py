@@ -15,7 +15,7 @@ from roundabout.matching.model import DEFAULT_THRESHOLD, Feature, Hit, Party
 from roundabout.matching.normalize import NameForm, analyze
 from roundabout.matching.score_bound import ListSide, QueryBound
 
-__all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag"]
+__all__ = ["DEFAULT_THRESHOLD", "ScreenEntry", "Screener", "person_flag", "query_form"]
 
 #: Hits below this score are not reported at all.
 REPORT_FLOOR = 0.5
@@ -172,9 +172,7 @@ class Screener:
             for i in self.by_id.get(ident, []):
                 if i not in best:
                     e = self.entries[i].entity
-                    qflag, eflag = person_flag(party.schema), person_flag(e.schema)
-                    # a name of unknown type read as the list reads its own (_name_scores)
-                    form_q = analyze(party.name, eflag if qflag is None else qflag)
+                    form_q = query_form(party.name, party.schema, person_flag(e.schema))
                     form_c = analyze(e.name, person_flag(e.schema))
                     best[i] = (compare(form_q, form_c, person=person_flag(e.schema)), e.name)
         hits: list[Hit] = []
@@ -190,6 +188,15 @@ class Screener:
             hits.append(_hit(entry, matched, s, s >= threshold, feats))
         hits.sort(key=lambda h: (-h.score, h.entity_id))
         return hits
+
+
+def query_form(name: str, schema: str | None, list_flag: bool | None) -> NameForm:
+    """The reading of ``name``, a party of type ``schema``, that the screener compares with a
+    list name whose own flag is ``list_flag`` (:func:`person_flag` of its entry): the
+    party's own type when it has one, else the list name's (a name of unknown type is read
+    as the list reads its own, :meth:`Screener.name_scores`)."""
+    qflag = person_flag(schema)
+    return analyze(name, list_flag if qflag is None else qflag)
 
 
 def _readings(name: str) -> dict[bool, NameForm]:
