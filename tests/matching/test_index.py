@@ -244,3 +244,22 @@ def test_words_of_one_stem_are_candidates() -> None:
         assert want <= got, (query, want - got)
         for nid, bound in s.index.bounds(q, 0.0, False).items():
             assert compare(q, s.index.names[nid].form, person=False).score <= bound + 1e-4
+
+
+@pytest.mark.parametrize("vector_min", [1, 10**9])
+@pytest.mark.parametrize(
+    "name", ["Ivan Prokopenko", "KHUN SA", "OOO Siemens Trading", "Uzay Group", "Putin"]
+)
+def test_bounds_of_persons_or_the_others_are_the_full_bounds_split(
+    screener: Screener, name: str, vector_min: int
+) -> None:
+    """``bounds(persons=True / False)`` is the full answer cut in two, on either path."""
+    index = screener.index
+    assert index.persons and len(index.persons) < len(index)
+    for reading in (analyze(name), analyze(name, True), analyze(name, False)):
+        for floor in (0.0, 0.5, 0.72):
+            full = index.bounds(reading, floor, vector_min=vector_min)
+            mine = index.bounds(reading, floor, vector_min=vector_min, persons=True)
+            rest = index.bounds(reading, floor, vector_min=vector_min, persons=False)
+            assert mine == {n: b for n, b in full.items() if n in index.persons}
+            assert rest == {n: b for n, b in full.items() if n not in index.persons}

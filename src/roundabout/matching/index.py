@@ -392,6 +392,8 @@ class NameIndex:
         self.max_weight = [max(w) for w in weights]
         #: Whether the scorer may discount extra names against each name with the list's flag.
         self.flags = [item.person is not False for item in self.names]
+        #: The names of listed persons (flag ``True``).
+        self.persons = frozenset(nid for nid, item in enumerate(self.names) if item.person is True)
         self.initials = [_initials(item.form.tokens) for item in self.names]
         self.digits = [_digits(item.form.tokens) for item in self.names]
         self.substantive = [_substantive(item.form.tokens) for item in self.names]
@@ -711,10 +713,13 @@ class NameIndex:
         person: bool | Literal["list"] | None = "list",
         *,
         vector_min: int = VECTOR_MIN,
+        persons: bool | None = None,
     ) -> dict[int, float]:
         """List name id -> upper bound of its score against ``form``, for bounds >= ``floor``.
 
         ``person`` is the flag ``compare`` will get; ``"list"``: each list name's own.
+        ``persons``: only the names of listed persons (``True``: :attr:`persons`), only the
+        others (``False``), or all (``None``).
         ``vector_min``: the candidate count from which the numpy path is taken (tests force
         either path with 1 or a huge number; both give the same numbers).
         """
@@ -774,7 +779,12 @@ class NameIndex:
                 keep.update(jd)
         else:
             keep = set().union(*per_tok, *joins, *(d for _, d in extra))
-        out: dict[int, float] = dict.fromkeys(self._sure(form), 1.0)
+        sure = self._sure(form)
+        if persons is not None:
+            # only the names of listed persons (True), or only the others (False)
+            keep = keep & self.persons if persons else keep - self.persons
+            sure = sure & self.persons if persons else sure - self.persons
+        out: dict[int, float] = dict.fromkeys(sure, 1.0)
         wq = [token_weight(t, s) for t, s in zip(form.tokens, form.skeletons, strict=True)]
         kq = _kept(form.tokens, wq)
         q_sub = _substantive(form.tokens)

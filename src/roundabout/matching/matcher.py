@@ -109,11 +109,6 @@ class Screener:
         useful -= _ROUNDING
         sides = self._sides
         names = self.index.names
-        bounds = self.index.bounds(form, floor, mode)
-        if form.alt is not None:
-            for nid, b in self.index.bounds(form.alt, floor, mode).items():
-                if b > bounds.get(nid, -1.0):
-                    bounds[nid] = b
         # A name of unknown type is read, against each list name, as the list reads its own:
         # a person's name to a listed person, an organisation's to a listed organisation.
         # Read as neither, "KHUN SA" loses "SA" (a legal form), "Shahid MAHMOOD" becomes
@@ -121,10 +116,21 @@ class Screener:
         # lose their first word (a title), and none matches its own entry. The list names of
         # each kind take the bounds and scores of that reading.
         readings = _readings(name) if qflag is None else {}
+        # the common case (a legal form or an organisation word: a person's reading only):
+        # the index leaves the listed persons out of the first reading's bounds
+        only: bool | None = False if readings.keys() == {True} else None
+        bounds = self.index.bounds(form, floor, mode, persons=only)
+        if form.alt is not None:
+            for nid, b in self.index.bounds(form.alt, floor, mode, persons=only).items():
+                if b > bounds.get(nid, -1.0):
+                    bounds[nid] = b
         for flag, reading in readings.items():
-            bounds = {nid: b for nid, b in bounds.items() if names[nid].person is not flag}
+            if only is None:
+                bounds = {nid: b for nid, b in bounds.items() if names[nid].person is not flag}
             for f in (reading,) if reading.alt is None else (reading, reading.alt):
-                for nid, b in self.index.bounds(f, floor, mode).items():
+                for nid, b in self.index.bounds(
+                    f, floor, mode, persons=True if flag else None
+                ).items():
                     if names[nid].person is flag and b > bounds.get(nid, -1.0):
                         bounds[nid] = b
         # ties in the bound are taken in name order, so the reported name does not depend on
