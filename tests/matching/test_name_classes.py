@@ -13,6 +13,7 @@ import pytest
 
 from roundabout.matching.compare import compare
 from roundabout.matching.normalize import analyze
+from roundabout.matching.rules import name_rule
 from roundabout.matching.translit import to_ascii
 from roundabout.matching.vocabulary import descriptive
 
@@ -118,6 +119,68 @@ def test_initialisms_spell_the_other_sides_words(a: str, b: str, person: bool) -
 )
 def test_initialism_near_misses(a: str, b: str, person: bool) -> None:
     assert score(a, b, person) < ACCEPT
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Silk Prime Pacific JSC", "SPP"),
+        ("Hussein Al-Rashid Abdullah", "HARA COMPANY"),
+        ("Samarqand Industrial Global LLP", "SIG"),
+        ("Tech Group Ararat A.Ş.", "T.G.A. D.O.O."),
+        ("Defense Industries Organization", "DIO"),
+    ],
+)
+def test_a_list_name_that_is_only_an_acronym_is_not_matched_by_spelling_it_out(
+    query: str, listed: str
+) -> None:
+    """The initials of a few words fit many names: capped, with the reason, below a match."""
+    cmp = compare(analyze(query, False), analyze(listed, False), person=False)
+    assert cmp.score <= name_rule("list_acronym_only").weight < ACCEPT
+    assert any("only an acronym" in n for n in cmp.notes)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("DIO", "DEFENSE INDUSTRIES ORGANIZATION"),  # the party writes the acronym
+        ("PLA", "People's Liberation Army"),
+        ("SPP", "SPP"),  # the acronym itself
+        ("SPP LLC", "SPP"),
+    ],
+)
+def test_acronyms_the_other_way_round_still_match(query: str, listed: str) -> None:
+    assert score(query, listed, False) >= ACCEPT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("АО «Карго»", "COURAGE"),  # the same consonants, other vowels
+        ("ЖШС «Пром»", "NAUCHNO-PROIZVODSTVENNOE PREDPRIYATIE PRIMA"),
+        ("Sevan LLC", "SEVIN"),
+    ],
+)
+def test_one_short_word_with_other_vowels_is_another_word(a: str, b: str) -> None:
+    cmp = compare(analyze(a, False), analyze(b, False), person=False)
+    assert cmp.score <= name_rule("short_fuzzy").weight
+    assert name_rule("short_fuzzy").text() in cmp.notes
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ЕРМАК", "YERMAK"),  # a glide romanisations write or leave out
+        ("Ermak", "Yermak"),
+        ("Somchai", "สมชาย"),  # a script that leaves vowels out
+        ("ООО «Карго»", "KARGO LLC"),
+        ("Тайфун", "TAIFUN"),
+        ("Stripe LLC", "STRIP LIMITED"),  # a vowel written or left out
+        ("NVIDIA", "Invidia"),
+    ],
+)
+def test_romanisations_of_one_short_word_still_match(a: str, b: str) -> None:
+    assert score(a, b, False) >= ACCEPT
 
 
 # -- names either side of a slash --------------------------------------------------------

@@ -765,11 +765,13 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         and not merged
         and not free_q
         and not free_c
-        and pairs[0][3] == "fuzzy"
-        and _short_fuzzy(qt[pairs[0][0]], ct[pairs[0][1]])
+        and (pairs[0][3] == "fuzzy" or (pairs[0][3] == "consonants" and _vowelled(q.raw, c.raw)))
+        and _short_fuzzy(qt[pairs[0][0]], ct[pairs[0][1]], _vowelled(q.raw, c.raw))
     ):
         # A one-word name and a short one: a single typo makes another name (Tako / Tajco /
-        # Teaco), so a fuzzy match alone is weak evidence.
+        # Teaco), so a fuzzy match alone is weak evidence; so are the same consonants with
+        # other vowels, when both names write their vowels (Kargo / Courage, Prom / Prima,
+        # Sevan / Sevin).
         rule = name_rule("short_fuzzy")
         score = rule.apply(score)
         notes.append(rule.text())
@@ -840,7 +842,17 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         score, note = _designations(q.designations, c.designations, score)
         if note:
             notes.append(note)
-    if (
+    if len(ct) == 1 and len(qt) >= 2 and any(len(cj) == 1 and len(qi) >= 2 for qi, cj, _ in inits):
+        # The list name is an acronym and nothing but ("SPP", "HARA COMPANY", "LLC SKT"), the
+        # query spells it out: the initials of a few words fit many names ("Silk Prime
+        # Pacific", "Hussein Al-Rashid Abdullah"), and an entry listed by an acronym for
+        # a body it names in full carries that name too, which then matches as itself.
+        # Not a match on the acronym alone; the other way round (the party writes "DIO",
+        # the list "DEFENSE INDUSTRIES ORGANIZATION") the acronym rule below decides.
+        rule = name_rule("list_acronym_only")
+        score = rule.apply(score)
+        notes.append(rule.text(detail=ct[0].upper()))
+    elif (
         score < 0.9
         and person is not True
         and ((_acronym(qt, ct) and _caps(q)) or (_acronym(ct, qt) and _caps(c)))
@@ -1093,13 +1105,48 @@ def _designations(dq: tuple[str, ...], dc: tuple[str, ...], score: float) -> tup
     return score, ""
 
 
-def _short_fuzzy(a: str, b: str) -> bool:
-    """Short words that differ by more than their vowels (scripts that leave vowels out,
-    สมชาย -> smchay / Somchai, keep the same three or more consonants)."""
+def _short_fuzzy(a: str, b: str, vowelled: bool = False) -> bool:
+    """Short words that are not the same spelling. Where one name's script may leave its
+    vowels out (สมชาย -> smchay / Somchai, Arabic), the same three or more consonants are
+    the same word; where both names are written in alphabets that write their vowels
+    (``vowelled``: :data:`VOWELLED`), other vowels make another word, a glide apart
+    (:data:`_GLIDE`)."""
     if min(len(a), len(b)) > SHORT_ONLY_WORD:
         return False
+    if vowelled:
+        # a glide before a vowel is a romanisation's, not another word (ЕРМАК: Ermak /
+        # Yermak); nor is a vowel written or left out (Stripe / Strip, Invidia / NVIDIA)
+        a, b = _GLIDE.sub("", a), _GLIDE.sub("", b)
+        return a != b and not _vowels_added(a, b)
     ca, cb = consonants(a), consonants(b)
     return not (ca == cb and len(ca) >= 3)
+
+
+def _vowels_added(a: str, b: str) -> bool:
+    """The longer of ``a`` and ``b`` is the shorter with vowels added (none changed)."""
+    long_, short = (a, b) if len(a) >= len(b) else (b, a)
+    j = 0
+    for ch in long_:
+        if j < len(short) and ch == short[j]:
+            j += 1
+        elif ch not in "aeiouy":
+            return False
+    return j == len(short)
+
+
+#: A y or j before a vowel: the glide romanisations write or leave out (Ye / E, Yu / U).
+_GLIDE: Final = re.compile(r"[yj](?=[aeiou])")
+
+#: Alphabets that write their vowels: between names written in these, a consonant skeleton
+#: alone is no evidence of one short word.
+VOWELLED: Final = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "GEORGIAN"})
+
+
+@lru_cache(maxsize=1 << 16)
+def _vowelled(a: str, b: str) -> bool:
+    """Both names are written in alphabets that write their vowels (:data:`VOWELLED`)."""
+    sa, sb = scripts_of(a), scripts_of(b)
+    return bool(sa) and bool(sb) and sa <= VOWELLED and sb <= VOWELLED
 
 
 def _credit(sim: float) -> float:
