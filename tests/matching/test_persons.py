@@ -3,7 +3,7 @@
 import pytest
 
 from roundabout.matching.compare import compare
-from roundabout.matching.normalize import analyze
+from roundabout.matching.normalize import analyze, patronymic_form
 
 
 def score(a: str, b: str) -> float:
@@ -89,3 +89,39 @@ def test_korean_names_in_hangul(a: str, b: str) -> None:
 def test_arabic_compound_name_against_its_romanisation() -> None:
     assert compare(analyze("عبد الله", None), analyze("Abdullah", None)).score >= 0.85
     assert compare(analyze("عبد الله", None), analyze("Abdulaziz", None)).score < 0.72
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Vladimir Vladimirovici Putin",  # Romanian
+        "Vladimir Vladimirovitj PUTIN",  # Swedish
+        "Vladímir Vladímirovitx Putin",  # Catalan
+        "Wladimir Wladimirowitsj Putin",  # Dutch
+        "Vladimir Vladimirovitš Putin",  # Estonian, Finnish
+        "Wladimir Wladimirowitsch Putin",  # German (the skeleton's already)
+        "Vladimir Vladimirovič Putin",  # Czech
+    ],
+)
+def test_the_patronymic_in_other_languages_romanisations(written: str) -> None:
+    assert score(written, "Vladimir Vladimirovich PUTIN") >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("token", "form"),
+    [
+        ("vladimirovici", "vladimirovich"),
+        ("grigorjevitj", "grigorjevich"),
+        ("alexeevits", "alexeevich"),
+        ("milosevic", "milosevic"),  # the Serbo-Croatian surname ending stays
+        ("petrovic", "petrovic"),
+        ("ivanovich", "ivanovich"),
+        ("vici", "vici"),  # too short to carry a suffix
+    ],
+)
+def test_patronymic_form(token: str, form: str) -> None:
+    assert patronymic_form(token) == form
+
+
+def test_other_patronymics_in_other_romanisations_still_differ() -> None:
+    assert score("Ivan Sergeevici PETROV", "Ivan Pavlovich PETROV") < 0.72

@@ -122,6 +122,24 @@ _PATRONYMIC: Final = re.compile(
 )
 
 
+#: The Russian patronymic's -ovich / -evich as other languages' romanisations of Russian
+#: write it: Romanian -ovici, Swedish -ovitj, Catalan -ovitx, Hungarian -ovics, Dutch
+#: -owitsj / -ovitsj, Estonian and Finnish -ovitš (ASCII -ovits). (The EU lists give a
+#: Russian name in every EU language: "Vladimir Vladimirovici Putin" is its Romanian form.)
+#: German -owitsch, Polish -owicz, French -ovitch and Czech -ovič already share a skeleton
+#: with -ovich (:func:`roundabout.matching.keys.skeleton`); the Serbo-Croatian surname ending
+#: -ović / -ević (ASCII -ovic) is left as it is.
+_PATRONYMIC_FORMS: Final = re.compile(r"(?<=\w{3})([oe])[vw](?:ici|itj|itx|ics|itsj|its)$")
+
+
+@lru_cache(maxsize=200_000)
+def patronymic_form(token: str) -> str:
+    """``token`` with another language's form of the patronymic suffix -ovich / -evich
+    written as -ovich / -evich (``vladimirovici`` -> ``vladimirovich``); other tokens as
+    they are."""
+    return _PATRONYMIC_FORMS.sub(r"\1vich", token)
+
+
 @lru_cache(maxsize=200_000)
 def is_patronymic(token: str) -> bool:
     """An ASCII token that looks like a patronymic (-ovich, -evna, -uly, -kyzy, -ogly, ...)."""
@@ -195,7 +213,7 @@ def analyze(name: str, person: bool | None = None) -> NameForm:
     )
     if person is not False:
         given = given_names()
-        tokens = tuple(given.get(t, t) for t in tokens)
+        tokens = tuple(patronymic_form(given.get(t, t)) for t in tokens)
     scripts = scripts_of(name)
     form = NameForm(
         raw=name,
