@@ -125,3 +125,49 @@ def test_patronymic_form(token: str, form: str) -> None:
 
 def test_other_patronymics_in_other_romanisations_still_differ() -> None:
     assert score("Ivan Sergeevici PETROV", "Ivan Pavlovich PETROV") < 0.72
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Лавров С. В.", "С. В. Лавров", "LAVROV S.V.", "S. V. LAVROV"],
+)
+def test_surname_with_the_initials_of_name_and_patronymic(written: str) -> None:
+    """The Russian "Surname I. O.": the second initial is the patronymic's."""
+    assert score(written, "Sergey Viktorovich LAVROV") >= 0.72
+
+
+@pytest.mark.parametrize(
+    ("written", "listed"),
+    [
+        ("Лавров С. П.", "Sergey Viktorovich LAVROV"),  # another patronymic
+        ("Ivan V. PETROV", "Ivan Pavlovich PETROV"),
+        ("Лавров А. В.", "Sergey Viktorovich LAVROV"),  # another given name
+    ],
+)
+def test_initials_that_disagree_do_not_match(written: str, listed: str) -> None:
+    assert score(written, listed) < 0.72
+
+
+@pytest.mark.parametrize(
+    ("written", "listed"),
+    [
+        ("Макаров И. А.", "Alexey MAKAROV"),  # И is the given name, not Alexey
+        ("Khabarov N. V.", "Vladimir KHABAROV"),
+        ("Попов Н. А.", "Aleksander Nikolayevich POPOV"),  # the initials in the other order
+        ("Жуков Д. А.", "Alexander Dmitrievich ZHUKOV"),
+    ],
+)
+def test_russian_initials_in_the_wrong_place_name_another_person(written: str, listed: str) -> None:
+    assert score(written, listed) < 0.72
+
+
+@pytest.mark.parametrize(
+    ("written", "listed"),
+    [
+        ("Попов А. Н.", "Aleksander Nikolayevich POPOV"),
+        ("A. N. Popov", "POPOV, Aleksander Nikolayevich"),
+        ("J. R. Tolkien", "Ronald TOLKIEN"),  # western initials: a first name left out
+    ],
+)
+def test_initials_in_their_place_still_match(written: str, listed: str) -> None:
+    assert score(written, listed) >= 0.72

@@ -490,8 +490,8 @@ def token_similarity(a: str, sa: str, b: str, sb: str, abjad: bool) -> tuple[flo
     if sa == sb:
         return 0.97, "translit"
     if len(a) == 1 or len(b) == 1:
-        if is_patronymic(a) or is_patronymic(b):
-            return 0.0, "initial"
+        # an initial stands for a given name or, in the Russian "Surname I. O." (В. В. Путин),
+        # for the patronymic as well
         return (0.85, "initial") if a[0] == b[0] else (0.0, "initial")
     sim = 0.0
     how = "fuzzy"
@@ -721,6 +721,8 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             if (free_q and free_c and (_has_initial(qt, free_q) or _has_initial(ct, free_c)))
             else ""
         )
+        if not clash and (_two_initials(q.tokens) or _two_initials(c.tokens)):
+            clash = _initials_out_of_order(q.raw, c.raw, qt, ct, pairs)
         if clash:
             rule = name_rule("initials_differ")
             score = rule.apply(score)
@@ -1313,6 +1315,48 @@ def _initials_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: lis
         others = [b[j] for j in fb if b[j].isalpha() and not is_patronymic(b[j])]
         if inits and others and not {t[0] for t in inits} & {t[0] for t in others}:
             return f"{' '.join(inits)} / {' '.join(others)}"
+    return ""
+
+
+@lru_cache(maxsize=1 << 16)
+def _two_initials(tokens: tuple[str, ...]) -> bool:
+    """Two or more one-letter tokens."""
+    return sum(1 for t in tokens if len(t) == 1) >= 2
+
+
+def _initials_out_of_order(
+    q_raw: str,
+    c_raw: str,
+    qt: list[str],
+    ct: list[str],
+    pairs: list[tuple[int, int, float, str]],
+) -> str:
+    """In a Russian "Surname I. O." (initials after the surname, or a Cyrillic name, or a
+    patronymic on either side), the first initial is the given name's and the second the
+    patronymic's: an initial left over before an aligned one means the given names differ
+    (``Макаров И. А.`` / ``Alexey MAKAROV``: И is not Alexey, whatever А stands for), and
+    initials aligned in the other order name other names.
+    Western initials before the surname (``J. R. Tolkien`` / ``Ronald TOLKIEN``) are left
+    alone: a first given name the list leaves out."""
+    patronymic = any(is_patronymic(t) for t in (*qt, *ct))
+    for tokens, raw, partner in (
+        (qt, q_raw, {i: j for i, j, _, _ in pairs}),
+        (ct, c_raw, {j: i for i, j, _, _ in pairs}),
+    ):
+        inits = [k for k, t in enumerate(tokens) if len(t) == 1 and t.isalpha()]
+        if len(inits) < 2:
+            continue
+        russian = patronymic or inits[0] > 0 or "CYRILLIC" in scripts_of(raw)
+        if not russian:
+            continue
+        free = [k for k in inits if k not in partner]
+        partners = [partner[k] for k in inits if k in partner]
+        # a left-over initial before an aligned one, or two aligned to names in the other
+        # order (Попов Н. А. / Aleksander Nikolayevich POPOV)
+        if (free and any(k in partner and k > free[0] for k in inits)) or partners != sorted(
+            partners
+        ):
+            return " ".join(tokens[k].upper() + "." for k in inits) + " in that order"
     return ""
 
 

@@ -177,11 +177,21 @@ class NameForm:
         return not self.tokens
 
 
+#: Two to four single letters, each followed by a dot, standing alone: "S.V.", "В.В.".
+_DOTTED_INITIALS: Final = re.compile(r"(?<![^\W\d_.])((?:[^\W\d_]\.){2,4})(?![^\W\d_])")
+
+
+def _spaced(m: re.Match[str]) -> str:
+    return " ".join(f"{ch}." for ch in m.group(1)[::2])
+
+
 @lru_cache(maxsize=300_000)
 def analyze(name: str, person: bool | None = None) -> NameForm:
     """Analyse ``name``. ``person``: True strips titles; False/None strips legal forms and sets
     designations aside too."""
-    native = native_tokens(name)
+    # A person's initials written together ("LAVROV S.V.", "Путин В.В.") are two initials,
+    # not a two-letter word: the tokeniser joins letters across inner dots (U.S. -> us).
+    native = native_tokens(_DOTTED_INITIALS.sub(_spaced, name) if person else name)
     ascii_parts: list[str] = []
     owner: list[int] = []  # native token index of each ASCII token
     for i, tok in enumerate(native):
