@@ -182,7 +182,14 @@ _DOTTED_INITIALS: Final = re.compile(r"(?<![^\W\d_.])((?:[^\W\d_]\.){2,4})(?![^\
 
 
 def _spaced(m: re.Match[str]) -> str:
-    return " ".join(f"{ch}." for ch in m.group(1)[::2])
+    """``S.V.`` -> ``S. V.``; a legal form written so in Latin letters (``A.Ş.``, ``S.A.``)
+    stays one word. Cyrillic letters are always initials (``Петров С.А.``): Russian forms
+    are written without dots (АО, ООО)."""
+    letters = m.group(1)[::2]
+    joined = tuple(_WORD.findall(to_ascii(letters.casefold())))
+    if joined in legal_forms.table().forms and "CYRILLIC" not in scripts_of(letters):
+        return m.group(1)
+    return " ".join(f"{ch}." for ch in letters)
 
 
 @lru_cache(maxsize=300_000)
