@@ -171,3 +171,17 @@ def test_russian_initials_in_the_wrong_place_name_another_person(written: str, l
 )
 def test_initials_in_their_place_still_match(written: str, listed: str) -> None:
     assert score(written, listed) >= 0.72
+
+
+@pytest.mark.parametrize(
+    ("written", "tokens"),
+    [
+        ("LAVROV S.V.", ("lavrov", "s", "v")),
+        ("Путин В.В.", ("putin", "v", "v")),
+        ("Петров С.А.", ("petrov", "s", "a")),  # Cyrillic letters are initials
+        ("Petrov S.A.", ("petrov", "sa")),  # Latin letters spelling a legal form stay one word
+        ("Silk A.Ş.", ("silk", "as")),
+    ],
+)
+def test_dotted_initials_written_together(written: str, tokens: tuple[str, ...]) -> None:
+    assert analyze(written, True).tokens == tokens
