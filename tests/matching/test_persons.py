@@ -185,3 +185,29 @@ def test_initials_in_their_place_still_match(written: str, listed: str) -> None:
 )
 def test_dotted_initials_written_together(written: str, tokens: tuple[str, ...]) -> None:
     assert analyze(written, True).tokens == tokens
+
+
+@pytest.mark.parametrize(
+    ("written", "listed"),
+    [
+        ("Смирнов Н. П.", "Natalia SMIRNOVA"),
+        ("Sergei Zhukovskiy", "Svetlana ZHUKOVSKAYA"),
+        ("Lebedev A. I.", "Anna Ivanovna LEBEDEVA"),
+    ],
+)
+def test_a_surname_in_the_other_genders_form_is_another_person(written: str, listed: str) -> None:
+    cmp = compare(analyze(written, True), analyze(listed, True), person=True)
+    assert cmp.score < 0.72
+    assert any("other gender" in n for n in cmp.notes)
+
+
+@pytest.mark.parametrize(
+    ("written", "listed"),
+    [
+        ("Natalia Smirnova", "Natalia SMIRNOVA"),
+        ("Maria Ivanov", "Maria IVANOVA"),  # the same given name: a romanisation's slip
+        ("व्लादिमीर पुतिन", "Vladimir PUTIN"),  # an Indic script's inherent a, not a gender
+    ],
+)
+def test_gender_forms_that_are_the_same_person(written: str, listed: str) -> None:
+    assert score(written, listed) >= 0.72

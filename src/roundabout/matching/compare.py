@@ -709,6 +709,15 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         den -= sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c)
         den += PLACE_WEIGHT * (sum(wq[i] for i in free_q) + sum(wc[j] for j in free_c))
     score = num / den if den > 0 else 0.0
+    # A Russian surname in its other gender's form (SMIRNOV / SMIRNOVA): another person.
+    # Only between alphabets that write their vowels: a romanised Indic name ends in the
+    # script's inherent a (पुतिन -> putina).
+    if person and _vowelled(q.raw, c.raw):
+        gendered = _gender_forms(qt, ct, pairs)
+        if gendered:
+            rule = name_rule("surname_gender")
+            score = rule.apply(score)
+            notes.append(rule.text(detail=gendered))
     # Both sides carry a patronymic and they differ: a different person.
     if person and _patronymics_clash(qt, ct, free_q, free_c):
         rule = name_rule("patronymics_differ")
@@ -1295,6 +1304,27 @@ def _leading_given_name(
     if any(len(t) == 1 or t in LIGHT or is_patronymic(t) for t in lead):
         return ""
     return " ".join(lead)
+
+
+#: Masculine and feminine endings of East Slavic surnames (the feminine adds -a, or -skiy
+#: becomes -skaya): Smirnov / Smirnova, Lebedev / Lebedeva, Nikitin / Nikitina, Zhukovskiy /
+#: Zhukovskaya.
+_MASCULINE_A: Final = ("ov", "ev", "yov", "in", "yn")
+_SKIY: Final = re.compile(r"(sk|tsk|ck)(iy|ii|yi|y|ij|i)$")
+_SKAYA: Final = re.compile(r"(sk|tsk|ck)(aya|aia|aja|a)$")
+
+
+def _gender_forms(qt: list[str], ct: list[str], pairs: list[tuple[int, int, float, str]]) -> str:
+    """An aligned pair that is one surname's masculine and feminine forms, ``""`` if none."""
+    for i, j, _, _ in pairs:
+        a, b = qt[i], ct[j]
+        for m, f in ((a, b), (b, a)):
+            if len(m) >= 4 and f == m + "a" and m.endswith(_MASCULINE_A):
+                return f"{a} / {b}"
+            sm, sf = _SKIY.search(m), _SKAYA.search(f)
+            if sm and sf and m[: sm.start(2)] == f[: sf.start(2)] and len(m) >= 6:
+                return f"{a} / {b}"
+    return ""
 
 
 def _patronymics_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> bool:
