@@ -8,8 +8,9 @@ Found on the bundled lists: with no type, 42 of 37,091 names did not match their
 
 import pytest
 
-from roundabout.matching.matcher import Screener, _readings
+from roundabout.matching.matcher import Screener, query_form
 from roundabout.matching.model import Party
+from roundabout.matching.normalize import analyze
 
 _FLAGS = {"Person": True, "Organization": False, "Company": False, "Vessel": False}
 
@@ -24,7 +25,7 @@ def _at_risk(screener: Screener) -> list[tuple[str, str, str]]:
         if flag is None:
             continue
         for name in dict.fromkeys(e.names):
-            if flag in _readings(name):
+            if query_form(name, None, flag).tokens != analyze(name, None).tokens:
                 out.append((e.entity_id, e.schema, name))
     return out
 
@@ -53,3 +54,12 @@ def test_the_names_found(bundled_screener: Screener, name: str) -> None:
     assert own
     hits = bundled_screener.screen(Party("q", name))
     assert any(h.entity_id in own and h.match for h in hits)
+
+
+def test_query_form_reads_a_name_of_unknown_type_as_the_list_does() -> None:
+    assert query_form("KHUN SA", None, True).tokens == ("khun", "sa")
+    assert query_form("KHUN SA", None, None).tokens == ("khun",)
+    assert query_form("LADY LEILA", None, False).tokens == ("lady", "leila")
+    # a declared type is the party's own, whatever the list name's
+    assert query_form("KHUN SA", "Organization", True).tokens == ("khun",)
+    assert query_form("LADY LEILA", "Person", False).tokens == ("leila",)

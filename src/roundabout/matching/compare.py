@@ -71,6 +71,7 @@ from roundabout.matching.keys import (
 from roundabout.matching.normalize import NameForm, analyze, is_patronymic
 from roundabout.matching.rarity import rarity
 from roundabout.matching.rules import name_rule
+from roundabout.matching.russian_names import gender_forms, initials_out_of_order, two_initials
 from roundabout.matching.tokenize import ascii_tokens
 from roundabout.matching.translit import scripts_of
 
@@ -713,7 +714,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     # Only between alphabets that write their vowels: a romanised Indic name ends in the
     # script's inherent a (पुतिन -> putina).
     if person and _vowelled(q.raw, c.raw):
-        gendered = _gender_forms(qt, ct, pairs)
+        gendered = gender_forms(qt, ct, pairs)
         if gendered:
             rule = name_rule("surname_gender")
             score = rule.apply(score)
@@ -730,8 +731,8 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
             if (free_q and free_c and (_has_initial(qt, free_q) or _has_initial(ct, free_c)))
             else ""
         )
-        if not clash and (_two_initials(q.tokens) or _two_initials(c.tokens)):
-            clash = _initials_out_of_order(q.raw, c.raw, qt, ct, pairs)
+        if not clash and (two_initials(q.tokens) or two_initials(c.tokens)):
+            clash = initials_out_of_order(q.raw, c.raw, qt, ct, pairs)
         if clash:
             rule = name_rule("initials_differ")
             score = rule.apply(score)
@@ -776,16 +777,19 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
         and not merged
         and not free_q
         and not free_c
-        and (pairs[0][3] == "fuzzy" or (pairs[0][3] == "consonants" and _vowelled(q.raw, c.raw)))
-        and _short_fuzzy(qt[pairs[0][0]], ct[pairs[0][1]], _vowelled(q.raw, c.raw))
+        and pairs[0][3] in ("fuzzy", "consonants")
     ):
         # A one-word name and a short one: a single typo makes another name (Tako / Tajco /
         # Teaco), so a fuzzy match alone is weak evidence; so are the same consonants with
         # other vowels, when both names write their vowels (Kargo / Courage, Prom / Prima,
         # Sevan / Sevin).
-        rule = name_rule("short_fuzzy")
-        score = rule.apply(score)
-        notes.append(rule.text())
+        vowelled = _vowelled(q.raw, c.raw)
+        if (pairs[0][3] == "fuzzy" or vowelled) and _short_fuzzy(
+            qt[pairs[0][0]], ct[pairs[0][1]], vowelled
+        ):
+            rule = name_rule("short_fuzzy")
+            score = rule.apply(score)
+            notes.append(rule.text())
     n_aligned_all = len(pairs) + len(merged)
     # A substantive word on each side left unexplained: a different name, not a variant.
     # Descriptive words left over ("SEPANIR" / "SEPANIR OIL AND GAS ENGINEERING COMPANY") are
@@ -1306,27 +1310,6 @@ def _leading_given_name(
     return " ".join(lead)
 
 
-#: Masculine and feminine endings of East Slavic surnames (the feminine adds -a, or -skiy
-#: becomes -skaya): Smirnov / Smirnova, Lebedev / Lebedeva, Nikitin / Nikitina, Zhukovskiy /
-#: Zhukovskaya.
-_MASCULINE_A: Final = ("ov", "ev", "yov", "in", "yn")
-_SKIY: Final = re.compile(r"(sk|tsk|ck)(iy|ii|yi|y|ij|i)$")
-_SKAYA: Final = re.compile(r"(sk|tsk|ck)(aya|aia|aja|a)$")
-
-
-def _gender_forms(qt: list[str], ct: list[str], pairs: list[tuple[int, int, float, str]]) -> str:
-    """An aligned pair that is one surname's masculine and feminine forms, ``""`` if none."""
-    for i, j, _, _ in pairs:
-        a, b = qt[i], ct[j]
-        for m, f in ((a, b), (b, a)):
-            if len(m) >= 4 and f == m + "a" and m.endswith(_MASCULINE_A):
-                return f"{a} / {b}"
-            sm, sf = _SKIY.search(m), _SKAYA.search(f)
-            if sm and sf and m[: sm.start(2)] == f[: sf.start(2)] and len(m) >= 6:
-                return f"{a} / {b}"
-    return ""
-
-
 def _patronymics_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: list[int]) -> bool:
     pq = [qt[i] for i in free_q if is_patronymic(qt[i])]
     pc = [ct[j] for j in free_c if is_patronymic(ct[j])]
@@ -1345,48 +1328,6 @@ def _initials_clash(qt: list[str], ct: list[str], free_q: list[int], free_c: lis
         others = [b[j] for j in fb if b[j].isalpha() and not is_patronymic(b[j])]
         if inits and others and not {t[0] for t in inits} & {t[0] for t in others}:
             return f"{' '.join(inits)} / {' '.join(others)}"
-    return ""
-
-
-@lru_cache(maxsize=1 << 16)
-def _two_initials(tokens: tuple[str, ...]) -> bool:
-    """Two or more one-letter tokens."""
-    return sum(1 for t in tokens if len(t) == 1) >= 2
-
-
-def _initials_out_of_order(
-    q_raw: str,
-    c_raw: str,
-    qt: list[str],
-    ct: list[str],
-    pairs: list[tuple[int, int, float, str]],
-) -> str:
-    """In a Russian "Surname I. O." (initials after the surname, or a Cyrillic name, or a
-    patronymic on either side), the first initial is the given name's and the second the
-    patronymic's: an initial left over before an aligned one means the given names differ
-    (``Макаров И. А.`` / ``Alexey MAKAROV``: И is not Alexey, whatever А stands for), and
-    initials aligned in the other order name other names.
-    Western initials before the surname (``J. R. Tolkien`` / ``Ronald TOLKIEN``) are left
-    alone: a first given name the list leaves out."""
-    patronymic = any(is_patronymic(t) for t in (*qt, *ct))
-    for tokens, raw, partner in (
-        (qt, q_raw, {i: j for i, j, _, _ in pairs}),
-        (ct, c_raw, {j: i for i, j, _, _ in pairs}),
-    ):
-        inits = [k for k, t in enumerate(tokens) if len(t) == 1 and t.isalpha()]
-        if len(inits) < 2:
-            continue
-        russian = patronymic or inits[0] > 0 or "CYRILLIC" in scripts_of(raw)
-        if not russian:
-            continue
-        free = [k for k in inits if k not in partner]
-        partners = [partner[k] for k in inits if k in partner]
-        # a left-over initial before an aligned one, or two aligned to names in the other
-        # order (Попов Н. А. / Aleksander Nikolayevich POPOV)
-        if (free and any(k in partner and k > free[0] for k in inits)) or partners != sorted(
-            partners
-        ):
-            return " ".join(tokens[k].upper() + "." for k in inits) + " in that order"
     return ""
 
 
