@@ -56,7 +56,7 @@ from typing import Final
 
 from rapidfuzz.distance import Indel
 
-from roundabout.matching import legal_forms, vocabulary
+from roundabout.matching import legal_forms, spelling, vocabulary
 from roundabout.matching.keys import (
     STEM_MIN,
     consonants,
@@ -565,16 +565,54 @@ def compare(q: NameForm, c: NameForm, *, person: bool | None = None) -> NameComp
                 other = _compare(qp, cp, person)
                 if other.score > best.score:
                     best = replace(other, notes=(*other.notes, SLASH_NOTE))
-    if q.alt is None and c.alt is None:
-        return best
-    for qv in (q, q.alt):
-        for cv in (c, c.alt):
-            if qv is None or cv is None or (qv is q and cv is c):
-                continue
-            other = _compare(qv, cv, person)
-            if other.score > best.score:
-                best = other
+    if q.alt is not None or c.alt is not None:
+        for qv in (q, q.alt):
+            for cv in (c, c.alt):
+                if qv is None or cv is None or (qv is q and cv is c):
+                    continue
+                other = _compare(qv, cv, person)
+                if other.score > best.score:
+                    best = other
+    view = spelling_view(q, c, person)
+    if view is not None:
+        rule = name_rule(view[0])
+        if (score := round(rule.apply(best.score), 4)) > best.score:
+            # the view decides: the word-by-word notes explain a score it replaces
+            best = replace(best, score=score, notes=(rule.text(detail=view[1]),))
     return best
+
+
+def spelling_view(q: NameForm, c: NameForm, person: bool | None) -> tuple[str, str] | None:
+    """The rule (and its detail) by which ``q`` is the organisation name ``c`` as written,
+    letter for letter, but for its spacing (``spelt_apart``) or one typing slip in a word
+    that says nothing of which body it is (``typo_generic``: :func:`typo_word`, or a letter
+    typed for a space); None otherwise (:mod:`roundabout.matching.spelling`). Not for
+    persons (``KAHN`` / ``KHAN``, ``Yong Gi`` / ``Yong Gil`` are other people as often as
+    slips), nor for a slip between two legal forms (the legal-form rules decide: ``OOO`` /
+    ``OAO`` are one letter apart; a form misspelt into "Company" alone is a slip)."""
+    if person is True or q.empty or c.empty or not -1 <= len(q.spelt) - len(c.spelt) <= 1:
+        return None
+    edit = spelling.edit(q.spelling, c.spelling)
+    if edit is None:
+        return None
+    if edit.kind == "spacing":
+        return "spelt_apart", ""
+    if (
+        q.legal_forms
+        and c.legal_forms
+        and not set(q.legal_forms) & set(c.legal_forms)
+        and not (_UNSPECIFIED.issuperset(q.legal_forms) or _UNSPECIFIED.issuperset(c.legal_forms))
+    ):
+        return None
+    # a generic word misspelt on either side (the lists have slips too: OTVESTVENNOSTYU)
+    if not (all(map(typo_word, edit.words)) or all(map(typo_word, edit.query_words))):
+        return None
+    where = f"in {' '.join(edit.words)}" if edit.words else "between words"
+    if edit.query and edit.listed:
+        return "typo_generic", f"{edit.query} for {edit.listed} {where}"
+    if edit.query:
+        return "typo_generic", f"{edit.query} added {where}"
+    return "typo_generic", f"{edit.listed} left out {where}"
 
 
 #: Note of a comparison made on one of the names written either side of a slash.
@@ -986,6 +1024,18 @@ def generic_word(token: str) -> bool:
         or token in vocabulary.descriptive()
         or skeleton(token) in legal_forms.vocabulary()
         or (token,) in legal_forms.table().forms  # a one-word form left in (CO, SA)
+    )
+
+
+@lru_cache(maxsize=100_000)
+def typo_word(token: str) -> bool:
+    """A word a typing slip may fall in without making another name (:func:`spelling_view`):
+    a generic word (:func:`generic_word`) or a word of the organisation vocabulary's or the
+    legal forms' phrases (``scientific``, ``design``, the ``s`` of ``obshchestvo s
+    ogranichennoi otvetstvennostyu``); never a region's name (a qualifier: ``ASIA`` /
+    ``ASIE``)."""
+    return token not in vocabulary.places() and (
+        generic_word(token) or token in vocabulary.words() or token in legal_forms.table().words
     )
 
 

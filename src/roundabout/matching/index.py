@@ -14,6 +14,10 @@ initials align by first letter. Every list name is indexed under exactly those k
 * each token's consonant skeleton (``%``; those of one or two letters also under ``&`` for
   names in abjad script, the only ones a Latin query aligns on them with);
 * the whole name joined (``=``) and its acronyms (``^``);
+* the whole name as written (every word kept, spaces left out), by its length and its first
+  and last halves (``<`` / ``>``, :func:`roundabout.matching.spelling.keys`): a query looks
+  its own up (:func:`roundabout.matching.spelling.lookups`) and scores the names one edit
+  away, which the scorer may read as a slip (``compare.spelling_view``);
 * for initialisms (``U.S.`` / ``United States``: ``compare`` aligns a 2-5 letter word written
   in capitals with the first letters of consecutive words of the other name): the initials of
   every run of 2-5 of its words, light words between them spelt or skipped (``@``,
@@ -69,7 +73,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from roundabout.matching import vocabulary
+from roundabout.matching import spelling, vocabulary
 from roundabout.matching.compare import (
     _ADJECTIVE,
     _ARTICLES,
@@ -372,6 +376,8 @@ class NameIndex:
                 add(key, nid, mask)
             for key in join_keys("".join(keys)):
                 add("=" + key, nid, full)
+            for key in spelling.keys(form.spelt):
+                add(key, nid, full)
             if n > 1:
                 for acr in _acronyms(form.tokens):
                     add("^" + acr, nid, full)
@@ -571,6 +577,16 @@ class NameIndex:
             d = self.postings.get(k)
             if d is not None:
                 out.update(d)
+        # written as a list name but for its spacing or one slip (compare.spelling_view)
+        for k in spelling.lookups(form.spelt):
+            d = self.postings.get(k)
+            if d is not None:
+                out.update(
+                    nid
+                    for nid in d
+                    if nid not in out
+                    and spelling.edit(form.spelling, self.names[nid].form.spelling) is not None
+                )
         return out
 
     def bound(

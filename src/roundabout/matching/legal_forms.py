@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from roundabout.matching import yaml_data
 from roundabout.matching.tokenize import ascii_tokens
@@ -155,7 +155,8 @@ _TYPO_PREFIX: Final = 3
 
 
 def _one_typo(t: LegalFormTable, keys: tuple[str, ...]) -> str | None:
-    """A form of three or more words with one typo in one long word (``otvestvennostyu``)."""
+    """A form of three or more words with one typo (a letter changed, added, left out, or two
+    neighbours swapped: ``otvestvennostyu``, ``obshchsetvo``) in one long word."""
     for form, generic in t.by_first.get(keys[0][:_TYPO_PREFIX], ()):
         if len(form) != len(keys):
             continue
@@ -163,7 +164,7 @@ def _one_typo(t: LegalFormTable, keys: tuple[str, ...]) -> str | None:
         for a, b in zip(form, keys, strict=True):
             if a == b:
                 continue
-            if min(len(a), len(b)) < 6 or Levenshtein.distance(a, b, score_cutoff=1) > 1:
+            if min(len(a), len(b)) < 6 or OSA.distance(a, b, score_cutoff=1) > 1:
                 edits = 2
                 break
             edits += 1
@@ -180,10 +181,7 @@ def _near_form(tokens: tuple[str, ...], i: int, t: LegalFormTable) -> tuple[int,
     tok = tokens[i]
     if len(tok) >= _FUZZY_LEN:
         for word in t.long_words:
-            if (
-                abs(len(word) - len(tok)) <= 1
-                and Levenshtein.distance(word, tok, score_cutoff=1) <= 1
-            ):
+            if abs(len(word) - len(tok)) <= 1 and OSA.distance(word, tok, score_cutoff=1) <= 1:
                 return 1, t.forms[(word,)]
     # A cut multi-word form has its first word right.
     if i + 1 >= len(tokens) or tok not in t.words:

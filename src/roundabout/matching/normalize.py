@@ -162,6 +162,11 @@ class NameForm:
     designations: tuple[str, ...] = ()
     #: the same name with its named-after clause kept as tokens (``None`` without one)
     alt: NameForm | None = None
+    #: the ASCII words of the whole name as written, nothing removed (legal forms, titles,
+    #: designations kept): what :mod:`roundabout.matching.spelling` compares letter by letter
+    spelling: tuple[str, ...] = ()
+    #: :attr:`spelling` joined (its letters and digits, no spaces)
+    spelt: str = ""
 
     @property
     def key(self) -> str:
@@ -241,6 +246,8 @@ def analyze(name: str, person: bool | None = None) -> NameForm:
         legal_surface=tuple(h.surface for h in hits),
         abjad=bool(scripts & ABJADS),
         designations=designations,
+        spelling=tuple(ascii_parts),
+        spelt="".join(ascii_parts),
     )
     if clause:
         full = numbers.merge_compounds(

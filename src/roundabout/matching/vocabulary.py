@@ -197,6 +197,12 @@ def _one_typo(key: str) -> Concept | None:
 
 
 @cache
+def words() -> frozenset[str]:
+    """Every ASCII word of the vocabulary's forms (``nauchno``, ``design``, ``bureau``)."""
+    return frozenset(w for form in table().exact for w in form)
+
+
+@cache
 def places() -> frozenset[str]:
     """One-word names of world regions (``europe``, ``asia``, ``caribbean``: UN M49), from
     ``data/place_names.yml`` (``scripts/build_place_names.py`` writes it from the bundled
