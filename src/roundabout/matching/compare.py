@@ -586,14 +586,20 @@ def spelling_view(q: NameForm, c: NameForm, person: bool | None) -> tuple[str, s
     """The rule (and its detail) by which ``q`` is the organisation name ``c`` as written,
     letter for letter, but for its spacing (``spelt_apart``) or one typing slip in a word
     that says nothing of which body it is (``typo_generic``: :func:`typo_word`, or a letter
-    typed for a space); None otherwise (:mod:`roundabout.matching.spelling`). Not for
-    persons (``KAHN`` / ``KHAN``, ``Yong Gi`` / ``Yong Gil`` are other people as often as
-    slips), nor for a slip between two legal forms (the legal-form rules decide: ``OOO`` /
+    typed for a space), or, in any name, two neighbouring letters swapped inside a word
+    (``typo_swap``, a lower floor: ``Naiz MUHAMMAD``, ``PCM WAGNER``); None otherwise
+    (:mod:`roundabout.matching.spelling`). Persons get the swap only (``Yong Gi`` / ``Yong
+    Gil``, ``Ivanov`` / ``IVANOVA`` are other people as often as slips), and no slip is read
+    between two legal forms (the legal-form rules decide: ``OOO`` /
     ``OAO`` are one letter apart; a form misspelt into "Company" alone is a slip)."""
-    if person is True or q.empty or c.empty or not -1 <= len(q.spelt) - len(c.spelt) <= 1:
+    if q.empty or c.empty or not -1 <= len(q.spelt) - len(c.spelt) <= 1:
         return None
     edit = spelling.edit(q.spelling, c.spelling)
     if edit is None:
+        return None
+    if person is True:
+        if edit.swap:
+            return "typo_swap", f"{edit.query} for {edit.listed} in {edit.words[0]}"
         return None
     if edit.kind == "spacing":
         return "spelt_apart", ""
@@ -605,7 +611,12 @@ def spelling_view(q: NameForm, c: NameForm, person: bool | None) -> tuple[str, s
     ):
         return None
     # a generic word misspelt on either side (the lists have slips too: OTVESTVENNOSTYU)
-    if not (all(map(typo_word, edit.words)) or all(map(typo_word, edit.query_words))):
+    if (
+        not (all(map(typo_word, edit.words)) or all(map(typo_word, edit.query_words)))
+        or len(c.spelt) < spelling.TYPO_MIN
+    ):
+        if edit.swap:
+            return "typo_swap", f"{edit.query} for {edit.listed} in {edit.words[0]}"
         return None
     where = f"in {' '.join(edit.words)}" if edit.words else "between words"
     if edit.query and edit.listed:

@@ -25,14 +25,14 @@ every token pair, and bounds :func:`roundabout.matching.compare.compare` as foll
   and likewise for an organisation's qualifier left over on one side (a region or bracketed
   word, counted at ``PLACE_WEIGHT``).
 * Every rule of ``data/rules.yml`` that the scorer applies to names lowers a score (factors of
-  at most 1, caps, notes) except four: the two spelling floors (below), the whole-name view
+  at most 1, caps, notes) except five: the three spelling floors (below), the whole-name view
   (at most 0.97 x the similarity of the joined names, when their keys meet and it reaches
   0.9), bounded as such, and an actual acronym (one name a single word spelling the other's
   initials), which gives 1.0. If the rules ever get another kind that raises a score,
   :data:`LOWERING_RULES` is false and the bound is 1.0.
-* A name written as the list name letter for letter but for its spacing or one slip in a
-  generic word (:func:`roundabout.matching.compare.spelling_view`: the ``spelt_apart`` and
-  ``typo_generic`` floors) gets 1.0.
+* A name written as the list name letter for letter but for its spacing or one slip
+  (:func:`roundabout.matching.compare.spelling_view`: the ``spelt_apart``, ``typo_generic``
+  and ``typo_swap`` floors) gets 1.0.
 * A name with a named-after clause set aside (``alt``) is bounded in each of its forms; names
   the scorer also compares slash by slash, and Korean / Chinese names of syllables (folded and
   merged syllable by syllable), get 1.0.
@@ -82,7 +82,7 @@ from roundabout.matching.normalize import NameForm, is_patronymic
 from roundabout.matching.rules import table
 
 #: The name rules that may raise a score, and whose conditions this bound checks itself.
-_RAISING_KNOWN: Final = frozenset({"acronym", "spelt_apart", "typo_generic"})
+_RAISING_KNOWN: Final = frozenset({"acronym", "spelt_apart", "typo_generic", "typo_swap"})
 
 #: Whether every other name rule can only lower a score (else the bound gives up: 1.0).
 LOWERING_RULES: Final = all(

@@ -23,14 +23,15 @@ removed), with the spaces and punctuation left out, and says how they differ (:f
   left out, or two neighbours swapped), with the list name's words the edit falls in, or
   none when it falls between two of them (a letter typed for a space). Digits never differ
   (``10 SRZ`` / ``11 SRZ`` are two shipyards), and the names must be long enough that one
-  edit is a slip and not another name (:data:`TYPO_MIN` letters; :data:`SPACING_MIN` for
-  spacing alone).
+  edit is a slip and not another name (:data:`TYPO_MIN` letters, :data:`SWAP_MIN` for two
+  letters swapped; :data:`SPACING_MIN` for spacing alone).
 
-Which edits make the names one is the scorer's decision (``compare.spelling_view``: only
-in a generic word, a legal form or between words; an edit inside a distinctive word, ``ALFA``
-/ ``ALFO``, is left to the word-by-word comparison, which knows how much one letter weighs
-in a word of that length). The candidate index finds such names by the halves of their
-spelling (:func:`keys`, :func:`lookups`): two strings one edit apart share, at the same
+Which edits make the names one is the scorer's decision (``compare.spelling_view``: for
+organisations, an edit in a generic word, a legal form or between words; an edit inside a
+distinctive word, ``ALFA`` / ``ALFO``, is left to the word-by-word comparison, which knows how
+much one letter weighs in a word of that length; for any name, two neighbouring letters
+swapped inside a word, at a lower floor). The candidate index finds such names by the halves
+of their spelling (:func:`keys`, :func:`lookups`): two strings one edit apart share, at the same
 length, their first or their last ``(n - 1) // 2`` letters.
 """
 
@@ -41,13 +42,16 @@ from typing import Final
 
 from rapidfuzz.distance import OSA
 
-__all__ = ["SPACING_MIN", "TYPO_MIN", "Edit", "edit", "keys", "lookups"]
+__all__ = ["SPACING_MIN", "SWAP_MIN", "TYPO_MIN", "Edit", "edit", "keys", "lookups"]
 
 #: Letters (and digits) a name must have for other spacing alone to make it the same name.
 SPACING_MIN: Final = 6
 #: Letters a name must have for one edit to be a slip (``GAZ JSC`` / ``GEZ JSC``, ``NIK LLC`` /
 #: ``NK LLC`` are other names as likely as typos).
 TYPO_MIN: Final = 10
+#: Letters a name must have for two neighbouring letters swapped to be a slip (``Naiz
+#: MUHAMMAD``, ``Abid KAHN``; :attr:`Edit.swap`).
+SWAP_MIN: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,20 @@ class Edit:
     #: the query's words the typo falls in (as :attr:`words`, on the query's side)
     query_words: tuple[str, ...] = ()
 
+    @property
+    def swap(self) -> bool:
+        """The typo is two neighbouring letters swapped inside one word of three letters or
+        more on each side (``Adbi`` / ``Abdi``, ``COPMANY``): the commonest slip of typing,
+        and one that rarely makes another name. (Across words, ``S. V.`` / ``V. S.``, it is
+        another order of initials.)"""
+        return (
+            self.kind == "typo"
+            and _swapped(self.query, self.listed)
+            and len(self.words) == 1
+            and len(self.query_words) == 1
+            and min(len(self.words[0]), len(self.query_words[0])) >= 3
+        )
+
 
 def edit(q: tuple[str, ...], c: tuple[str, ...]) -> Edit | None:
     """How ``q`` (a query's words) is ``c`` (a list name's words) written otherwise, when it
@@ -72,7 +90,7 @@ def edit(q: tuple[str, ...], c: tuple[str, ...]) -> Edit | None:
     if a == b:
         return Edit("spacing") if q != c and len(b) >= SPACING_MIN else None
     la, lb = len(a), len(b)
-    if min(la, lb) < TYPO_MIN - 1 or lb < TYPO_MIN or abs(la - lb) > 1:
+    if min(la, lb) < SWAP_MIN - 1 or lb < SWAP_MIN or abs(la - lb) > 1:
         return None
     if OSA.distance(a, b, score_cutoff=1) > 1:
         return None
@@ -84,7 +102,7 @@ def edit(q: tuple[str, ...], c: tuple[str, ...]) -> Edit | None:
     while s < limit and a[la - 1 - s] == b[lb - 1 - s]:
         s += 1
     qa, cb = a[p : la - s], b[p : lb - s]
-    if any(ch.isdigit() for ch in qa + cb):
+    if any(ch.isdigit() for ch in qa + cb) or (lb < TYPO_MIN and not _swapped(qa, cb)):
         return None
     return Edit(
         "typo",
@@ -93,6 +111,11 @@ def edit(q: tuple[str, ...], c: tuple[str, ...]) -> Edit | None:
         cb,
         _touched(q, p, la - s, c, lb - s),
     )
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Two neighbouring letters swapped: ``a`` is ``b`` backwards, two different letters."""
+    return len(a) == 2 and a != b and a == b[::-1]
 
 
 def _touched(
