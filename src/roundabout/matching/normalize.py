@@ -197,6 +197,18 @@ def _spaced(m: re.Match[str]) -> str:
     return " ".join(f"{ch}." for ch in letters)
 
 
+def _after_comma(name: str, person: bool | None) -> int:
+    """The position of the first ASCII token after the comma of a name written "SURNAME,
+    Given names" (one comma, words on both sides), as :func:`analyze` counts tokens; a
+    position past every token (``1 << 30``) if there is no such comma."""
+    head, comma, tail = name.partition(",")
+    if not comma or "," in tail or not tail.strip():
+        return 1 << 30
+    text = _DOTTED_INITIALS.sub(_spaced, head) if person else head
+    n = sum(len(_WORD.findall(to_ascii(tok))) for tok in native_tokens(text))
+    return n if n else 1 << 30
+
+
 @lru_cache(maxsize=300_000)
 def analyze(name: str, person: bool | None = None) -> NameForm:
     """Analyse ``name``. ``person``: True strips titles; False/None strips legal forms and sets
@@ -217,14 +229,18 @@ def analyze(name: str, person: bool | None = None) -> NameForm:
         tokens, hits, keep = legal_forms.strip(tokens)
     if person is not False and len(tokens) > 1:
         # Titles lead a name ("Shaykh Abdullah AZZAM", "H.E. President ..."); the same word
-        # further on is a name ("ELSHAFEE EL SHEIKH").
-        lead = 0
-        while lead < len(tokens) - 1 and tokens[lead] in TITLES:
-            lead += 1
-        kept = list(zip(tokens, keep, strict=True))[lead:]
-        if kept:
-            tokens = tuple(t for t, _ in kept)
-            keep = [k for _, k in kept]
+        # further on is a name ("ELSHAFEE EL SHEIKH"). Written surname first, as lists write
+        # them ("IBRAHIM, Haji", "FAZLULLAH, Maulana"), they lead the part after the comma
+        # (and the first word is the surname: "SHEIKH, Haji").
+        kept = list(zip(tokens, keep, strict=True))
+        start = _after_comma(name, person)
+        at = next((i for i, (_, k) in enumerate(kept) if k >= start), 0)
+        end = at
+        while end < len(kept) and len(kept) - (end - at) > 1 and kept[end][0] in TITLES:
+            end += 1
+        kept = kept[:at] + kept[end:]
+        tokens = tuple(t for t, _ in kept)
+        keep = [k for _, k in kept]
     kept_native = sorted({owner[k] for k in keep})
     designations: tuple[str, ...] = ()
     clause: tuple[str, ...] = ()
