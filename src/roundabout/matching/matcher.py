@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
 from roundabout.lists.model import ListEntity
-from roundabout.matching import features
+from roundabout.matching import alias_parts, features
 from roundabout.matching.compare import NameComparison, compare
 from roundabout.matching.index import IndexedName, NameIndex
 from roundabout.matching.model import DEFAULT_THRESHOLD, Feature, Hit, Party
@@ -171,9 +171,19 @@ class Screener:
         # it), unless an identifier matches: then every candidate is scored, as the
         # identifiers below may lift any of them.
         useful = 0.0 if party.identifiers else REPORT_FLOOR - lift
-        best = self.name_scores(
-            party.name, party.schema, min(threshold, DEFAULT_THRESHOLD) - lift, useful=useful
-        )
+        floor = min(threshold, DEFAULT_THRESHOLD) - lift
+        best = self.name_scores(party.name, party.schema, floor, useful=useful)
+        # Other names written into the field ("BETA GROUP LLC (f.k.a. KALASHNIKOV CONCERN)"):
+        # each is screened as a name of its own too, and the best score per entry is kept.
+        for marker, part in alias_parts.split(party.name):
+            for i, (cmp, matched) in self.name_scores(
+                part, party.schema, floor, useful=useful
+            ).items():
+                if i not in best or cmp.score > best[i][0].score:
+                    note = f"a name the field gives after '{marker}'" if marker else ""
+                    if note and note not in cmp.notes:
+                        cmp = replace(cmp, notes=(*cmp.notes, note))
+                    best[i] = (cmp, matched)
         for ident in party.identifiers:
             for i in self.by_id.get(ident, []):
                 if i not in best:
