@@ -239,3 +239,13 @@ def test_surname_first_keeps_a_surname_that_is_a_title() -> None:
     # a title further on stays a name; two commas are not "SURNAME, Given"
     assert analyze("ELSHAFEE EL SHEIKH", True).tokens == ("elshafee", "el", "sheikh")
     assert analyze("IBRAHIM, Haji, Kabul", True).tokens == ("ibrahim", "haji", "kabul")
+
+
+def test_belarusian_patronymics_read_as_russian_ones() -> None:
+    # the lists' own BELARUS entries give both forms (OFAC aliases outside RUSSIA-EO14024)
+    assert patronymic_form("uladzimirauna") == "uladzimirovna"
+    assert patronymic_form("leanidavich") == "leanidovich"
+    assert patronymic_form("mikalaeuna") == "mikalaevna"
+    assert patronymic_form("fauna") == "fauna"  # too short to be a patronymic
+    assert score("Natallia Vladimirovna PIATKEVICH", "Natallia Uladzimirauna PIATKEVICH") >= 0.9
+    assert score("Lydia Mikhailovna YARMOSHYNA", "Lidziya Mihaulauna YARMOSHINA") >= 0.9
