@@ -597,33 +597,40 @@ def spelling_view(q: NameForm, c: NameForm, person: bool | None) -> tuple[str, s
     edit = spelling.edit(q.spelling, c.spelling)
     if edit is None:
         return None
-    if person is True:
-        if edit.swap:
-            return "typo_swap", f"{edit.query} for {edit.listed} in {edit.words[0]}"
-        return None
-    if edit.kind == "spacing":
-        return "spelt_apart", ""
-    if (
-        q.legal_forms
-        and c.legal_forms
-        and not set(q.legal_forms) & set(c.legal_forms)
-        and not (_UNSPECIFIED.issuperset(q.legal_forms) or _UNSPECIFIED.issuperset(c.legal_forms))
-    ):
-        return None
-    # a generic word misspelt on either side (the lists have slips too: OTVESTVENNOSTYU)
-    if (
-        not (all(map(typo_word, edit.words)) or all(map(typo_word, edit.query_words)))
-        or len(c.spelt) < spelling.TYPO_MIN
-    ):
-        if edit.swap:
-            return "typo_swap", f"{edit.query} for {edit.listed} in {edit.words[0]}"
-        return None
+    if person is not True:
+        if edit.kind == "spacing":
+            return "spelt_apart", ""
+        if _other_forms(q, c):
+            return None
+        # a generic word misspelt on either side (the lists have slips too: OTVESTVENNOSTYU)
+        if len(c.spelt) >= spelling.TYPO_MIN and (
+            all(map(typo_word, edit.words)) or all(map(typo_word, edit.query_words))
+        ):
+            return "typo_generic", _typo_detail(edit)
+    if edit.swap:
+        return "typo_swap", f"{edit.query} for {edit.listed} in {edit.words[0]}"
+    return None
+
+
+def _typo_detail(edit: spelling.Edit) -> str:
+    """What a slip in a generic word changed, where (``na for an in company``)."""
     where = f"in {' '.join(edit.words)}" if edit.words else "between words"
     if edit.query and edit.listed:
-        return "typo_generic", f"{edit.query} for {edit.listed} {where}"
+        return f"{edit.query} for {edit.listed} {where}"
     if edit.query:
-        return "typo_generic", f"{edit.query} added {where}"
-    return "typo_generic", f"{edit.listed} left out {where}"
+        return f"{edit.query} added {where}"
+    return f"{edit.listed} left out {where}"
+
+
+def _other_forms(q: NameForm, c: NameForm) -> bool:
+    """Both names carry legal forms and no form is shared, neither saying only "Company":
+    the legal-form rules of :func:`_compare` apply (LLC / LLP one family, AG / GmbH not)."""
+    return (
+        bool(q.legal_forms)
+        and bool(c.legal_forms)
+        and not set(q.legal_forms) & set(c.legal_forms)
+        and not (_UNSPECIFIED.issuperset(q.legal_forms) or _UNSPECIFIED.issuperset(c.legal_forms))
+    )
 
 
 #: Note of a comparison made on one of the names written either side of a slash.
@@ -890,12 +897,7 @@ def _compare(q: NameForm, c: NameForm, person: bool | None) -> NameComparison:
     # Applied after the whole-name view, which compares the names without their legal forms.
     # The same name with another legal form is another company (AG / GmbH of one group), unless
     # the forms are of one family (LLC / LLP, JSC / PJSC / Inc.) or one says only "Company".
-    if (
-        q.legal_forms
-        and c.legal_forms
-        and not set(q.legal_forms) & set(c.legal_forms)
-        and not (_UNSPECIFIED.issuperset(q.legal_forms) or _UNSPECIFIED.issuperset(c.legal_forms))
-    ):
+    if _other_forms(q, c):
         related = {_FORM_FAMILY.get(f, f) for f in q.legal_forms} & {
             _FORM_FAMILY.get(f, f) for f in c.legal_forms
         }
